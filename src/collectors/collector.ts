@@ -1,0 +1,152 @@
+/**
+ * The contract between the mutator and a collector, and the bookkeeping every
+ * collector shares.
+ *
+ * The mutator (generated workload code) calls only:
+ *   alloc(nslots, payloadBytes, site)  -> address of a zeroed object
+ *   writeRef(obj, slot, value)         -> only if constraints.storeBarrier
+ * and otherwise reads and writes simulated memory directly. Roots are the
+ * shadow stack and globals in `Roots`, which a collector scans and (if it
+ * moves objects) rewrites. Differences between collectors are data in
+ * `CollectorConstraints`, read once when the workload is compiled, so the
+ * choice of barrier costs nothing per operation.
+ *
+ * A collector subclass implements its algorithm in `collectGarbage` and wraps
+ * each stop-the-world piece of work in `recordCollection`, which keeps the
+ * collection log, the wall clock, and calls the verifier when one is attached.
+ */
+import { OutOfMemoryError } from "../errors.js";
+import type { Heap, Roots } from "../heap/heap.js";
+import { CollectionLog, WorkCounters } from "../metrics/collection-log.js";
+
+export interface CollectorConstraints {
+  /** Objects change address during collection. */
+  readonly moving: boolean;
+  /** The mutator must call writeRef for every reference store into the heap. */
+  readonly storeBarrier: boolean;
+}
+
+/** Watches collections from outside; the heap verifier is one. */
+export interface CollectionObserver {
+  beforeCollection(collector: Collector, index: number): void;
+  afterCollection(collector: Collector, index: number, full: boolean): void;
+}
+
+/** A half-open range of addresses that a linear walk can parse cell by cell. */
+export type Region = readonly [start: number, end: number];
+
+export interface MemoryFigures {
+  /** Free bytes not in the largest free chunk, as a fraction of free bytes (0 for bump-allocated spaces). */
+  fragmentation: number;
+}
+
+export abstract class Collector {
+  abstract readonly name: string;
+  abstract readonly constraints: CollectorConstraints;
+
+  readonly mem: Int32Array;
+  readonly log = new CollectionLog();
+  readonly work = new WorkCounters();
+  observer: CollectionObserver | undefined;
+  /** Turns an allocation site number into the workload path for messages. */
+  describeSite: (site: number) => string = (site) => `site ${site}`;
+
+  /** Cumulative allocation by the mutator. */
+  allocatedObjects = 0;
+  allocatedBytes = 0;
+  /** Cumulative reclamation by the collector. */
+  freedObjects = 0;
+  freedBytes = 0;
+  /** Bytes that survived the most recent full collection, and the most seen. */
+  liveBytesAfterFull = 0;
+  peakLiveBytes = 0;
+  /** Worst fragmentation seen after a collection. */
+  peakFragmentation = 0;
+  gcWallMs = 0;
+  maxPauseWallMs = 0;
+
+  constructor(
+    readonly heap: Heap,
+    readonly roots: Roots,
+  ) {
+    this.mem = heap.mem;
+  }
+
+  /** Allocates a zeroed object; throws OutOfMemoryError when even a full collection cannot make room. */
+  abstract alloc(nslots: number, payloadBytes: number, site: number): number;
+
+  /** The store barrier; collectors without one never have it called. */
+  writeRef(obj: number, slot: number, value: number): void {
+    this.mem[(obj >> 2) + 2 + 2 * slot] = value;
+  }
+
+  /** Runs a full collection of the whole heap. */
+  abstract collectGarbage(reason: string): void;
+
+  /** Regions holding every allocated object, formatted for a linear walk. */
+  abstract parseableRegions(): Region[];
+
+  /** Fragmentation of the free memory right now. */
+  memoryFigures(): MemoryFigures {
+    return { fragmentation: 0 };
+  }
+
+  get heapObjects(): number {
+    return this.allocatedObjects - this.freedObjects;
+  }
+
+  get heapUsedBytes(): number {
+    return this.allocatedBytes - this.freedBytes;
+  }
+
+  /**
+   * Wraps one stop-the-world piece of collector work. `body` does the work,
+   * updating freedObjects/freedBytes and the work counters, and says whether
+   * it reclaimed every unreachable object (a full collection).
+   */
+  protected recordCollection(kind: string, reason: string, body: () => boolean): void {
+    const index = this.log.length + 1;
+    this.observer?.beforeCollection(this, index);
+    const before = { objects: this.heapObjects, bytes: this.heapUsedBytes };
+    const workBefore = { ...this.work };
+    const t0 = performance.now();
+    const full = body();
+    const wallMs = performance.now() - t0;
+    const after = { objects: this.heapObjects, bytes: this.heapUsedBytes };
+    const delta = new WorkCounters();
+    for (const k of Object.keys(delta) as (keyof WorkCounters)[]) delta[k] = this.work[k] - workBefore[k];
+    this.log.add(kind, reason, before, after, this.allocatedBytes, wallMs, delta);
+    this.gcWallMs += wallMs;
+    if (wallMs > this.maxPauseWallMs) this.maxPauseWallMs = wallMs;
+    if (full) {
+      this.liveBytesAfterFull = after.bytes;
+      if (after.bytes > this.peakLiveBytes) this.peakLiveBytes = after.bytes;
+    }
+    const { fragmentation } = this.memoryFigures();
+    if (fragmentation > this.peakFragmentation) this.peakFragmentation = fragmentation;
+    this.observer?.afterCollection(this, index, full);
+  }
+
+  protected outOfMemory(site: number, bytes: number): never {
+    throw new OutOfMemoryError(this.describeSite(site), bytes, this.heap.heapBytes, this.liveBytesAfterFull);
+  }
+}
+
+/**
+ * Calls `update` on every root slot that holds a reference and stores what it
+ * returns: a tracing collector returns the reference unchanged after marking
+ * it, a moving one returns the new address. Returns the number of root slots.
+ */
+export function updateRoots(roots: Roots, update: (ref: number) => number): number {
+  const { stack, globals } = roots;
+  const sp = roots.stackTop();
+  for (let i = 0; i < globals.length; i++) {
+    const ref = globals[i];
+    if (ref > 0) globals[i] = update(ref);
+  }
+  for (let i = 0; i < sp; i++) {
+    const ref = stack[i];
+    if (ref > 0) stack[i] = update(ref);
+  }
+  return globals.length + sp;
+}

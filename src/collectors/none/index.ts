@@ -1,0 +1,42 @@
+/**
+ * none: the no-GC baseline (OpenJDK's Epsilon, MMTk's NoGC). Bump-allocates
+ * through the whole heap and never reclaims anything; when the heap is full
+ * the run is out of memory. It measures the mutator alone and the
+ * allocation volume of a workload.
+ */
+import { BumpAllocator } from "../../alloc/bump.js";
+import type { Heap, Roots } from "../../heap/heap.js";
+import { Collector, type CollectorConstraints, type Region } from "../collector.js";
+
+export class NoCollector extends Collector {
+  readonly name = "none";
+  static readonly constraints: CollectorConstraints = { moving: false, storeBarrier: false };
+  readonly constraints = NoCollector.constraints;
+  private readonly space: BumpAllocator;
+
+  constructor(heap: Heap, roots: Roots) {
+    super(heap, roots);
+    this.space = new BumpAllocator(heap.start, heap.end);
+  }
+
+  alloc(nslots: number, payloadBytes: number, site: number): number {
+    const bytes = 8 + nslots * 8 + ((payloadBytes + 7) & ~7);
+    const a = this.space.alloc(bytes);
+    if (a === 0) this.outOfMemory(site, bytes);
+    // Fresh memory from the zero-filled address space needs no clearing.
+    const w = a >> 2;
+    this.mem[w] = nslots;
+    this.mem[w + 1] = payloadBytes;
+    this.allocatedObjects++;
+    this.allocatedBytes += bytes;
+    return a;
+  }
+
+  collectGarbage(): void {
+    // Never collects: that is the point of the baseline.
+  }
+
+  parseableRegions(): Region[] {
+    return [[this.space.start, this.space.cursor]];
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The one place collectors are registered. Adding a collector is one folder
+ * under src/collectors and one entry here.
+ */
+import { InputError } from "../errors.js";
+import type { Heap, Roots } from "../heap/heap.js";
+import type { Collector, CollectorConstraints } from "./collector.js";
+import { CopyingCollector } from "./copying/index.js";
+import { MarkSweepCollector } from "./mark-sweep/index.js";
+import { NoCollector } from "./none/index.js";
+
+export interface CollectorEntry {
+  readonly description: string;
+  readonly constraints: CollectorConstraints;
+  create(heap: Heap, roots: Roots): Collector;
+}
+
+export const collectors = {
+  none: {
+    description: "never collects (the no-GC / Epsilon baseline): measures the mutator and allocation volume",
+    constraints: NoCollector.constraints,
+    create: (heap, roots) => new NoCollector(heap, roots),
+  },
+  "mark-sweep": {
+    description: "non-moving mark-sweep over segregated-fits free lists",
+    constraints: MarkSweepCollector.constraints,
+    create: (heap, roots) => new MarkSweepCollector(heap, roots),
+  },
+  copying: {
+    description: "Cheney semispace copying; half the heap is copy reserve",
+    constraints: CopyingCollector.constraints,
+    create: (heap, roots) => new CopyingCollector(heap, roots),
+  },
+} satisfies Record<string, CollectorEntry>;
+
+export type CollectorName = keyof typeof collectors;
+export const collectorNames = Object.keys(collectors) as CollectorName[];
+
+export function collectorEntry(name: string): CollectorEntry {
+  if (!Object.hasOwn(collectors, name)) {
+    throw new InputError(`unknown collector "${name}" (collectors: ${collectorNames.join(", ")})`);
+  }
+  return collectors[name as CollectorName];
+}

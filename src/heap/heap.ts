@@ -1,0 +1,55 @@
+/**
+ * The simulated address space and the root set.
+ *
+ * Heap: heapBytes of simulated memory in one Int32Array (plus the reserved
+ * null granule). Collectors carve it into spaces; it knows nothing of them.
+ *
+ * Roots: the mutator's shadow stack (one contiguous run of reference slots
+ * per active call: its reference parameters and locals) and the reference
+ * globals. A slot holds an address, 0 for null, or UNSET (-1) for a variable
+ * not yet assigned; collectors treat anything <= 0 as "no reference". Moving
+ * collectors rewrite root slots in place.
+ */
+import { HEAP_BASE } from "./object-model.js";
+
+export const UNSET = -1;
+
+/** Largest simulated heap: addresses must stay below 2^31. */
+export const MAX_HEAP_BYTES = 2 ** 31 - 2 * HEAP_BASE;
+
+export class Heap {
+  readonly mem: Int32Array;
+  /** First usable address. */
+  readonly start = HEAP_BASE;
+  /** One past the last usable address. */
+  readonly end: number;
+
+  constructor(readonly heapBytes: number) {
+    if (!Number.isInteger(heapBytes) || heapBytes <= 0 || heapBytes % 8 !== 0 || heapBytes > MAX_HEAP_BYTES) {
+      throw new RangeError(`heap size must be a positive multiple of 8 up to ${MAX_HEAP_BYTES} bytes, got ${heapBytes}`);
+    }
+    this.mem = new Int32Array((HEAP_BASE + heapBytes) >> 2);
+    this.end = HEAP_BASE + heapBytes;
+  }
+}
+
+export class Roots {
+  /** Shadow stack: slots [0, stackTop()) belong to active frames. */
+  readonly stack: Int32Array;
+  /**
+   * The mutator's stack pointer. The generated mutator keeps it in a local
+   * for speed and installs this reader, so collectors see its current value.
+   */
+  stackTop: () => number = () => 0;
+  readonly globals: Int32Array;
+
+  constructor(stackSlots: number, globalCount: number) {
+    this.stack = new Int32Array(stackSlots);
+    this.globals = new Int32Array(globalCount).fill(UNSET);
+  }
+
+  /** Number of root slots currently holding a reference or null. */
+  get slotCount(): number {
+    return this.stackTop() + this.globals.length;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The result of one run: a plain, JSON-serialisable object whose shape is
+ * documented in README.md ("The result object"). Field names are stable;
+ * later figures are added, never renamed. Everything outside `wall` depends
+ * only on the workload, parameters, seed, collector and heap size.
+ */
+import type { WorkName } from "../metrics/collection-log.js";
+
+export type Outcome = "completed" | "out-of-memory" | "error";
+
+export interface RunError {
+  kind: "runtime" | "out-of-memory" | "verification";
+  message: string;
+  /** JSON path of the workload statement, when the error has one. */
+  path?: string;
+}
+
+export interface RunResult {
+  gcsim: string;
+  outcome: Outcome;
+  error?: RunError;
+  workload: string;
+  file: string;
+  collector: string;
+  options: Record<string, string>;
+  heapBytes: number;
+  seed: number;
+  params: Record<string, number>;
+  verified: boolean;
+  allocated: { objects: number; bytes: number };
+  collections: { total: number } & Record<string, number>;
+  work: Record<WorkName, number>;
+  memory: {
+    /** Largest live size seen after a full collection. */
+    peakLive: number;
+    /** Bytes and objects reachable from the roots when the run ended. */
+    finalLive: number;
+    finalLiveObjects: number;
+    /** Worst fragmentation seen after a collection: share of free bytes outside the largest free chunk. */
+    fragmentation: number;
+  };
+  mutator: { statements: number };
+  wall: {
+    totalMs: number;
+    mutatorMs: number;
+    gcMs: number;
+    pauses: { count: number; totalMs: number; maxMs: number };
+    allocationsPerSecond: number;
+  };
+}
+
+/** Exit code for a run: 0 completed, 2 workload runtime error, 3 out of memory, 4 verification failed. */
+export function exitCodeFor(result: RunResult): number {
+  if (result.outcome === "completed") return 0;
+  if (result.outcome === "out-of-memory") return 3;
+  return result.error?.kind === "verification" ? 4 : 2;
+}

@@ -1,0 +1,101 @@
+/**
+ * Reading a workload: file -> JSON -> schema validation (workloads/schema.json,
+ * with ajv) -> semantic compilation. Every problem is reported with its JSON
+ * path; all of them at once, not only the first.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { InputError } from "../errors.js";
+import { compileWorkload } from "./compile.js";
+import type { WorkloadDoc } from "./types.js";
+
+export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const WORKLOADS_DIR = join(PACKAGE_ROOT, "workloads");
+export const SCHEMA_PATH = join(WORKLOADS_DIR, "schema.json");
+
+export interface LoadedWorkload {
+  doc: WorkloadDoc;
+  file: string;
+}
+
+let validator: ValidateFunction | undefined;
+
+function schemaValidator(): ValidateFunction {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+    validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, "utf8")));
+  }
+  return validator;
+}
+
+/** Reads and parses a workload file; throws InputError naming the file and position. */
+export function readWorkloadFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InputError(`cannot read workload ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const message = (e as Error).message;
+    const pos = /position (\d+)/.exec(message);
+    let where = "";
+    if (pos) {
+      const before = text.slice(0, Number(pos[1]));
+      const line = before.split("\n").length;
+      const column = Number(pos[1]) - before.lastIndexOf("\n");
+      where = ` (line ${line}, column ${column})`;
+    }
+    throw new InputError(`${file} is not valid JSON${where}: ${message}`);
+  }
+}
+
+/** Schema errors as "path: message" lines, one per problem. */
+export function schemaErrors(json: unknown): string[] {
+  const validate = schemaValidator();
+  if (validate(json)) return [];
+  const errors = validate.errors ?? [];
+  // A failed oneOf also reports each branch's failure; say what was expected once instead.
+  const oneOfPaths = new Set(errors.filter((e) => e.keyword === "oneOf").map((e) => e.instancePath));
+  const lines: string[] = [];
+  for (const e of errors) {
+    if (e.keyword === "if") continue;
+    if (oneOfPaths.has(e.instancePath) && e.keyword !== "oneOf") continue;
+    lines.push(`${e.instancePath || "/"}: ${describe(e)}`);
+  }
+  return [...new Set(lines)];
+}
+
+function describe(e: ErrorObject): string {
+  switch (e.keyword) {
+    case "additionalProperties":
+      return `unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+    case "required":
+      return `missing required property "${(e.params as { missingProperty: string }).missingProperty}"`;
+    case "oneOf":
+      return `expected ${(e.parentSchema as { description?: string })?.description ?? "one of the allowed forms"}`;
+    case "pattern":
+      return `"${String(e.data)}" ${e.message}`;
+    case "propertyNames":
+      return `bad name: ${e.message}`;
+    default:
+      return e.message ?? e.keyword;
+  }
+}
+
+/** Loads, validates and trial-compiles a workload; throws InputError listing every problem. */
+export function loadWorkload(file: string, params?: Record<string, number>): LoadedWorkload {
+  const json = readWorkloadFile(file);
+  const errors = schemaErrors(json);
+  if (errors.length > 0) {
+    throw new InputError(`${file}: ${errors.length} error${errors.length === 1 ? "" : "s"}`, errors);
+  }
+  const doc = json as WorkloadDoc;
+  // Semantic check now, so every command rejects a bad workload before it runs anything.
+  compileWorkload(doc, { storeBarrier: false, params, maxOps: 1, maxDepth: 1 });
+  return { doc, file };
+}

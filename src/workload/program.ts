@@ -1,0 +1,89 @@
+/**
+ * Turns compiled workload source into a runnable mutator bound to one
+ * collector's heap and roots, and supplies the runtime the generated code
+ * calls on its slow paths (errors with statement paths, sampling).
+ */
+import type { Collector } from "../collectors/collector.js";
+import { WorkloadRuntimeError } from "../errors.js";
+import type { Roots } from "../heap/heap.js";
+import { NSLOTS_MASK } from "../heap/object-model.js";
+import type { CompiledProgram } from "./compile.js";
+import type { Rng } from "./rng.js";
+
+export class WorkloadRuntime {
+  constructor(
+    private readonly program: CompiledProgram,
+    private readonly rng: Rng,
+    private readonly mem: Int32Array,
+  ) {}
+
+  fail(reason: string, site: number): never {
+    throw new WorkloadRuntimeError(reason, this.program.sites[site] ?? "?");
+  }
+
+  private name(n: number): string {
+    return `"${this.program.names[n]}"`;
+  }
+
+  unset(site: number, name: number): never {
+    return this.fail(`variable ${this.name(name)} read before it was set`, site);
+  }
+
+  badRef(value: number, site: number, name: number): never {
+    return value === 0
+      ? this.fail(`null dereference of ${this.name(name)}`, site)
+      : this.unset(site, name);
+  }
+
+  badSlot(obj: number, slot: number, site: number): never {
+    return this.fail(`field index ${slot} out of range (object at ${obj} has ${this.slots(obj)} reference slots)`, site);
+  }
+
+  badWord(obj: number, word: number, site: number): never {
+    return this.fail(`payload word ${word} out of range for object at ${obj}`, site);
+  }
+
+  badSize(value: number, max: number, site: number): never {
+    return this.fail(`object size ${value} is not an integer in 0..${max}`, site);
+  }
+
+  tooManyOps(site: number): never {
+    return this.fail(`more than the operation limit of statements executed (raise it with --max-ops)`, site);
+  }
+
+  tooDeep(site: number): never {
+    return this.fail(`recursion deeper than the limit (raise it with --max-depth)`, site);
+  }
+
+  assertFailed(site: number): never {
+    return this.fail("assertion failed", site);
+  }
+
+  sample(distribution: number): number {
+    const { cumulative, values } = this.program.distributions[distribution];
+    const x = this.rng.below(cumulative[cumulative.length - 1]);
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (x < cumulative[mid]) hi = mid;
+      else lo = mid + 1;
+    }
+    return values[lo];
+  }
+
+  private slots(obj: number): number {
+    return this.mem[obj >> 2] & NSLOTS_MASK;
+  }
+}
+
+/** Returns the workload's main function; it returns the number of statements executed. */
+export function instantiate(program: CompiledProgram, gc: Collector, roots: Roots, rng: Rng): () => number {
+  const rt = new WorkloadRuntime(program, rng, gc.mem);
+  const factory = new Function("gc", "mem", "R", "G", "rt", "rng", program.source) as (
+    ...args: unknown[]
+  ) => { main: () => number; stackTop: () => number };
+  const mutator = factory(gc, gc.mem, roots.stack, roots.globals, rt, rng);
+  roots.stackTop = mutator.stackTop;
+  return mutator.main;
+}
