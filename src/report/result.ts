@@ -36,6 +36,8 @@ export interface RunResult {
     /** Bytes and objects reachable from the roots when the run ended. */
     finalLive: number;
     finalLiveObjects: number;
+    /** Canonical hash of the final reachable graph; the same under every collector for a given workload and seed. */
+    finalGraphHash: number;
     /** Worst fragmentation seen after a collection: share of free bytes outside the largest free chunk. */
     fragmentation: number;
   };

@@ -12,7 +12,7 @@ import { Heap, Roots } from "../heap/heap.js";
 import { WORK_NAMES } from "../metrics/collection-log.js";
 import type { RunError, RunResult } from "../report/result.js";
 import { parseSize } from "../units.js";
-import { HeapVerifier, measureReachable } from "../verify/verifier.js";
+import { HeapVerifier, traceGraph } from "../verify/verifier.js";
 import { compileWorkload } from "../workload/compile.js";
 import type { LoadedWorkload } from "../workload/load.js";
 import { instantiate } from "../workload/program.js";
@@ -81,7 +81,7 @@ export function runWorkload(workload: LoadedWorkload, options: RunOptions): RunR
   }
   const totalMs = performance.now() - t0;
 
-  const live = measureReachable(heap, roots);
+  const live = traceGraph(heap, roots);
   const collections: RunResult["collections"] = { total: collector.log.length };
   for (let i = 0; i < collector.log.length; i++) {
     const kind = collector.log.kindOf(i);
@@ -109,6 +109,7 @@ export function runWorkload(workload: LoadedWorkload, options: RunOptions): RunR
       peakLive: collector.peakLiveBytes,
       finalLive: live.bytes,
       finalLiveObjects: live.objects,
+      finalGraphHash: live.hash,
       fragmentation: collector.peakFragmentation,
     },
     mutator: { statements },

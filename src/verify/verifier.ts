@@ -30,9 +30,8 @@ interface HeapWalk {
 export class HeapVerifier implements CollectionObserver {
   /** Per 8-byte granule: 1 where an object starts (from the last walk). */
   private readonly objectStart: Uint8Array;
-  /** Per granule: discovery number + 1 during a trace, 0 otherwise. */
-  private readonly discovered: Int32Array;
-  private queue = new Int32Array(1024);
+  /** Per granule: discovery number during a trace, 0 otherwise. */
+  private readonly discovered: GranuleTable;
   private hashBefore = 0;
   checks = 0;
 
@@ -42,7 +41,7 @@ export class HeapVerifier implements CollectionObserver {
   ) {
     const granules = heap.mem.length >> 1;
     this.objectStart = new Uint8Array(granules);
-    this.discovered = new Int32Array(granules);
+    this.discovered = new GranuleTable(granules);
   }
 
   beforeCollection(collector: Collector, index: number): void {
@@ -112,59 +111,18 @@ export class HeapVerifier implements CollectionObserver {
     return { objects, bytes };
   }
 
-  private checkRef(ref: number, index: number, from: string): void {
-    if (ref > 0 && (ref % 8 !== 0 || ref >= this.heap.end || this.objectStart[ref >> 3] === 0)) {
-      throw new VerificationError(index, ref, `${from} points at ${ref}, which is not the start of an object`);
-    }
-  }
-
-  /** Breadth-first trace from the roots in a fixed order, hashing the graph as it goes. */
-  private traceAndHash(index: number): { hash: number; objects: number } {
-    const mem = this.heap.mem;
-    const { stack, globals } = this.roots;
-    const sp = this.roots.stackTop();
-    let count = 0;
-    let h = 0x811c9dc5;
-    const mix = (v: number) => {
-      h = Math.imul(h ^ v, 0x01000193);
-      h ^= h >>> 15;
-    };
-    const visit = (ref: number, from: string): number => {
-      if (ref <= 0) return ref;
-      this.checkRef(ref, index, from);
-      const g = ref >> 3;
-      if (this.discovered[g] === 0) {
-        if (count === this.queue.length) {
-          const bigger = new Int32Array(count * 2);
-          bigger.set(this.queue);
-          this.queue = bigger;
-        }
-        this.queue[count++] = ref;
-        this.discovered[g] = count;
+  private traceAndHash(index: number): GraphSummary {
+    const summary = traceGraph(this.heap, this.roots, this.discovered, (ref, from) => {
+      if (ref % 8 !== 0 || ref >= this.heap.end || this.objectStart[ref >> 3] === 0) {
+        throw new VerificationError(index, ref, `${from()} points at ${ref}, which is not the start of an object`);
       }
-      return this.discovered[g];
-    };
-    for (let i = 0; i < globals.length; i++) mix(visit(globals[i], `global ${i}`));
-    mix(0x5eed);
-    for (let i = 0; i < sp; i++) mix(visit(stack[i], `stack slot ${i}`));
-    for (let q = 0; q < count; q++) {
-      const a = this.queue[q];
-      const w = a >> 2;
-      const n = mem[w] & NSLOTS_MASK;
-      const payload = mem[w + 1];
-      mix(n);
-      mix(payload);
-      for (let i = 0; i < n; i++) mix(visit(mem[w + 2 + 2 * i], `slot ${i} of object ${a}`));
-      const payloadStart = w + 2 + 2 * n;
-      for (let p = 0, words = ((payload + 7) & ~7) >> 2; p < words; p++) mix(mem[payloadStart + p]);
-    }
-    for (let q = 0; q < count; q++) this.discovered[this.queue[q] >> 3] = 0;
-    return { hash: h >>> 0, objects: count };
+    });
+    return summary;
   }
 
   private firstUnreachable(collector: Collector): number {
-    const reachable = new Set<number>();
-    forEachReachable(this.heap, this.roots, (a) => reachable.add(a));
+    const reachable = new Map<number, number>();
+    traceGraph(this.heap, this.roots, { get: (a) => reachable.get(a), set: (a, id) => reachable.set(a, id), delete() {} });
     const mem = this.heap.mem;
     for (const [start, end] of collector.parseableRegions()) {
       for (let a = start; a < end; ) {
@@ -179,36 +137,85 @@ export class HeapVerifier implements CollectionObserver {
   }
 }
 
-/** Calls `visit` once for each object reachable from the roots (not a hot path). */
-export function forEachReachable(heap: Heap, roots: Roots, visit: (address: number) => void): void {
-  const mem = heap.mem;
-  const seen = new Set<number>();
-  const work: number[] = [];
-  const reach = (ref: number) => {
-    if (ref > 0 && !seen.has(ref)) {
-      seen.add(ref);
-      work.push(ref);
-    }
-  };
-  for (let i = 0; i < roots.globals.length; i++) reach(roots.globals[i]);
-  for (let i = 0, sp = roots.stackTop(); i < sp; i++) reach(roots.stack[i]);
-  while (work.length > 0) {
-    const a = work.pop()!;
-    visit(a);
-    const w = a >> 2;
-    const n = mem[w] & NSLOTS_MASK;
-    for (let i = 0; i < n; i++) reach(mem[w + 2 + 2 * i]);
+export interface GraphSummary {
+  objects: number;
+  bytes: number;
+  /** Canonical hash of the reachable graph: independent of addresses, so equal across collectors. */
+  hash: number;
+}
+
+/** Discovery numbers by address: a dense per-granule array, or a Map when a heap-sized array would be wasteful. */
+export interface DiscoveryTable {
+  get(address: number): number | undefined;
+  set(address: number, id: number): void;
+  delete(address: number): void;
+}
+
+class GranuleTable implements DiscoveryTable {
+  private readonly ids: Int32Array;
+  constructor(granules: number) {
+    this.ids = new Int32Array(granules);
+  }
+  get(a: number): number | undefined {
+    return this.ids[a >> 3] || undefined;
+  }
+  set(a: number, id: number): void {
+    this.ids[a >> 3] = id;
+  }
+  delete(a: number): void {
+    this.ids[a >> 3] = 0;
   }
 }
 
-/** Objects and bytes reachable from the roots right now. */
-export function measureReachable(heap: Heap, roots: Roots): { objects: number; bytes: number } {
+/**
+ * Breadth-first trace from the roots in a fixed order (globals, then stack
+ * slots bottom-up, then each object's slots in order), numbering objects as
+ * they are discovered and hashing each object's slot count, payload size,
+ * payload words and the numbers its slots point at. `check` sees every
+ * non-null reference before it is followed.
+ */
+export function traceGraph(
+  heap: Heap,
+  roots: Roots,
+  discovered: DiscoveryTable = new Map<number, number>(),
+  check?: (ref: number, from: () => string) => void,
+): GraphSummary {
   const mem = heap.mem;
-  let objects = 0;
+  const queue: number[] = [];
+  let h = 0x811c9dc5;
   let bytes = 0;
-  forEachReachable(heap, roots, (a) => {
-    objects++;
-    bytes += 8 + (mem[a >> 2] & NSLOTS_MASK) * 8 + ((mem[(a >> 2) + 1] + 7) & ~7);
-  });
-  return { objects, bytes };
+  const mix = (v: number) => {
+    h = Math.imul(h ^ v, 0x01000193);
+    h ^= h >>> 15;
+  };
+  const visit = (ref: number, from: () => string): number => {
+    if (ref <= 0) return ref;
+    check?.(ref, from);
+    let id = discovered.get(ref);
+    if (id === undefined) {
+      queue.push(ref);
+      id = queue.length;
+      discovered.set(ref, id);
+    }
+    return id;
+  };
+  const { stack, globals } = roots;
+  for (let i = 0; i < globals.length; i++) mix(visit(globals[i], () => `global ${i}`));
+  mix(0x5eed);
+  for (let i = 0, sp = roots.stackTop(); i < sp; i++) mix(visit(stack[i], () => `stack slot ${i}`));
+  for (let q = 0; q < queue.length; q++) {
+    const a = queue[q];
+    const w = a >> 2;
+    const n = mem[w] & NSLOTS_MASK;
+    const payload = mem[w + 1];
+    const payloadWords = ((payload + 7) & ~7) >> 2;
+    bytes += 8 + 8 * n + 4 * payloadWords;
+    mix(n);
+    mix(payload);
+    for (let i = 0; i < n; i++) mix(visit(mem[w + 2 + 2 * i], () => `slot ${i} of object ${a}`));
+    const payloadStart = w + 2 + 2 * n;
+    for (let p = 0; p < payloadWords; p++) mix(mem[payloadStart + p]);
+  }
+  for (const a of queue) discovered.delete(a);
+  return { objects: queue.length, bytes, hash: h >>> 0 };
 }

@@ -1,0 +1,31 @@
+/** `gcsim list`: the collectors and the shipped workloads. */
+import { readdirSync } from "node:fs";
+import { join, relative } from "node:path";
+import { Command } from "commander";
+import { collectorNames, collectors } from "../../collectors/registry.js";
+import { readWorkloadFile, WORKLOADS_DIR } from "../../workload/load.js";
+import type { WorkloadDoc } from "../../workload/types.js";
+
+/** The description's first sentence, cut to one terminal line. */
+function summary(text = ""): string {
+  const sentence = /^(.*?\.)(\s|$)/.exec(text)?.[1] ?? text;
+  return sentence.length > 100 ? `${sentence.slice(0, 97)}...` : sentence;
+}
+
+export function listCommand(): Command {
+  return new Command("list").description("list collectors and shipped workloads").action(() => {
+    const lines = ["Collectors:"];
+    for (const name of collectorNames) lines.push(`  ${name.padEnd(12)} ${collectors[name].description}`);
+    lines.push("", "Workloads:");
+    const files = readdirSync(WORKLOADS_DIR).filter((f) => f.endsWith(".json") && f !== "schema.json").sort();
+    for (const f of files) {
+      const file = join(WORKLOADS_DIR, f);
+      const doc = readWorkloadFile(file) as WorkloadDoc;
+      lines.push(`  ${relative(process.cwd(), file)}`);
+      lines.push(`      ${summary(doc.description)}`);
+      const params = Object.entries(doc.params ?? {});
+      if (params.length > 0) lines.push(`      params: ${params.map(([k, p]) => `${k}=${p.default}`).join(", ")}`);
+    }
+    process.stdout.write(lines.join("\n") + "\n");
+  });
+}

@@ -1,0 +1,19 @@
+/** Option value parsers shared by commands; each throws InputError naming the option. */
+import { InvalidArgumentError } from "commander";
+
+export function parseInteger(name: string, min = 0) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^-?\d+(e\d+)?$/.test(value) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
+    }
+    return n;
+  };
+}
+
+/** Accumulates repeatable "name=value" integer options into a record. */
+export function collectParam(value: string, previous: Record<string, number> = {}): Record<string, number> {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)=(-?\d+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`expected name=integer, got "${value}"`);
+  return { ...previous, [m[1]]: Number(m[2]) };
+}
