@@ -6,7 +6,7 @@
  * result, not an exception: later commands (minimum-heap search, sweeps)
  * treat those outcomes as data.
  */
-import { collectorEntry } from "../collectors/registry.js";
+import { collectorEntry, type CollectorEntry } from "../collectors/registry.js";
 import { OutOfMemoryError, VerificationError, WorkloadRuntimeError } from "../errors.js";
 import { Heap, Roots } from "../heap/heap.js";
 import { WORK_NAMES } from "../metrics/collection-log.js";
@@ -24,7 +24,8 @@ export const DEFAULT_MAX_OPS = 1e10;
 export const DEFAULT_MAX_DEPTH = 10_000;
 
 export interface RunOptions {
-  collector: string;
+  /** A registered collector's name, or an entry for a collector defined outside the registry. */
+  collector: string | CollectorEntry;
   /** Heap size in bytes; defaults to the workload's `heap`, then DEFAULT_HEAP. */
   heapBytes?: number;
   seed?: number;
@@ -36,7 +37,7 @@ export interface RunOptions {
 
 export function runWorkload(workload: LoadedWorkload, options: RunOptions): RunResult {
   const { doc } = workload;
-  const entry = collectorEntry(options.collector);
+  const entry = typeof options.collector === "string" ? collectorEntry(options.collector) : options.collector;
   const heapBytes = options.heapBytes ?? parseSize(doc.heap ?? DEFAULT_HEAP, "workload heap");
   const seed = options.seed ?? doc.seed ?? 1;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { parse as parseTolerant, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { InputError } from "../errors.js";
 import { compileWorkload } from "./compile.js";
 import type { WorkloadDoc } from "./types.js";
@@ -41,16 +42,15 @@ export function readWorkloadFile(file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    const message = (e as Error).message;
-    const pos = /position (\d+)/.exec(message);
-    let where = "";
-    if (pos) {
-      const before = text.slice(0, Number(pos[1]));
-      const line = before.split("\n").length;
-      const column = Number(pos[1]) - before.lastIndexOf("\n");
-      where = ` (line ${line}, column ${column})`;
-    }
-    throw new InputError(`${file} is not valid JSON${where}: ${message}`);
+    // JSON.parse does not always say where; a tolerant parser finds the first error's offset.
+    const errors: ParseError[] = [];
+    parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false });
+    const first = errors[0];
+    if (!first) throw new InputError(`${file} is not valid JSON: ${(e as Error).message}`);
+    const before = text.slice(0, first.offset);
+    const line = before.split("\n").length;
+    const column = first.offset - before.lastIndexOf("\n");
+    throw new InputError(`${file} is not valid JSON (line ${line}, column ${column}): ${printParseErrorCode(first.error)}`);
   }
 }
 

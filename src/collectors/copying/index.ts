@@ -59,25 +59,29 @@ export class CopyingCollector extends Collector {
 
   collectGarbage(reason: string): void {
     this.recordCollection("full", reason, () => {
-      const fromStart = this.space.start;
-      const fromEnd = this.space.cursor;
-      const toStart = fromStart === this.heap.start ? this.heap.start + this.semispaceBytes : this.heap.start;
-      this.copyCursor = toStart;
-      const objectsBefore = this.work.objectsCopied;
-      const bytesBefore = this.work.bytesCopied;
-
-      this.work.rootsScanned += updateRoots(this.roots, (ref) => this.forward(ref));
-      this.scan(toStart);
-
-      const survivors = this.work.objectsCopied - objectsBefore;
-      const survivingBytes = this.work.bytesCopied - bytesBefore;
-      this.freedObjects = this.allocatedObjects - survivors;
-      this.freedBytes = this.allocatedBytes - survivingBytes;
-      this.mem.fill(0, fromStart >> 2, fromEnd >> 2);
-      this.space.reset(toStart, toStart + this.semispaceBytes);
-      this.space.cursor = this.copyCursor;
+      this.evacuate();
       return true;
     });
+  }
+
+  /** One whole collection: flip, copy everything reachable, release from-space. */
+  protected evacuate(): void {
+    const fromStart = this.space.start;
+    const fromEnd = this.space.cursor;
+    const toStart = fromStart === this.heap.start ? this.heap.start + this.semispaceBytes : this.heap.start;
+    this.copyCursor = toStart;
+    const objectsBefore = this.work.objectsCopied;
+    const bytesBefore = this.work.bytesCopied;
+
+    this.work.rootsScanned += updateRoots(this.roots, (ref) => this.forward(ref));
+    this.scan(toStart);
+
+    // Everything not copied is garbage: the heap now holds exactly the survivors.
+    this.freedObjects = this.allocatedObjects - (this.work.objectsCopied - objectsBefore);
+    this.freedBytes = this.allocatedBytes - (this.work.bytesCopied - bytesBefore);
+    this.mem.fill(0, fromStart >> 2, fromEnd >> 2);
+    this.space.reset(toStart, toStart + this.semispaceBytes);
+    this.space.cursor = this.copyCursor;
   }
 
   /** Cheney scan: to-space between scan and copyCursor is the gray queue. */

@@ -63,7 +63,7 @@ export class MarkSweepCollector extends Collector {
     });
   }
 
-  private markRoots(): void {
+  protected markRoots(): void {
     const mem = this.mem;
     const stack = this.markStack;
     let marked = 0;
@@ -79,7 +79,7 @@ export class MarkSweepCollector extends Collector {
     this.work.objectsMarked += marked;
   }
 
-  private traceFromMarkStack(): void {
+  protected traceFromMarkStack(): void {
     const mem = this.mem;
     const stack = this.markStack;
     let marked = 0;
@@ -102,7 +102,7 @@ export class MarkSweepCollector extends Collector {
     this.work.slotsScanned += scanned;
   }
 
-  private sweep(): void {
+  protected sweep(): void {
     const mem = this.mem;
     const space = this.space;
     space.makeParseable();

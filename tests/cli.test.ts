@@ -1,0 +1,107 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+/** Runs the real executable (built by `npm test` before vitest starts). */
+function gcsim(...args: string[]) {
+  const r = spawnSync(process.execPath, ["bin/gcsim.js", ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const SMALL_GCBENCH = ["--param", "kStretchTreeDepth=10", "--param", "kLongLivedTreeDepth=8", "--param", "kMaxTreeDepth=8", "--param", "kArraySize=4000"];
+
+describe("gcsim run", () => {
+  it("prints a readable table and exits 0", () => {
+    const r = gcsim("run", "workloads/gcbench.json", "--collector", "mark-sweep", ...SMALL_GCBENCH, "--heap", "256KiB");
+    expect(r.code).toBe(0);
+    for (const label of ["workload", "collector", "heap", "outcome", "allocated", "collections", "pauses", "GC work", "live", "wall time"]) {
+      expect(r.stdout).toContain(label);
+    }
+    expect(r.stdout).toContain("completed");
+  });
+
+  it("prints the documented JSON object", () => {
+    const r = gcsim("run", "workloads/linked-list.json", "-c", "copying", "--format", "json", "--verify");
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ outcome: "completed", workload: "linked-list", collector: "copying", heapBytes: 4 << 20, verified: true });
+    // linked-list grows `grow` cells per round for `rounds` rounds (defaults 20000 and 20).
+    expect(result.allocated).toEqual({ objects: 400_000, bytes: 400_000 * 24 });
+    expect(result.collections.total).toBe(result.collections.full);
+    expect(result.wall.totalMs).toBeGreaterThan(0);
+  });
+
+  it("exits 3 with the out-of-memory message when the heap is too small, and -o still gets a whole result", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gcsim-"));
+    const out = join(dir, "result.json");
+    const r = gcsim("run", "workloads/gcbench.json", "-c", "copying", "--heap", "1MiB", "--format", "json", "-o", out);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^gcsim: out of memory at \/functions\/\w+\/body\/[\d/a-z]+: requested \d+ bytes, heap 1048576, live \d+\n$/);
+    expect(JSON.parse(readFileSync(out, "utf8")).outcome).toBe("out-of-memory");
+    expect(readdirSync(dir)).toEqual(["result.json"]);
+  });
+
+  it("exits 2 naming the path of a malformed workload, and writes no output file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gcsim-"));
+    const out = join(dir, "result.json");
+    const r = gcsim("run", "tests/fixtures/bad-type.json", "-c", "mark-sweep", "-o", out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('/main/body/3/alloc: unknown type "Nod" (types: Node, Array)');
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("exits 2 with the line and column of a JSON syntax error", () => {
+    const r = gcsim("run", "tests/fixtures/not-json.json", "-c", "mark-sweep");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not-json\.json is not valid JSON \(line 3, column \d+\)/);
+  });
+
+  it("exits 2 for an unknown collector, listing the known ones", () => {
+    const r = gcsim("run", "workloads/gcbench.json", "-c", "generational-zgc");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/none, mark-sweep, copying/);
+  });
+
+  it("exits 2 for an unknown parameter, naming the valid ones", () => {
+    const r = gcsim("run", "workloads/linked-list.json", "-c", "mark-sweep", "--param", "round=3");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--param round: unknown parameter (parameters: rounds, grow)");
+  });
+
+  it("exits 2 for a runaway loop, naming the statement", () => {
+    const r = gcsim("run", "workloads/linked-list.json", "-c", "mark-sweep", "--max-ops", "1000");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/operation limit .* at \/main\/body\/2\/do\/0\/do/);
+  });
+});
+
+describe("gcsim validate and list", () => {
+  it("validate accepts the shipped workloads", () => {
+    const files = readdirSync("workloads").filter((f) => f.endsWith(".json") && f !== "schema.json");
+    const r = gcsim("validate", ...files.map((f) => `workloads/${f}`));
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split("\n")).toHaveLength(files.length);
+  });
+
+  it("validate prints every error with its path and exits 2", () => {
+    const r = gcsim("validate", "tests/fixtures/bad-type.json");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('/main/body/3/alloc: unknown type "Nod" (types: Node, Array)');
+  });
+
+  it("list shows collectors and workloads", () => {
+    const r = gcsim("list");
+    expect(r.code).toBe(0);
+    for (const name of ["none", "mark-sweep", "copying", "workloads/gcbench.json", "kStretchTreeDepth=18"]) expect(r.stdout).toContain(name);
+  });
+
+  it("--help documents the exit codes", () => {
+    const r = gcsim("run", "--help");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/3 +out of memory/);
+    expect(r.stdout).toMatch(/4 +heap verification failed/);
+  });
+});
