@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { BumpAllocator } from "../src/alloc/bump.js";
+import { SegregatedFitAllocator } from "../src/alloc/segregated-fit.js";
+import { Heap } from "../src/heap/heap.js";
+import { FREE_BIT, cellBytes } from "../src/heap/object-model.js";
+
+describe("bump allocator", () => {
+  it("hands out consecutive addresses and returns 0 when the region is full", () => {
+    const bump = new BumpAllocator(8, 8 + 64);
+    expect(bump.alloc(32)).toBe(8);
+    expect(bump.alloc(24)).toBe(40);
+    expect(bump.alloc(16)).toBe(0);
+    expect(bump.alloc(8)).toBe(64);
+    expect(bump.usedBytes).toBe(64);
+  });
+});
+
+describe("segregated-fits allocator", () => {
+  const setup = (bytes: number) => {
+    const heap = new Heap(bytes);
+    return { heap, space: new SegregatedFitAllocator(heap.mem, heap.start, heap.end) };
+  };
+
+  it("carves a fresh heap in address order and runs out exactly at its size", () => {
+    const { heap, space } = setup(1024);
+    const addresses = Array.from({ length: 32 }, () => space.alloc(32));
+    expect(addresses).toEqual(addresses.map((_, i) => heap.start + 32 * i));
+    expect(space.alloc(8)).toBe(0);
+    expect(space.freeBytes).toBe(0);
+  });
+
+  it("reuses a freed cell of the same size first, and zeroes what it hands out", () => {
+    const { heap, space } = setup(4096);
+    const a = space.alloc(48);
+    space.alloc(48);
+    heap.mem.fill(-1, a >> 2, (a + 48) >> 2);
+    space.addFree(a, 48);
+    expect(space.alloc(48)).toBe(a);
+    expect([...heap.mem.subarray(a >> 2, (a + 48) >> 2)].every((w) => w === 0)).toBe(true);
+  });
+
+  it("splits large chunks first-fit and fails when no single chunk fits, however much is free", () => {
+    const { space } = setup(8192);
+    const cells = Array.from({ length: 8 }, () => space.alloc(1024));
+    expect(space.alloc(8)).toBe(0);
+    // Free every other 1 KiB cell: 4 KiB free in all, but no 2 KiB hole.
+    for (let i = 0; i < 8; i += 2) space.addFree(cells[i], 1024);
+    expect(space.freeBytes).toBe(4096);
+    expect(space.largestFreeChunk()).toBe(1024);
+    expect(space.alloc(2048)).toBe(0);
+    expect(space.alloc(1008)).toBe(cells[6]);
+    expect(space.alloc(16)).toBe(cells[6] + 1008);
+  });
+
+  it("keeps the heap parseable: free chunks and slivers are formatted cells", () => {
+    const { heap, space } = setup(256);
+    const a = space.alloc(40);
+    space.alloc(200);
+    space.addFree(a, 40);
+    space.alloc(32); // leaves an 8-byte sliver that cannot be listed
+    space.makeParseable();
+    const sizes: number[] = [];
+    for (let p = heap.start; p < heap.end; p += cellBytes(heap.mem, p)) sizes.push(cellBytes(heap.mem, p));
+    expect(sizes.reduce((x, y) => x + y, 0)).toBe(256);
+    expect(heap.mem[(a + 32) >> 2] & FREE_BIT).toBe(FREE_BIT);
+  });
+});
