@@ -18,7 +18,7 @@ function runBroken(entry: CollectorEntry) {
 }
 
 function entry(create: CollectorEntry["create"], base: CollectorEntry["constraints"]): CollectorEntry {
-  return { description: "deliberately broken", constraints: base, create };
+  return { description: "deliberately broken", constraints: base, options: {}, create };
 }
 
 /** Copying collector that, after evacuating, leaves one stack root pointing at the object's old address. */

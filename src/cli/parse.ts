@@ -17,3 +17,10 @@ export function collectParam(value: string, previous: Record<string, number> = {
   if (!m) throw new InvalidArgumentError(`expected name=integer, got "${value}"`);
   return { ...previous, [m[1]]: Number(m[2]) };
 }
+
+/** Accumulates repeatable "key=value" collector options (values are parsed by the collector). */
+export function collectOption(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const m = /^([A-Za-z][A-Za-z0-9-]*)=(.+)$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`expected key=value, got "${value}"`);
+  return { ...previous, [m[1]]: m[2] };
+}

@@ -5,6 +5,7 @@
  * The mutator (generated workload code) calls only:
  *   alloc(nslots, payloadBytes, site)  -> address of a zeroed object
  *   writeRef(obj, slot, value)         -> only if constraints.storeBarrier
+ *   writeRoot, retainRoot, releaseFrame -> only if constraints.rootBarrier
  * and otherwise reads and writes simulated memory directly. Roots are the
  * shadow stack and globals in `Roots`, which a collector scans and (if it
  * moves objects) rewrites. Differences between collectors are data in
@@ -18,12 +19,15 @@
 import { OutOfMemoryError } from "../errors.js";
 import type { Heap, Roots } from "../heap/heap.js";
 import { CollectionLog, WorkCounters } from "../metrics/collection-log.js";
+import { traceGraph } from "../verify/verifier.js";
 
 export interface CollectorConstraints {
   /** Objects change address during collection. */
   readonly moving: boolean;
   /** The mutator must call writeRef for every reference store into the heap. */
   readonly storeBarrier: boolean;
+  /** The mutator must report writes of reference variables and frame exits (reference counting). */
+  readonly rootBarrier: boolean;
 }
 
 /** Watches collections from outside; the heap verifier is one. */
@@ -80,11 +84,29 @@ export abstract class Collector {
     this.mem[(obj >> 2) + 2 + 2 * slot] = value;
   }
 
+  /** Root barrier: writes a reference variable (frame slot in R, or global in G). */
+  writeRoot(roots: Int32Array, index: number, value: number): void {
+    roots[index] = value;
+  }
+
+  /** Root barrier: a reference parameter has just been stored into a new frame. */
+  retainRoot(_ref: number): void {}
+
+  /** Root barrier: the frame occupying stack slots [from, to) is about to be popped. */
+  releaseFrame(_stack: Int32Array, _from: number, _to: number): void {}
+
   /** Runs a full collection of the whole heap. */
   abstract collectGarbage(reason: string): void;
 
   /** Regions holding every allocated object, formatted for a linear walk. */
   abstract parseableRegions(): Region[];
+
+  /**
+   * The reference count the collector keeps for an object, if it counts
+   * references; the verifier then checks it against the references that
+   * actually point at the object.
+   */
+  referenceCount?(address: number): number;
 
   /** Fragmentation of the free memory right now. */
   memoryFigures(): MemoryFigures {
@@ -122,13 +144,17 @@ export abstract class Collector {
       this.liveBytesAfterFull = after.bytes;
       if (after.bytes > this.peakLiveBytes) this.peakLiveBytes = after.bytes;
     }
-    const { fragmentation } = this.memoryFigures();
-    if (fragmentation > this.peakFragmentation) this.peakFragmentation = fragmentation;
+    if (full) {
+      const { fragmentation } = this.memoryFigures();
+      if (fragmentation > this.peakFragmentation) this.peakFragmentation = fragmentation;
+    }
     this.observer?.afterCollection(this, index, full);
   }
 
+  /** Ends the run: `live` in the message is what is reachable now, measured independently. */
   protected outOfMemory(site: number, bytes: number): never {
-    throw new OutOfMemoryError(this.describeSite(site), bytes, this.heap.heapBytes, this.liveBytesAfterFull);
+    const live = traceGraph(this.heap, this.roots).bytes;
+    throw new OutOfMemoryError(this.describeSite(site), bytes, this.heap.heapBytes, live);
   }
 }
 

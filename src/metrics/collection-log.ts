@@ -14,6 +14,14 @@ export class WorkCounters {
   objectsCopied = 0;
   bytesCopied = 0;
   cellsSwept = 0;
+  /** Objects freed individually (reference counting). */
+  objectsFreed = 0;
+  rcIncrements = 0;
+  rcDecrements = 0;
+  /** Write-barrier executions that did more than the store (generational). */
+  barrierExecutions = 0;
+  /** Remembered-set entries or dirty cards processed by minor collections. */
+  remsetEntriesProcessed = 0;
 }
 
 export type WorkName = keyof WorkCounters;

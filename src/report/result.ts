@@ -41,6 +41,11 @@ export interface RunResult {
     /** Worst fragmentation seen after a collection: share of free bytes outside the largest free chunk. */
     fragmentation: number;
   };
+  /**
+   * After the collector's end-of-run collection: objects still allocated but
+   * unreachable, and how many cyclic garbage structures they form.
+   */
+  leaked: { objects: number; bytes: number; cycles: number };
   mutator: { statements: number };
   wall: {
     totalMs: number;

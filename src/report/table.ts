@@ -28,7 +28,7 @@ export function renderTable(r: RunResult, c: ChalkInstance): string {
     .join(" ");
   const rows: [string, string][] = [
     ["workload", `${r.workload}${params ? `\n${c.dim(params)}` : ""}`],
-    ["collector", r.collector],
+    ["collector", `${r.collector}${Object.keys(r.options).length ? c.dim(`  ${Object.entries(r.options).map(([k, v]) => `${k}=${v}`).join(" ")}`) : ""}`],
     ["heap", `${formatBytes(r.heapBytes)} (${count(r.heapBytes)} bytes)`],
     ["seed", String(r.seed)],
     ["outcome", outcome],
@@ -40,6 +40,12 @@ export function renderTable(r: RunResult, c: ChalkInstance): string {
     ],
     ["GC work", work || "none"],
     ["live", `peak ${formatBytes(r.memory.peakLive)} after GC, final ${formatBytes(r.memory.finalLive)}`],
+    [
+      "leaked",
+      r.leaked.objects === 0
+        ? "nothing"
+        : c.yellow(`${count(r.leaked.objects)} objects, ${formatBytes(r.leaked.bytes)}, ${count(r.leaked.cycles)} cycles`),
+    ],
     ["fragmentation", `${(r.memory.fragmentation * 100).toFixed(1)}% (worst, free bytes outside the largest free chunk)`],
     [
       "wall time",

@@ -6,12 +6,14 @@
  * result, not an exception: later commands (minimum-heap search, sweeps)
  * treat those outcomes as data.
  */
+import { parseOptions } from "../collectors/options.js";
 import { collectorEntry, type CollectorEntry } from "../collectors/registry.js";
 import { OutOfMemoryError, VerificationError, WorkloadRuntimeError } from "../errors.js";
 import { Heap, Roots } from "../heap/heap.js";
 import { WORK_NAMES } from "../metrics/collection-log.js";
 import type { RunError, RunResult } from "../report/result.js";
 import { parseSize } from "../units.js";
+import { measureLeaks } from "../verify/leaks.js";
 import { HeapVerifier, traceGraph } from "../verify/verifier.js";
 import { compileWorkload } from "../workload/compile.js";
 import type { LoadedWorkload } from "../workload/load.js";
@@ -29,6 +31,8 @@ export interface RunOptions {
   /** Heap size in bytes; defaults to the workload's `heap`, then DEFAULT_HEAP. */
   heapBytes?: number;
   seed?: number;
+  /** Collector options as given on the command line (`--opt key=value`). */
+  collectorOptions?: Record<string, string>;
   verify?: boolean;
   params?: Record<string, number>;
   maxOps?: number;
@@ -42,15 +46,18 @@ export function runWorkload(workload: LoadedWorkload, options: RunOptions): RunR
   const seed = options.seed ?? doc.seed ?? 1;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
 
+  const collectorName = typeof options.collector === "string" ? options.collector : "custom";
+  const parsed = parseOptions(collectorName, entry.options, options.collectorOptions ?? {}, heapBytes);
   const heap = new Heap(heapBytes);
   const program = compileWorkload(doc, {
     storeBarrier: entry.constraints.storeBarrier,
+    rootBarrier: entry.constraints.rootBarrier,
     params: options.params,
     maxOps: options.maxOps ?? DEFAULT_MAX_OPS,
     maxDepth,
   });
   const roots = new Roots(program.stackSlots, program.globalRefCount);
-  const collector = entry.create(heap, roots);
+  const collector = entry.create(heap, roots, parsed.values);
   collector.describeSite = (site) => program.sites[site] ?? `site ${site}`;
   const verifier = options.verify ? new HeapVerifier(heap, roots) : undefined;
   collector.observer = verifier;
@@ -82,6 +89,7 @@ export function runWorkload(workload: LoadedWorkload, options: RunOptions): RunR
   }
   const totalMs = performance.now() - t0;
 
+  // Figures are taken before the end-of-run collection, which exists only to measure leaks.
   const live = traceGraph(heap, roots);
   const collections: RunResult["collections"] = { total: collector.log.length };
   for (let i = 0; i < collector.log.length; i++) {
@@ -90,6 +98,21 @@ export function runWorkload(workload: LoadedWorkload, options: RunOptions): RunR
   }
   const work = {} as RunResult["work"];
   for (const w of WORK_NAMES) work[w] = collector.work[w];
+  const gcWallMs = collector.gcWallMs;
+  const maxPauseWallMs = collector.maxPauseWallMs;
+  const leaked = measureLeaksAtEnd();
+
+  function measureLeaksAtEnd(): RunResult["leaked"] {
+    if (error?.kind === "verification") return { objects: 0, bytes: 0, cycles: 0 };
+    try {
+      if (outcome === "completed") collector.collectGarbage("end-of-run");
+    } catch (e) {
+      if (!(e instanceof VerificationError)) throw e;
+      outcome = "error";
+      error = { kind: "verification", message: e.message };
+    }
+    return measureLeaks(heap, roots, collector.parseableRegions());
+  }
 
   return {
     gcsim: VERSION,
@@ -98,7 +121,7 @@ export function runWorkload(workload: LoadedWorkload, options: RunOptions): RunR
     workload: doc.name,
     file: workload.file,
     collector: collector.name,
-    options: {},
+    options: parsed.effective,
     heapBytes,
     seed,
     params: program.params,
@@ -113,12 +136,13 @@ export function runWorkload(workload: LoadedWorkload, options: RunOptions): RunR
       finalGraphHash: live.hash,
       fragmentation: collector.peakFragmentation,
     },
+    leaked,
     mutator: { statements },
     wall: {
       totalMs,
-      mutatorMs: totalMs - collector.gcWallMs,
-      gcMs: collector.gcWallMs,
-      pauses: { count: collector.log.length, totalMs: collector.gcWallMs, maxMs: collector.maxPauseWallMs },
+      mutatorMs: totalMs - gcWallMs,
+      gcMs: gcWallMs,
+      pauses: { count: collections.total, totalMs: gcWallMs, maxMs: maxPauseWallMs },
       allocationsPerSecond: totalMs > 0 ? collector.allocatedObjects / (totalMs / 1000) : 0,
     },
   };

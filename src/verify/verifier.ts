@@ -20,7 +20,7 @@
 import type { Collector, CollectionObserver } from "../collectors/collector.js";
 import { VerificationError } from "../errors.js";
 import type { Heap, Roots } from "../heap/heap.js";
-import { FORWARDED_BIT, FREE_BIT, MARK_BIT, MAX_PAYLOAD_BYTES, NSLOTS_MASK } from "../heap/object-model.js";
+import { FORWARDED_BIT, FREE_BIT, MARK_BIT, MAX_PAYLOAD_BYTES, NSLOTS_MASK, cellBytes } from "../heap/object-model.js";
 
 interface HeapWalk {
   objects: number;
@@ -33,6 +33,7 @@ export class HeapVerifier implements CollectionObserver {
   /** Per granule: discovery number during a trace, 0 otherwise. */
   private readonly discovered: GranuleTable;
   private hashBefore = 0;
+  private expectedCounts: Int32Array | undefined;
   checks = 0;
 
   constructor(
@@ -46,12 +47,14 @@ export class HeapVerifier implements CollectionObserver {
 
   beforeCollection(collector: Collector, index: number): void {
     this.walkHeap(collector, index, "before");
+    this.checkReferenceCounts(collector, index);
     this.hashBefore = this.traceAndHash(index).hash;
   }
 
   afterCollection(collector: Collector, index: number, full: boolean): void {
     const walk = this.walkHeap(collector, index, "after");
     const trace = this.traceAndHash(index);
+    this.checkReferenceCounts(collector, index);
     if (trace.hash !== this.hashBefore) {
       throw new VerificationError(index, 0, "the reachable object graph changed shape or contents during the collection");
     }
@@ -70,7 +73,40 @@ export class HeapVerifier implements CollectionObserver {
     const index = collector.log.length;
     this.walkHeap(collector, index, "at the end of");
     this.traceAndHash(index);
+    this.checkReferenceCounts(collector, index);
     this.checks++;
+  }
+
+  /**
+   * For a reference-counting collector: every object's count must equal the
+   * number of slots of allocated objects plus root slots that point at it.
+   */
+  private checkReferenceCounts(collector: Collector, index: number): void {
+    if (!collector.referenceCount) return;
+    const mem = this.heap.mem;
+    const expected = (this.expectedCounts ??= new Int32Array(this.objectStart.length));
+    expected.fill(0);
+    const objects: number[] = [];
+    for (const [start, end] of collector.parseableRegions()) {
+      for (let a = start; a < end; a += cellBytes(mem, a)) {
+        if (mem[a >> 2] & FREE_BIT) continue;
+        objects.push(a);
+        const w = a >> 2;
+        for (let i = 0, n = mem[w] & NSLOTS_MASK; i < n; i++) {
+          const ref = mem[w + 2 + 2 * i];
+          if (ref > 0) expected[ref >> 3]++;
+        }
+      }
+    }
+    const { stack, globals } = this.roots;
+    for (let i = 0; i < globals.length; i++) if (globals[i] > 0) expected[globals[i] >> 3]++;
+    for (let i = 0, sp = this.roots.stackTop(); i < sp; i++) if (stack[i] > 0) expected[stack[i] >> 3]++;
+    for (const a of objects) {
+      const counted = collector.referenceCount(a);
+      if (counted !== expected[a >> 3]) {
+        throw new VerificationError(index, a, `reference count is ${counted} but ${expected[a >> 3]} references point at the object`);
+      }
+    }
   }
 
   /** Parses every region, recording object starts; checks headers and the collector's count. */

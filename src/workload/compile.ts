@@ -27,6 +27,11 @@ import { STATEMENT_KINDS, type ExprSource, type RefOperand, type Statement, type
 export interface CompileOptions {
   /** Emit calls to gc.writeRef for reference stores instead of direct memory writes. */
   storeBarrier: boolean;
+  /**
+   * Report every write of a reference variable, frame exit and returned
+   * reference to the collector (reference counting counts root references).
+   */
+  rootBarrier?: boolean;
   /** Overrides of the workload's declared parameters. */
   params?: Record<string, number>;
   maxOps: number;
@@ -56,6 +61,9 @@ interface Variable {
   kind: Kind;
   /** JS expression reading or writing the variable. */
   js: string;
+  /** For reference variables: the root array ("R" or "G") and the index expression. */
+  array?: string;
+  index?: string;
   /** Index into `names` for messages. */
   nameIndex: number;
 }
@@ -105,6 +113,8 @@ class Compiler {
   private globalRefs = 0;
   private temp = 0;
   private maxFrameRefs = 0;
+  /** Index in G of the hidden root that holds a returned reference (used under reference counting). */
+  private returnRegister = 0;
 
   constructor(
     private readonly doc: WorkloadDoc,
@@ -117,6 +127,7 @@ class Compiler {
     this.declareDistributions();
     this.declareTypes();
     this.declareGlobals();
+    this.returnRegister = this.globalRefs++;
     this.declareFunctions();
 
     const out: string[] = [];
@@ -206,8 +217,12 @@ class Compiler {
     (this.doc.globals ?? []).forEach((decl, i) => {
       const { name, kind } = parseDecl(decl);
       if (this.globals.has(name)) this.error(`/globals/${i}`, `duplicate global "${name}"`);
-      const js = kind === "ref" ? `G[${this.globalRefs++}]` : `g${this.globalInts++}`;
-      this.globals.set(name, { name, kind, js, nameIndex: this.nameIndex(name) });
+      const v: Variable =
+        kind === "ref"
+          ? { name, kind, js: `G[${this.globalRefs}]`, array: "G", index: String(this.globalRefs++), nameIndex: 0 }
+          : { name, kind, js: `g${this.globalInts++}`, nameIndex: 0 };
+      v.nameIndex = this.nameIndex(name);
+      this.globals.set(name, v);
     });
   }
 
@@ -242,12 +257,10 @@ class Compiler {
     const declare = (decl: string, where: string, isParam: boolean) => {
       const { name, kind } = parseDecl(decl);
       if (local.has(name)) this.error(where, `"${name}" is declared twice`);
-      const v: Variable = {
-        name,
-        kind,
-        js: kind === "ref" ? `R[fp + ${refs++}]` : `i${ints++}`,
-        nameIndex: this.nameIndex(name),
-      };
+      const v: Variable =
+        kind === "ref"
+          ? { name, kind, js: `R[fp + ${refs}]`, array: "R", index: `fp + ${refs++}`, nameIndex: this.nameIndex(name) }
+          : { name, kind, js: `i${ints++}`, nameIndex: this.nameIndex(name) };
       local.set(name, v);
       scope.vars.set(name, v);
       if (isParam) {
@@ -255,7 +268,7 @@ class Compiler {
         else {
           const arg = `a${jsParams.length}`;
           jsParams.push(arg);
-          prologue.push(`${v.js} = ${arg};`);
+          prologue.push(`${v.js} = ${arg};${this.options.rootBarrier ? ` gc.retainRoot(${arg});` : ""}`);
         }
       } else if (kind === "ref") {
         prologue.push(`${v.js} = -1;`);
@@ -277,9 +290,19 @@ class Compiler {
       `const fp = sp; sp = fp + ${refs};`,
       ...prologue,
       code,
-      `sp = fp; ${fallthrough}`,
+      `${this.popFrame()} ${fallthrough}`,
       `}`,
     ].join("\n");
+  }
+
+  /** Code that ends the current frame (reference counting releases its roots first). */
+  private popFrame(): string {
+    return this.options.rootBarrier ? "gc.releaseFrame(R, fp, sp); sp = fp;" : "sp = fp;";
+  }
+
+  /** Code that writes a reference variable. */
+  private refVarWrite(v: Variable, value: string): string {
+    return this.options.rootBarrier ? `gc.writeRoot(${v.array}, ${v.index}, ${value});` : `${v.js} = ${value};`;
   }
 
   /** A block charges its statement count to `ops` once on entry (and per loop iteration). */
@@ -327,7 +350,7 @@ class Compiler {
             ? this.refOperand(s.value as RefOperand, `${path}/value`, site, scope, assigned)
             : this.intExpr(s.value as ExprSource, `${path}/value`, site, scope, assigned);
         assigned.add(v.name);
-        return `${v.js} = ${value};`;
+        return v.kind === "ref" ? this.refVarWrite(v, value) : `${v.js} = ${value};`;
       }
       case "write": {
         const word = this.payloadAccess(s.write!, at, site, scope, assigned);
@@ -520,7 +543,7 @@ class Compiler {
         return "";
       }
       assigned.add(v.name);
-      return `${v.js} = ${value};`;
+      return kind === "ref" ? this.refVarWrite(v, value) : `${v.js} = ${value};`;
     }
     if (kind !== "ref") {
       this.error(path, `an int cannot be stored in reference field "${target}"; use write for payload`);
@@ -591,6 +614,7 @@ class Compiler {
     } else {
       body = this.assignTarget(s.to, `${path}/to`, site, scope, assigned, sig.returns, invoke);
     }
+    if (this.options.rootBarrier && sig.returns === "ref") body += ` gc.writeRoot(G, ${this.returnRegister}, -1);`;
     return `if (++depth > MAX_DEPTH) rt.tooDeep(${site});\n${body}\ndepth--;`;
   }
 
@@ -598,14 +622,17 @@ class Compiler {
     const at = `${path}/return`;
     if (scope.returns === undefined) {
       if (s.return !== null) this.error(at, scope.isMain ? "main returns nothing; use \"return\": null" : "this function declares no \"returns\"; use \"return\": null");
-      return `{ sp = fp; return; }`;
+      return `{ ${this.popFrame()} return; }`;
     }
-    const value =
-      scope.returns === "ref"
-        ? this.refOperand(s.return as RefOperand, at, site, scope, assigned)
-        : this.intExpr(s.return as ExprSource, at, site, scope, assigned);
     const t = `t${this.temp++}`;
-    return `{ const ${t} = ${value}; sp = fp; return ${t}; }`;
+    if (scope.returns === "int") {
+      return `{ const ${t} = ${this.intExpr(s.return as ExprSource, at, site, scope, assigned)}; ${this.popFrame()} return ${t}; }`;
+    }
+    const value = this.refOperand(s.return as RefOperand, at, site, scope, assigned);
+    // Under reference counting the returned reference is held by the return register
+    // until the caller has stored it, so releasing this frame cannot free it.
+    const hold = this.options.rootBarrier ? ` gc.writeRoot(G, ${this.returnRegister}, ${t});` : "";
+    return `{ const ${t} = ${value};${hold} ${this.popFrame()} return ${t}; }`;
   }
 
   private forLoop(s: Statement, path: string, site: number, scope: Scope, assigned: Set<string>): string {

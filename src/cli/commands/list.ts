@@ -2,7 +2,7 @@
 import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Command } from "commander";
-import { collectorNames, collectors } from "../../collectors/registry.js";
+import { collectorNames, collectors, type CollectorEntry } from "../../collectors/registry.js";
 import { readWorkloadFile, WORKLOADS_DIR } from "../../workload/load.js";
 import type { WorkloadDoc } from "../../workload/types.js";
 
@@ -15,7 +15,13 @@ function summary(text = ""): string {
 export function listCommand(): Command {
   return new Command("list").description("list collectors and shipped workloads").action(() => {
     const lines = ["Collectors:"];
-    for (const name of collectorNames) lines.push(`  ${name.padEnd(12)} ${collectors[name].description}`);
+    for (const name of collectorNames) {
+      const entry: CollectorEntry = collectors[name];
+      lines.push(`  ${name.padEnd(12)} ${entry.description}`);
+      for (const [key, spec] of Object.entries(entry.options)) {
+        lines.push(`      --opt ${key}=${spec.default}`.padEnd(36) + ` ${spec.description}`);
+      }
+    }
     lines.push("", "Workloads:");
     const files = readdirSync(WORKLOADS_DIR).filter((f) => f.endsWith(".json") && f !== "schema.json").sort();
     for (const f of files) {

@@ -8,7 +8,7 @@ import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_OPS, runWorkload } from "../../sim/run.j
 import { parseSize } from "../../units.js";
 import { loadWorkload } from "../../workload/load.js";
 import { emit } from "../output.js";
-import { collectParam, parseInteger } from "../parse.js";
+import { collectOption, collectParam, parseInteger } from "../parse.js";
 
 interface RunFlags {
   collector: string;
@@ -18,6 +18,7 @@ interface RunFlags {
   format: Format;
   output?: string;
   param?: Record<string, number>;
+  opt?: Record<string, string>;
   maxOps: number;
   maxDepth: number;
 }
@@ -30,6 +31,7 @@ export function runCommand(): Command {
     .option("--heap <size>", "heap size, e.g. 64MiB, 512KiB or bytes (default: the workload's heap, else 64MiB)")
     .option("--seed <n>", "random seed (default: the workload's seed, else 1)", parseInteger("--seed"))
     .option("--param <name=value>", "set a workload parameter (repeatable)", collectParam)
+    .option("--opt <key=value>", "set a collector option (repeatable; `gcsim list` shows them)", collectOption)
     .option("--verify", "check the heap with the independent verifier around every collection")
     .addOption(new Option("-f, --format <format>", "output format").choices(formats).default("table"))
     .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
@@ -43,6 +45,7 @@ export function runCommand(): Command {
         seed: flags.seed,
         verify: flags.verify,
         params: flags.param,
+        collectorOptions: flags.opt,
         maxOps: flags.maxOps,
         maxDepth: flags.maxDepth,
       });

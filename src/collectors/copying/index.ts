@@ -25,7 +25,7 @@ import { Collector, type CollectorConstraints, updateRoots, type Region } from "
 
 export class CopyingCollector extends Collector {
   readonly name = "copying";
-  static readonly constraints: CollectorConstraints = { moving: true, storeBarrier: false };
+  static readonly constraints: CollectorConstraints = { moving: true, storeBarrier: false, rootBarrier: false };
   readonly constraints = CopyingCollector.constraints;
   private readonly semispaceBytes: number;
   private readonly space: BumpAllocator;

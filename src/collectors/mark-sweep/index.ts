@@ -18,21 +18,22 @@
  */
 import { SegregatedFitAllocator } from "../../alloc/segregated-fit.js";
 import type { Heap, Roots } from "../../heap/heap.js";
-import { IntStack } from "../../heap/int-stack.js";
-import { FREE_BIT, MARK_BIT, NSLOTS_MASK, cellBytes } from "../../heap/object-model.js";
+import { Marker } from "../parts/marker.js";
+import { sweepSpace } from "../parts/sweep.js";
 import { Collector, type CollectorConstraints, updateRoots, type MemoryFigures, type Region } from "../collector.js";
 
 export class MarkSweepCollector extends Collector {
   readonly name = "mark-sweep";
-  static readonly constraints: CollectorConstraints = { moving: false, storeBarrier: false };
+  static readonly constraints: CollectorConstraints = { moving: false, storeBarrier: false, rootBarrier: false };
   readonly constraints = MarkSweepCollector.constraints;
   private readonly space: SegregatedFitAllocator;
-  private readonly markStack = new IntStack();
+  private readonly marker: Marker;
   private fragmentation = 0;
 
   constructor(heap: Heap, roots: Roots) {
     super(heap, roots);
     this.space = new SegregatedFitAllocator(heap.mem, heap.start, heap.end);
+    this.marker = new Marker(heap.mem, this.work);
   }
 
   alloc(nslots: number, payloadBytes: number, site: number): number {
@@ -64,82 +65,22 @@ export class MarkSweepCollector extends Collector {
   }
 
   protected markRoots(): void {
-    const mem = this.mem;
-    const stack = this.markStack;
-    let marked = 0;
     this.work.rootsScanned += updateRoots(this.roots, (ref) => {
-      const w = ref >> 2;
-      if ((mem[w] & MARK_BIT) === 0) {
-        mem[w] |= MARK_BIT;
-        stack.push(ref);
-        marked++;
-      }
+      this.marker.markAndPush(ref);
       return ref;
     });
-    this.work.objectsMarked += marked;
   }
 
   protected traceFromMarkStack(): void {
-    const mem = this.mem;
-    const stack = this.markStack;
-    let marked = 0;
-    let scanned = 0;
-    while (stack.length > 0) {
-      const w = stack.pop() >> 2;
-      const n = mem[w] & NSLOTS_MASK;
-      scanned += n;
-      for (let s = w + 2, last = w + 2 + 2 * n; s < last; s += 2) {
-        const child = mem[s];
-        // Already marked means already pushed: this check is what stops cycles.
-        if (child > 0 && (mem[child >> 2] & MARK_BIT) === 0) {
-          mem[child >> 2] |= MARK_BIT;
-          stack.push(child);
-          marked++;
-        }
-      }
-    }
-    this.work.objectsMarked += marked;
-    this.work.slotsScanned += scanned;
+    this.marker.drain();
   }
 
   protected sweep(): void {
-    const mem = this.mem;
-    const space = this.space;
-    space.makeParseable();
-    space.reset();
-    let freedObjects = 0;
-    let freedBytes = 0;
-    let largest = 0;
-    let runStart = 0;
-    const end = space.end;
-    for (let a = space.start; a < end; ) {
-      const w = a >> 2;
-      const status = mem[w];
-      const size = cellBytes(mem, a);
-      if (status & MARK_BIT) {
-        mem[w] = status & ~MARK_BIT;
-        if (runStart !== 0) {
-          if (a - runStart > largest) largest = a - runStart;
-          space.addFree(runStart, a - runStart);
-          runStart = 0;
-        }
-      } else {
-        if ((status & FREE_BIT) === 0) {
-          freedObjects++;
-          freedBytes += size;
-        }
-        if (runStart === 0) runStart = a;
-      }
-      a += size;
-    }
-    if (runStart !== 0) {
-      if (end - runStart > largest) largest = end - runStart;
-      space.addFree(runStart, end - runStart);
-    }
+    const { freedObjects, freedBytes, largestFree } = sweepSpace(this.mem, this.space);
     this.freedObjects += freedObjects;
     this.freedBytes += freedBytes;
     this.work.cellsSwept += freedObjects;
-    this.fragmentation = space.freeBytes > 0 ? 1 - largest / space.freeBytes : 0;
+    this.fragmentation = this.space.freeBytes > 0 ? 1 - largestFree / this.space.freeBytes : 0;
   }
 
   override memoryFigures(): MemoryFigures {

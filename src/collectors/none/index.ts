@@ -10,7 +10,7 @@ import { Collector, type CollectorConstraints, type Region } from "../collector.
 
 export class NoCollector extends Collector {
   readonly name = "none";
-  static readonly constraints: CollectorConstraints = { moving: false, storeBarrier: false };
+  static readonly constraints: CollectorConstraints = { moving: false, storeBarrier: false, rootBarrier: false };
   readonly constraints = NoCollector.constraints;
   private readonly space: BumpAllocator;
 

@@ -1,0 +1,90 @@
+/**
+ * Collector options (`--opt key=value`): each collector declares its options
+ * with a default, a meaning and a parser; unknown keys and bad values are
+ * input errors naming the valid choices.
+ */
+import { InputError } from "../errors.js";
+import { parseSize } from "../units.js";
+
+export interface OptionSpec<T = unknown> {
+  readonly description: string;
+  readonly default: string;
+  /** Returns the parsed value or throws an Error whose message says what is valid. */
+  parse(value: string, heapBytes: number): T;
+}
+
+export type OptionSpecs = Record<string, OptionSpec>;
+export type ParsedOptions<S extends OptionSpecs> = { [K in keyof S]: S[K] extends OptionSpec<infer T> ? T : never };
+
+export function choice<const C extends string>(choices: readonly C[], byDefault: C, description: string): OptionSpec<C> {
+  return {
+    description,
+    default: byDefault,
+    parse(value) {
+      if (!(choices as readonly string[]).includes(value)) throw new Error(`expected one of ${choices.join(", ")}`);
+      return value as C;
+    },
+  };
+}
+
+export function integer(min: number, max: number, byDefault: number, description: string): OptionSpec<number> {
+  return {
+    description,
+    default: String(byDefault),
+    parse(value) {
+      const n = Number(value);
+      if (!/^\d+$/.test(value) || n < min || n > max) throw new Error(`expected an integer from ${min} to ${max}`);
+      return n;
+    },
+  };
+}
+
+/** A size in bytes, or a percentage of the heap ("25%"). */
+export function heapShare(byDefault: string, description: string): OptionSpec<number> {
+  return {
+    description,
+    default: byDefault,
+    parse(value, heapBytes) {
+      const percent = /^(\d+(?:\.\d+)?)%$/.exec(value);
+      if (percent) {
+        const p = Number(percent[1]);
+        if (p <= 0 || p >= 100) throw new Error("expected a percentage between 0 and 100");
+        return Math.floor((heapBytes * p) / 100 / 8) * 8;
+      }
+      try {
+        return parseSize(value);
+      } catch {
+        throw new Error("expected a size such as 4MiB or a share of the heap such as 25%");
+      }
+    },
+  };
+}
+
+/** Parses raw `--opt` values against a collector's specs, filling in defaults. */
+export function parseOptions(
+  collector: string,
+  specs: OptionSpecs,
+  raw: Record<string, string>,
+  heapBytes: number,
+): { values: Record<string, unknown>; effective: Record<string, string> } {
+  const names = Object.keys(specs);
+  for (const key of Object.keys(raw)) {
+    if (!Object.hasOwn(specs, key)) {
+      throw new InputError(
+        `unknown option "${key}" for collector ${collector} (${names.length ? `options: ${names.join(", ")}` : "it has no options"})`,
+      );
+    }
+  }
+  const values: Record<string, unknown> = {};
+  const effective: Record<string, string> = {};
+  for (const [key, spec] of Object.entries(specs)) {
+    const text = Object.hasOwn(raw, key) ? raw[key] : spec.default;
+    try {
+      values[key] = spec.parse(text, heapBytes);
+    } catch (e) {
+      throw new InputError(`--opt ${key}=${text} for collector ${collector}: ${(e as Error).message}`);
+    }
+    effective[key] = text;
+  }
+  return { values, effective };
+}

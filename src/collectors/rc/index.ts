@@ -1,0 +1,372 @@
+/**
+ * rc: reference counting with synchronous cycle collection (Collins 1960;
+ * Bacon and Rajan, "Concurrent Cycle Collection in Reference Counted
+ * Systems", ECOOP 2001, the synchronous algorithm; GC Handbook, 2nd ed., ch. 5).
+ *
+ * Counting: every reference is counted - heap slots through the store barrier,
+ * and root references (frame and global variables) through the root barrier:
+ *   writeRef / writeRoot  increment the new target, then decrement the old one
+ *   releaseFrame          decrements every reference variable of a popped frame
+ * Counts live in a side table (one int per 8-byte granule), colours and the
+ * "buffered" flag in another (one byte per granule).
+ *
+ * Freeing: a count reaching zero frees the object at once and decrements its
+ * children, iteratively with a work list. One such cascade is one pause
+ * ("rc-cascade"). Freed cells go back to the segregated-fit free lists.
+ *
+ * Cycles (unless --opt cycles=off): a decrement that leaves a count above
+ * zero makes the object a possible root of a garbage cycle (purple) and
+ * buffers it. A cycle collection ("cycle") runs at the next allocation once
+ * more than `cycle-threshold` roots are buffered, and when an allocation
+ * fails:
+ *   MarkGray    - from each purple root, trial-delete internal references (gray)
+ *   Scan        - whatever still has a count was referenced from outside:
+ *                 ScanBlack restores it and everything it reaches; the rest is white
+ *   CollectWhite - free the white objects: garbage cycles and what hangs off them
+ * All four traversals use explicit stacks.
+ * Allocation that still fails then coalesces adjacent free cells ("coalesce")
+ * before giving up: reference counting never moves objects, so this is the
+ * only defragmentation it has.
+ */
+import { SegregatedFitAllocator } from "../../alloc/segregated-fit.js";
+import type { Heap, Roots } from "../../heap/heap.js";
+import { IntStack } from "../../heap/int-stack.js";
+import { FREE_BIT, NSLOTS_MASK, cellBytes } from "../../heap/object-model.js";
+import { Collector, type CollectorConstraints, type MemoryFigures, type Region } from "../collector.js";
+import { choice, integer, type ParsedOptions } from "../options.js";
+
+const BLACK = 0;
+const GRAY = 1;
+const WHITE = 2;
+const PURPLE = 3;
+const COLOUR = 3;
+const BUFFERED = 4;
+
+export const rcOptions = {
+  cycles: choice(["on", "off"], "on", "cycle collection by trial deletion; off is plain reference counting, which leaks cyclic garbage"),
+  "cycle-threshold": integer(1, 1 << 30, 10_000, "possible roots buffered before a cycle collection runs"),
+};
+
+export class RefCountCollector extends Collector {
+  static readonly constraints: CollectorConstraints = { moving: false, storeBarrier: true, rootBarrier: true };
+  readonly constraints = RefCountCollector.constraints;
+  readonly name = "rc";
+  private readonly space: SegregatedFitAllocator;
+  private readonly counts: Int32Array;
+  private readonly colours: Uint8Array;
+  /** Possible roots of garbage cycles (the purple buffer). */
+  private readonly candidates = new IntStack();
+  private readonly pending = new IntStack();
+  private readonly traversal = new IntStack();
+  private readonly blackening = new IntStack();
+  private readonly cyclesOn: boolean;
+  private readonly cycleThreshold: number;
+
+  constructor(heap: Heap, roots: Roots, options: ParsedOptions<typeof rcOptions>) {
+    super(heap, roots);
+    this.space = new SegregatedFitAllocator(heap.mem, heap.start, heap.end);
+    const granules = heap.mem.length >> 1;
+    this.counts = new Int32Array(granules);
+    this.colours = new Uint8Array(granules);
+    this.cyclesOn = options.cycles === "on";
+    this.cycleThreshold = options["cycle-threshold"];
+  }
+
+  alloc(nslots: number, payloadBytes: number, site: number): number {
+    if (this.candidates.length > this.cycleThreshold && this.cyclesOn) this.collectCycles("threshold");
+    const bytes = 8 + nslots * 8 + ((payloadBytes + 7) & ~7);
+    let a = this.space.alloc(bytes);
+    if (a === 0) a = this.allocSlow(bytes, site);
+    const w = a >> 2;
+    this.mem[w] = nslots;
+    this.mem[w + 1] = payloadBytes;
+    this.counts[a >> 3] = 0;
+    this.colours[a >> 3] = BLACK;
+    this.allocatedObjects++;
+    this.allocatedBytes += bytes;
+    return a;
+  }
+
+  private allocSlow(bytes: number, site: number): number {
+    let a = 0;
+    if (this.cyclesOn) {
+      this.collectCycles("allocation-failure");
+      a = this.space.alloc(bytes);
+    }
+    if (a === 0) {
+      this.recordCollection("coalesce", "allocation-failure", () => {
+        this.coalesce();
+        return false;
+      });
+      a = this.space.alloc(bytes);
+    }
+    if (a === 0) this.outOfMemory(site, bytes);
+    return a;
+  }
+
+  override writeRef(obj: number, slot: number, value: number): void {
+    const s = (obj >> 2) + 2 + 2 * slot;
+    if (value > 0) this.increment(value);
+    const old = this.mem[s];
+    this.mem[s] = value;
+    if (old > 0) this.decrement(old);
+  }
+
+  override writeRoot(roots: Int32Array, index: number, value: number): void {
+    if (value > 0) this.increment(value);
+    const old = roots[index];
+    roots[index] = value;
+    if (old > 0) this.decrement(old);
+  }
+
+  override retainRoot(ref: number): void {
+    if (ref > 0) this.increment(ref);
+  }
+
+  override releaseFrame(stack: Int32Array, from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      const ref = stack[i];
+      stack[i] = -1;
+      if (ref > 0) this.decrement(ref);
+    }
+  }
+
+  override referenceCount(address: number): number {
+    return this.counts[address >> 3];
+  }
+
+  private increment(ref: number): void {
+    const g = ref >> 3;
+    this.counts[g]++;
+    this.colours[g] &= BUFFERED; // black, keeping the buffered flag
+    this.work.rcIncrements++;
+  }
+
+  private decrement(ref: number): void {
+    const g = ref >> 3;
+    this.work.rcDecrements++;
+    if (--this.counts[g] === 0) {
+      this.recordCollection("rc-cascade", "count reached zero", () => {
+        this.releaseCascade(ref);
+        return false;
+      });
+    } else if (this.cyclesOn) {
+      this.possibleRoot(ref);
+    }
+  }
+
+  private possibleRoot(ref: number): void {
+    const g = ref >> 3;
+    const c = this.colours[g];
+    if ((c & COLOUR) !== PURPLE) {
+      this.colours[g] = (c & BUFFERED) | PURPLE;
+      if ((c & BUFFERED) === 0) {
+        this.colours[g] |= BUFFERED;
+        this.candidates.push(ref);
+      }
+    }
+  }
+
+  /** Frees `ref` (count zero) and every object whose count its freeing drops to zero. */
+  private releaseCascade(ref: number): void {
+    const mem = this.mem;
+    const pending = this.pending;
+    pending.push(ref);
+    let scanned = 0;
+    let decrements = 0;
+    while (pending.length > 0) {
+      const a = pending.pop();
+      const w = a >> 2;
+      const n = mem[w] & NSLOTS_MASK;
+      scanned += n;
+      for (let s = w + 2, last = w + 2 + 2 * n; s < last; s += 2) {
+        const child = mem[s];
+        if (child <= 0) continue;
+        mem[s] = 0; // a dead object holds no counted references
+        decrements++;
+        if (--this.counts[child >> 3] === 0) pending.push(child);
+        else if (this.cyclesOn) this.possibleRoot(child);
+      }
+      const g = a >> 3;
+      const buffered = this.colours[g] & BUFFERED;
+      this.colours[g] = buffered | BLACK;
+      // A buffered object stays allocated until the cycle collector drops it from the buffer.
+      if (buffered === 0) this.free(a);
+    }
+    this.work.slotsScanned += scanned;
+    this.work.rcDecrements += decrements;
+  }
+
+  private free(a: number): void {
+    const size = cellBytes(this.mem, a);
+    this.space.addFree(a, size);
+    this.freedObjects++;
+    this.freedBytes += size;
+    this.work.objectsFreed++;
+  }
+
+  override collectGarbage(reason: string): void {
+    if (this.cyclesOn) this.collectCycles(reason);
+  }
+
+  private collectCycles(reason: string): void {
+    this.recordCollection("cycle", reason, () => {
+      const roots = this.markRoots();
+      for (let i = 0; i < roots.length; i++) this.scan(roots[i]);
+      for (let i = 0; i < roots.length; i++) {
+        this.colours[roots[i] >> 3] &= ~BUFFERED;
+        this.collectWhite(roots[i]);
+      }
+      return true;
+    });
+  }
+
+  /** Trial-deletes from each purple candidate; drops the others from the buffer. Returns the roots kept. */
+  private markRoots(): Int32Array {
+    const kept = new IntStack(Math.max(16, this.candidates.length));
+    const all = this.candidates;
+    while (all.length > 0) {
+      const s = all.pop();
+      const g = s >> 3;
+      const c = this.colours[g];
+      if ((c & COLOUR) === PURPLE && this.counts[g] > 0) {
+        this.markGray(s);
+        kept.push(s);
+      } else {
+        this.colours[g] = c & ~BUFFERED;
+        if ((c & COLOUR) === BLACK && this.counts[g] === 0) this.free(s);
+      }
+    }
+    const roots = new Int32Array(kept.length);
+    for (let i = roots.length - 1; i >= 0; i--) roots[i] = kept.pop();
+    return roots;
+  }
+
+  private setColour(ref: number, colour: number): void {
+    const g = ref >> 3;
+    this.colours[g] = (this.colours[g] & BUFFERED) | colour;
+  }
+
+  private colour(ref: number): number {
+    return this.colours[ref >> 3] & COLOUR;
+  }
+
+  /** MarkGray: remove the counts contributed by references inside the gray subgraph. */
+  private markGray(root: number): void {
+    if (this.colour(root) === GRAY) return;
+    const mem = this.mem;
+    const stack = this.traversal;
+    this.setColour(root, GRAY);
+    stack.push(root);
+    while (stack.length > 0) {
+      const w = stack.pop() >> 2;
+      const n = mem[w] & NSLOTS_MASK;
+      this.work.objectsMarked++;
+      this.work.slotsScanned += n;
+      for (let s = w + 2, last = w + 2 + 2 * n; s < last; s += 2) {
+        const child = mem[s];
+        if (child <= 0) continue;
+        this.counts[child >> 3]--;
+        if (this.colour(child) !== GRAY) {
+          this.setColour(child, GRAY);
+          stack.push(child);
+        }
+      }
+    }
+  }
+
+  /** Scan: gray objects still counted are live (ScanBlack); the rest turn white. */
+  private scan(root: number): void {
+    const mem = this.mem;
+    const stack = this.traversal;
+    stack.push(root);
+    while (stack.length > 0) {
+      const a = stack.pop();
+      if (this.colour(a) !== GRAY) continue;
+      if (this.counts[a >> 3] > 0) {
+        this.scanBlack(a);
+        continue;
+      }
+      this.setColour(a, WHITE);
+      const w = a >> 2;
+      const n = mem[w] & NSLOTS_MASK;
+      for (let s = w + 2, last = w + 2 + 2 * n; s < last; s += 2) if (mem[s] > 0) stack.push(mem[s]);
+    }
+  }
+
+  /** ScanBlack: restore the counts trial deletion removed, for everything reachable from a live object. */
+  private scanBlack(root: number): void {
+    const mem = this.mem;
+    const stack = this.blackening;
+    this.setColour(root, BLACK);
+    stack.push(root);
+    while (stack.length > 0) {
+      const w = stack.pop() >> 2;
+      const n = mem[w] & NSLOTS_MASK;
+      for (let s = w + 2, last = w + 2 + 2 * n; s < last; s += 2) {
+        const child = mem[s];
+        if (child <= 0) continue;
+        this.counts[child >> 3]++;
+        if (this.colour(child) !== BLACK) {
+          this.setColour(child, BLACK);
+          stack.push(child);
+        }
+      }
+    }
+  }
+
+  /** CollectWhite: free every white object not still in the buffer. */
+  private collectWhite(root: number): void {
+    const g = root >> 3;
+    if ((this.colours[g] & COLOUR) !== WHITE || (this.colours[g] & BUFFERED) !== 0) return;
+    const mem = this.mem;
+    const stack = this.traversal;
+    this.colours[g] = BLACK;
+    stack.push(root);
+    while (stack.length > 0) {
+      const a = stack.pop();
+      const w = a >> 2;
+      const n = mem[w] & NSLOTS_MASK;
+      for (let s = w + 2, last = w + 2 + 2 * n; s < last; s += 2) {
+        const child = mem[s];
+        if (child <= 0) continue;
+        const cg = child >> 3;
+        if ((this.colours[cg] & COLOUR) === WHITE && (this.colours[cg] & BUFFERED) === 0) {
+          this.colours[cg] = BLACK;
+          stack.push(child);
+        }
+      }
+      this.free(a);
+    }
+  }
+
+  /** Merges adjacent free cells into larger chunks (a sweep that frees nothing). */
+  private coalesce(): void {
+    const mem = this.mem;
+    const space = this.space;
+    space.makeParseable();
+    space.reset();
+    let runStart = 0;
+    for (let a = space.start; a < space.end; ) {
+      const size = cellBytes(mem, a);
+      if (mem[a >> 2] & FREE_BIT) {
+        if (runStart === 0) runStart = a;
+      } else if (runStart !== 0) {
+        space.addFree(runStart, a - runStart);
+        runStart = 0;
+      }
+      a += size;
+    }
+    if (runStart !== 0) space.addFree(runStart, space.end - runStart);
+  }
+
+  override memoryFigures(): MemoryFigures {
+    const free = this.space.freeBytes;
+    return { fragmentation: free > 0 ? 1 - this.space.largestFreeChunk() / free : 0 };
+  }
+
+  parseableRegions(): Region[] {
+    this.space.makeParseable();
+    return [[this.space.start, this.space.end]];
+  }
+}
