@@ -8,6 +8,20 @@ export const ALL_COLLECTORS = collectorNames;
 /** Collectors that reclaim memory (everything but the no-GC baseline). */
 export const RECLAIMING_COLLECTORS = collectorNames.filter((c) => c !== "none");
 
+/** Every reclaiming collector, plus the option settings that change its algorithm or barrier. */
+export const CONFIGURATIONS: { collector: string; options: Record<string, string>; label: string }[] = [
+  ...RECLAIMING_COLLECTORS.map((collector) => ({ collector, options: {}, label: collector })),
+  { collector: "rc", options: { cycles: "off" }, label: "rc cycles=off" },
+  { collector: "rc", options: { "cycle-threshold": "4" }, label: "rc cycle-threshold=4" },
+  { collector: "generational", options: { barrier: "cards" }, label: "generational barrier=cards" },
+  { collector: "generational", options: { mature: "mark-compact" }, label: "generational mature=mark-compact" },
+  {
+    collector: "generational",
+    options: { mature: "mark-compact", barrier: "cards", nursery: "10%" },
+    label: "generational mark-compact cards nursery=10%",
+  },
+];
+
 export function run(doc: WorkloadDoc, options: Partial<RunOptions> & { collector: string }): RunResult {
   return runWorkload({ doc, file: `<${doc.name}>` }, { verify: true, ...options });
 }

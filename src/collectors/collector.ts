@@ -151,10 +151,19 @@ export abstract class Collector {
     this.observer?.afterCollection(this, index, full);
   }
 
-  /** Ends the run: `live` in the message is what is reachable now, measured independently. */
-  protected outOfMemory(site: number, bytes: number): never {
-    const live = traceGraph(this.heap, this.roots).bytes;
+  /**
+   * Ends the run. `live` in the message is what is reachable now, traced
+   * independently, unless the caller already knows it (a collector that fails
+   * half-way through moving objects cannot be traced).
+   */
+  protected outOfMemory(site: number, bytes: number, liveBytes?: number): never {
+    const live = liveBytes ?? traceGraph(this.heap, this.roots).bytes;
     throw new OutOfMemoryError(this.describeSite(site), bytes, this.heap.heapBytes, live);
+  }
+
+  /** Figures only this kind of collector has (e.g. promotion for generational), added to the result's memory section. */
+  collectorFigures(): Record<string, number> {
+    return {};
   }
 }
 

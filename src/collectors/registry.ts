@@ -7,6 +7,8 @@ import type { Heap, Roots } from "../heap/heap.js";
 import type { Collector, CollectorConstraints } from "./collector.js";
 import type { OptionSpecs, ParsedOptions } from "./options.js";
 import { CopyingCollector } from "./copying/index.js";
+import { GenerationalCollector, generationalOptions } from "./generational/index.js";
+import { MarkCompactCollector } from "./mark-compact/index.js";
 import { MarkSweepCollector } from "./mark-sweep/index.js";
 import { NoCollector } from "./none/index.js";
 import { RefCountCollector, rcOptions } from "./rc/index.js";
@@ -39,11 +41,24 @@ export const collectors = {
     options: {},
     create: (heap, roots) => new CopyingCollector(heap, roots),
   },
+  "mark-compact": {
+    description: "Lisp 2 sliding mark-compact with bump allocation; no fragmentation",
+    constraints: MarkCompactCollector.constraints,
+    options: {},
+    create: (heap, roots) => new MarkCompactCollector(heap, roots),
+  },
   rc: {
     description: "reference counting with Bacon-Rajan synchronous cycle collection (trial deletion)",
     constraints: RefCountCollector.constraints,
     options: rcOptions,
     create: (heap, roots, options) => new RefCountCollector(heap, roots, options as ParsedOptions<typeof rcOptions>),
+  },
+  generational: {
+    description: "copying nursery promoting into a mark-sweep or mark-compact mature space, with a write barrier",
+    constraints: GenerationalCollector.constraints,
+    options: generationalOptions,
+    create: (heap, roots, options) =>
+      new GenerationalCollector(heap, roots, options as ParsedOptions<typeof generationalOptions>),
   },
 } satisfies Record<string, CollectorEntry>;
 

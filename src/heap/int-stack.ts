@@ -20,6 +20,16 @@ export class IntStack {
     return this.items[--this.length];
   }
 
+  /** The element at position i from the bottom (0 <= i < length). */
+  at(i: number): number {
+    return this.items[i];
+  }
+
+  /** Overwrites position i (0 <= i < length); with `length = k`, this compacts the stack in place. */
+  set(i: number, value: number): void {
+    this.items[i] = value;
+  }
+
   clear(): void {
     this.length = 0;
   }

@@ -14,6 +14,7 @@
  *                    bit   25    FORWARDED  (moving collectors; word 1 is the new address)
  *                    bit   26    FREE       (a free chunk, not an object; word 1 is its size)
  *                    bits 27-30  age        (generational collectors)
+ *                    bit   31    LOGGED     (in the generational remembered set)
  *   +4  size word    payload bytes of an object, or the size of a free chunk,
  *                    or the forwarding address of a forwarded object
  *   +8  slot 0 ... slot n-1   8 bytes each, low half holds an address or 0 (null)
@@ -36,6 +37,7 @@ export const FORWARDED_BIT = 1 << 25;
 export const FREE_BIT = 1 << 26;
 export const AGE_SHIFT = 27;
 export const AGE_MASK = 0xf << AGE_SHIFT;
+export const LOGGED_BIT = 1 << 31;
 /** Largest payload of one object; keeps every object size below 2^31. */
 export const MAX_PAYLOAD_BYTES = 1 << 30;
 

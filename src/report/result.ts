@@ -40,6 +40,8 @@ export interface RunResult {
     finalGraphHash: number;
     /** Worst fragmentation seen after a collection: share of free bytes outside the largest free chunk. */
     fragmentation: number;
+    /** Collector-specific figures, e.g. generational's promotedBytes and nurserySurvival. */
+    [figure: string]: number;
   };
   /**
    * After the collector's end-of-run collection: objects still allocated but

@@ -135,6 +135,7 @@ export function runWorkload(workload: LoadedWorkload, options: RunOptions): RunR
       finalLiveObjects: live.objects,
       finalGraphHash: live.hash,
       fragmentation: collector.peakFragmentation,
+      ...collector.collectorFigures(),
     },
     leaked,
     mutator: { statements },

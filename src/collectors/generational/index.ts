@@ -1,0 +1,424 @@
+/**
+ * generational: a copying nursery in front of a mature space (Lieberman and
+ * Hewitt 1983; Ungar 1984; Appel 1989; GC Handbook, 2nd ed., chapter 9).
+ *
+ * Layout: mature space [heap start, nursery start), nursery [nursery start,
+ * heap end). New objects are bump-allocated in the nursery; objects larger
+ * than a quarter of the nursery are allocated straight into the mature space
+ * (pretenured, as HotSpot and MMTk do with large objects).
+ *
+ * Write barrier: a store of a nursery reference into a mature object is
+ * remembered, either by logging the object once in a remembered set (an
+ * object barrier with a LOGGED header bit, as MMTk's ObjectBarrier;
+ * --opt barrier=remset, the default) or by dirtying the 512-byte card that
+ * holds the slot (--opt barrier=cards). Every barrier execution is counted.
+ *
+ * Minor collection ("minor"): survivors - reached from the roots, from the
+ * remembered objects' slots or the dirty cards, and transitively from other
+ * survivors - are copied (promoted) into the mature space; the nursery is
+ * then empty. Minor collections never look at the rest of the mature space.
+ *
+ * Major collection ("major"): when the mature space cannot guarantee room
+ * for every nursery object (HotSpot's promotion guarantee), the whole heap is
+ * collected:
+ *   --opt mature=mark-sweep (default): mark everything, drop dead objects
+ *     from the remembered set, sweep the mature space, then evacuate the
+ *     nursery's survivors into it;
+ *   --opt mature=mark-compact: mark everything, then one Lisp 2 sliding
+ *     compaction over mature and nursery together, which leaves every
+ *     survivor packed at the bottom of the mature space.
+ */
+import { BumpAllocator } from "../../alloc/bump.js";
+import { SegregatedFitAllocator } from "../../alloc/segregated-fit.js";
+import type { Heap, Roots } from "../../heap/heap.js";
+import { IntStack } from "../../heap/int-stack.js";
+import { FORWARDED_BIT, FREE_BIT, LOGGED_BIT, MARK_BIT, NSLOTS_MASK, cellBytes } from "../../heap/object-model.js";
+import { Collector, updateRoots, type CollectorConstraints, type MemoryFigures, type Region } from "../collector.js";
+import { choice, heapShare, integer, type ParsedOptions } from "../options.js";
+import { Compactor } from "../parts/compact.js";
+import { Marker } from "../parts/marker.js";
+import { sweepSpace } from "../parts/sweep.js";
+
+const CARD_SHIFT = 9; // 512-byte cards, as in HotSpot
+
+export const generationalOptions = {
+  nursery: heapShare("25%", "nursery size: bytes (4MiB) or a share of the heap (25%)"),
+  mature: choice(["mark-sweep", "mark-compact"], "mark-sweep", "how major collections collect the mature space"),
+  barrier: choice(["remset", "cards"], "remset", "remember old-to-young stores by object (remset) or by 512-byte card"),
+  "promote-age": integer(1, 1, 1, "minor collections survived before promotion (only 1: survivors go straight to the mature space)"),
+};
+
+export class GenerationalCollector extends Collector {
+  static readonly constraints: CollectorConstraints = { moving: true, storeBarrier: true, rootBarrier: false };
+  readonly constraints = GenerationalCollector.constraints;
+  readonly name = "generational";
+
+  private readonly nurseryStart: number;
+  private readonly nursery: BumpAllocator;
+  private readonly largeObjectBytes: number;
+  private readonly compactMature: boolean;
+  private readonly useCards: boolean;
+  /** Mature space: free lists (mark-sweep) or a bump region (mark-compact); one of the two is used. */
+  private readonly matureLists: SegregatedFitAllocator | undefined;
+  private readonly matureBump: BumpAllocator | undefined;
+  /** Lower bound on the largest free chunk of a free-list mature space: what a minor can count on. */
+  private contiguousFree: number;
+
+  private readonly remembered = new IntStack();
+  private readonly cards: Uint8Array;
+  /** Per card: the address of a cell (object or free chunk) that starts at or before the card. */
+  private readonly crossing: Int32Array;
+  private readonly gray = new IntStack();
+  private readonly cardSlots = new IntStack();
+  private readonly marker: Marker;
+  private readonly compactor: Compactor;
+
+  private nurseryObjects = 0;
+  private nurseryBytes = 0;
+  private promotedBytes = 0;
+  private nurseryAllocatedBytes = 0;
+  private peakRemembered = 0;
+  private fragmentation = 0;
+  /** The allocation being served when a collection started, for out-of-memory messages. */
+  private requestSite = -1;
+  private requestBytes = 0;
+
+  constructor(heap: Heap, roots: Roots, options: ParsedOptions<typeof generationalOptions>) {
+    super(heap, roots);
+    const nurseryBytes = Math.min(Math.floor(options.nursery / 8) * 8, Math.floor(heap.heapBytes / 16) * 8);
+    this.nurseryStart = heap.end - nurseryBytes;
+    this.nursery = new BumpAllocator(this.nurseryStart, heap.end);
+    this.largeObjectBytes = Math.max(64, nurseryBytes >> 2);
+    this.compactMature = options.mature === "mark-compact";
+    this.useCards = options.barrier === "cards";
+    if (this.compactMature) this.matureBump = new BumpAllocator(heap.start, this.nurseryStart);
+    else this.matureLists = new SegregatedFitAllocator(heap.mem, heap.start, this.nurseryStart);
+    this.contiguousFree = this.nurseryStart - heap.start;
+    const cardCount = ((this.nurseryStart - heap.start) >> CARD_SHIFT) + 1;
+    this.cards = new Uint8Array(this.useCards ? cardCount : 0);
+    this.crossing = new Int32Array(this.useCards ? cardCount : 0).fill(heap.start);
+    this.marker = new Marker(heap.mem, this.work);
+    this.compactor = new Compactor(heap.mem, this.work);
+  }
+
+  alloc(nslots: number, payloadBytes: number, site: number): number {
+    const bytes = 8 + nslots * 8 + ((payloadBytes + 7) & ~7);
+    let a: number;
+    if (bytes > this.largeObjectBytes) {
+      a = this.allocLarge(bytes, site);
+    } else {
+      a = this.nursery.alloc(bytes);
+      if (a === 0) {
+        this.requestSite = site;
+        this.requestBytes = bytes;
+        this.collect("allocation-failure");
+        a = this.nursery.alloc(bytes);
+        if (a === 0) this.outOfMemory(site, bytes);
+      }
+      this.nurseryObjects++;
+      this.nurseryBytes += bytes;
+      this.nurseryAllocatedBytes += bytes;
+    }
+    const w = a >> 2;
+    this.mem[w] = nslots;
+    this.mem[w + 1] = payloadBytes;
+    this.allocatedObjects++;
+    this.allocatedBytes += bytes;
+    return a;
+  }
+
+  private allocLarge(bytes: number, site: number): number {
+    let a = this.allocMature(bytes);
+    if (a === 0) {
+      this.requestSite = site;
+      this.requestBytes = bytes;
+      this.collectGarbage("allocation-failure");
+      a = this.allocMature(bytes);
+      if (a === 0) this.outOfMemory(site, bytes);
+    }
+    return a;
+  }
+
+  /** Zeroed mature memory, or 0. Keeps the card crossing map and the contiguity bound up to date. */
+  private allocMature(bytes: number): number {
+    let a: number;
+    if (this.matureBump) {
+      a = this.matureBump.alloc(bytes);
+    } else {
+      a = this.matureLists!.alloc(bytes);
+      this.contiguousFree -= bytes;
+    }
+    if (a !== 0 && this.useCards) this.noteCellStart(a, bytes);
+    return a;
+  }
+
+  /** Records `a` as the cell covering the start of every card that begins inside [a, a + bytes). */
+  private noteCellStart(a: number, bytes: number): void {
+    const base = this.heap.start;
+    const first = (a - base + (1 << CARD_SHIFT) - 1) >> CARD_SHIFT;
+    const last = (a + bytes - 1 - base) >> CARD_SHIFT;
+    for (let c = first; c <= last; c++) this.crossing[c] = a;
+  }
+
+  override writeRef(obj: number, slot: number, value: number): void {
+    const s = (obj >> 2) + 2 + 2 * slot;
+    this.mem[s] = value;
+    this.work.barrierExecutions++;
+    if (value >= this.nurseryStart && obj < this.nurseryStart) this.remember(obj, s);
+  }
+
+  private remember(obj: number, slotIndex: number): void {
+    if (this.useCards) {
+      this.cards[((slotIndex << 2) - this.heap.start) >> CARD_SHIFT] = 1;
+      return;
+    }
+    const w = obj >> 2;
+    if ((this.mem[w] & LOGGED_BIT) === 0) {
+      this.mem[w] |= LOGGED_BIT;
+      this.remembered.push(obj);
+      if (this.remembered.length > this.peakRemembered) this.peakRemembered = this.remembered.length;
+    }
+  }
+
+  /** A minor collection if the mature space can take every nursery object; otherwise a major one. */
+  private collect(reason: string): void {
+    const nurseryUsed = this.nursery.usedBytes;
+    const room = this.matureBump ? this.matureBump.limit - this.matureBump.cursor : this.contiguousFree;
+    if (room >= nurseryUsed) this.minor(reason);
+    else this.collectGarbage(reason === "allocation-failure" ? "promotion-guarantee" : reason);
+  }
+
+  private minor(reason: string): void {
+    this.recordCollection("minor", reason, () => {
+      this.evacuateNursery();
+      return false;
+    });
+  }
+
+  /**
+   * Copies every nursery object reachable from the roots, the remembered
+   * objects or dirty cards, and other survivors into the mature space, then
+   * empties the nursery.
+   */
+  private evacuateNursery(): void {
+    const copiedBefore = this.work.objectsCopied;
+    const bytesBefore = this.work.bytesCopied;
+    this.work.rootsScanned += updateRoots(this.roots, (ref) => (ref >= this.nurseryStart ? this.promote(ref) : ref));
+    if (this.useCards) this.scanDirtyCards();
+    else this.scanRemembered();
+    this.scanPromoted();
+    const survivors = this.work.objectsCopied - copiedBefore;
+    const survivingBytes = this.work.bytesCopied - bytesBefore;
+    this.promotedBytes += survivingBytes;
+    this.freedObjects += this.nurseryObjects - survivors;
+    this.freedBytes += this.nurseryBytes - survivingBytes;
+    this.mem.fill(0, this.nurseryStart >> 2, this.nursery.cursor >> 2);
+    this.nursery.reset(this.nurseryStart, this.heap.end);
+    this.nurseryObjects = 0;
+    this.nurseryBytes = 0;
+  }
+
+  private scanRemembered(): void {
+    const mem = this.mem;
+    const remembered = this.remembered;
+    this.work.remsetEntriesProcessed += remembered.length;
+    while (remembered.length > 0) {
+      const obj = remembered.pop();
+      const w = obj >> 2;
+      mem[w] &= ~LOGGED_BIT;
+      this.forwardSlots(w, 0, mem[w] & NSLOTS_MASK);
+    }
+  }
+
+  /**
+   * Finds the nursery references in the slots lying on dirty cards, then
+   * forwards them. The two steps are separate because promoting allocates in
+   * the mature space, which would change the cells the card walk is reading.
+   */
+  private scanDirtyCards(): void {
+    const mem = this.mem;
+    const base = this.heap.start;
+    const slots = this.cardSlots;
+    this.matureLists?.makeParseable();
+    const matureTop = this.matureBump ? this.matureBump.cursor : this.nurseryStart;
+    let scanned = 0;
+    for (let c = 0; c < this.cards.length; c++) {
+      if (this.cards[c] === 0) continue;
+      this.cards[c] = 0;
+      this.work.remsetEntriesProcessed++;
+      const cardStart = base + (c << CARD_SHIFT);
+      const cardEnd = Math.min(cardStart + (1 << CARD_SHIFT), matureTop);
+      for (let a = this.crossing[c]; a < cardEnd; a += cellBytes(mem, a)) {
+        const w = a >> 2;
+        if (mem[w] & FREE_BIT) continue;
+        // Only the slots that lie inside this card.
+        const n = mem[w] & NSLOTS_MASK;
+        const firstSlot = Math.max(0, Math.ceil((cardStart - a - 8) / 8));
+        const lastSlot = Math.min(n, Math.ceil((cardEnd - a - 8) / 8));
+        for (let i = firstSlot; i < lastSlot; i++) {
+          if (mem[w + 2 + 2 * i] >= this.nurseryStart) slots.push(w + 2 + 2 * i);
+        }
+        scanned += Math.max(0, lastSlot - firstSlot);
+      }
+    }
+    this.work.slotsScanned += scanned;
+    while (slots.length > 0) {
+      const s = slots.pop();
+      mem[s] = this.promote(mem[s]);
+    }
+  }
+
+  /** Forwards the nursery references in slots [from, to) of the object whose header is at word w. */
+  private forwardSlots(w: number, from: number, to: number): void {
+    const mem = this.mem;
+    const nurseryStart = this.nurseryStart;
+    for (let s = w + 2 + 2 * from, last = w + 2 + 2 * to; s < last; s += 2) {
+      const child = mem[s];
+      if (child >= nurseryStart) mem[s] = this.promote(child);
+    }
+    this.work.slotsScanned += to - from;
+  }
+
+  /** Scans promoted objects (the gray stack) until no survivor is left unscanned. */
+  private scanPromoted(): void {
+    const mem = this.mem;
+    while (this.gray.length > 0) {
+      const w = this.gray.pop() >> 2;
+      this.forwardSlots(w, 0, mem[w] & NSLOTS_MASK);
+    }
+  }
+
+  /** Copies a nursery object into the mature space on first visit; returns its new address. */
+  private promote(a: number): number {
+    const mem = this.mem;
+    const w = a >> 2;
+    const status = mem[w];
+    if (status & FORWARDED_BIT) return mem[w + 1];
+    const bytes = 8 + (status & NSLOTS_MASK) * 8 + ((mem[w + 1] + 7) & ~7);
+    const to = this.allocMature(bytes);
+    if (to === 0) {
+      // Only a major collection can get here: a minor is guaranteed its room.
+      this.outOfMemory(this.requestSite, this.requestBytes, this.liveBytesAfterFull);
+    }
+    const words = bytes >> 2;
+    for (let i = 0, d = to >> 2; i < words; i++) mem[d + i] = mem[w + i];
+    mem[to >> 2] = status & ~MARK_BIT;
+    mem[w] = status | FORWARDED_BIT;
+    mem[w + 1] = to;
+    this.gray.push(to);
+    this.work.objectsCopied++;
+    this.work.bytesCopied += bytes;
+    return to;
+  }
+
+  collectGarbage(reason: string): void {
+    this.recordCollection("major", reason, () => {
+      if (this.compactMature) this.majorCompact();
+      else this.majorSweep();
+      return true;
+    });
+  }
+
+  private majorSweep(): void {
+    const space = this.matureLists!;
+    const mem = this.mem;
+    const markedBytes = this.marker.markFromRoots(this.roots);
+    // Dead objects leave the remembered set before the sweep turns them into free chunks.
+    const remembered = this.remembered;
+    let kept = 0;
+    for (let i = 0; i < remembered.length; i++) {
+      const obj = remembered.at(i);
+      if (mem[obj >> 2] & MARK_BIT) remembered.set(kept++, obj);
+      else mem[obj >> 2] &= ~LOGGED_BIT;
+    }
+    remembered.length = kept;
+    const swept = sweepSpace(mem, space);
+    this.freedObjects += swept.freedObjects;
+    this.freedBytes += swept.freedBytes;
+    this.work.cellsSwept += swept.freedObjects;
+    this.contiguousFree = swept.largestFree;
+    if (this.useCards) this.rebuildCrossingMap(space.start, space.end);
+    // Nursery survivors are marked; evacuation copies exactly those (and clears their marks).
+    this.liveBytesAfterFull = markedBytes;
+    this.evacuateNursery();
+    this.fragmentation = space.freeBytes > 0 ? 1 - Math.min(this.contiguousFree, space.largestFreeChunk()) / space.freeBytes : 0;
+  }
+
+  private majorCompact(): void {
+    const bump = this.matureBump!;
+    const markedBytes = this.marker.markFromRoots(this.roots);
+    if (markedBytes > this.nurseryStart - this.heap.start) {
+      this.outOfMemory(this.requestSite, this.requestBytes, markedBytes);
+    }
+    // The nursery will be empty, so nothing stays remembered; unlog while the addresses are still valid.
+    const mem = this.mem;
+    for (let i = 0; i < this.remembered.length; i++) mem[this.remembered.at(i) >> 2] &= ~LOGGED_BIT;
+    this.remembered.clear();
+    const oldMatureTop = bump.cursor;
+    const oldNurseryTop = this.nursery.cursor;
+    this.promotedBytes += this.markedBytesIn(this.nurseryStart, oldNurseryTop);
+    const plan = this.compactor.computeForwarding(
+      [
+        [this.heap.start, oldMatureTop],
+        [this.nurseryStart, oldNurseryTop],
+      ],
+      this.heap.start,
+    );
+    this.compactor.updateReferences(this.roots, undefined);
+    this.compactor.relocate();
+    // Everything now lies packed in the mature space: the nursery is empty.
+    if (plan.top < oldMatureTop) mem.fill(0, plan.top >> 2, oldMatureTop >> 2);
+    mem.fill(0, this.nurseryStart >> 2, oldNurseryTop >> 2);
+    bump.cursor = plan.top;
+    this.nursery.reset(this.nurseryStart, this.heap.end);
+    this.cards.fill(0);
+    if (this.useCards) this.rebuildCrossingMap(this.heap.start, plan.top);
+    this.freedObjects = this.allocatedObjects - plan.liveObjects;
+    this.freedBytes = this.allocatedBytes - plan.liveBytes;
+    this.nurseryObjects = 0;
+    this.nurseryBytes = 0;
+    this.liveBytesAfterFull = plan.liveBytes;
+  }
+
+  /** Bytes of the marked objects in a bump-allocated region. */
+  private markedBytesIn(start: number, end: number): number {
+    let bytes = 0;
+    for (let a = start; a < end; ) {
+      const size = cellBytes(this.mem, a);
+      if (this.mem[a >> 2] & MARK_BIT) bytes += size;
+      a += size;
+    }
+    return bytes;
+  }
+
+  private rebuildCrossingMap(start: number, end: number): void {
+    this.crossing.fill(start);
+    for (let a = start; a < end; ) {
+      const size = cellBytes(this.mem, a);
+      this.noteCellStart(a, size);
+      a += size;
+    }
+  }
+
+  override memoryFigures(): MemoryFigures {
+    return { fragmentation: this.fragmentation };
+  }
+
+  override collectorFigures(): Record<string, number> {
+    return {
+      promotedBytes: this.promotedBytes,
+      nurserySurvival: this.nurseryAllocatedBytes > 0 ? this.promotedBytes / this.nurseryAllocatedBytes : 0,
+      nurserySize: this.heap.end - this.nurseryStart,
+      peakRemembered: this.peakRemembered,
+    };
+  }
+
+  parseableRegions(): Region[] {
+    this.matureLists?.makeParseable();
+    const matureTop = this.matureBump ? this.matureBump.cursor : this.nurseryStart;
+    return [
+      [this.heap.start, matureTop],
+      [this.nurseryStart, this.nursery.cursor],
+    ];
+  }
+}
