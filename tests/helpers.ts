@@ -20,6 +20,12 @@ export const CONFIGURATIONS: { collector: string; options: Record<string, string
     options: { mature: "mark-compact", barrier: "cards", nursery: "10%" },
     label: "generational mark-compact cards nursery=10%",
   },
+  { collector: "generational", options: { "promote-age": "3" }, label: "generational promote-age=3" },
+  {
+    collector: "generational",
+    options: { "promote-age": "2", barrier: "cards", mature: "mark-compact", nursery: "50%" },
+    label: "generational promote-age=2 cards mark-compact nursery=50%",
+  },
 ];
 
 export function run(doc: WorkloadDoc, options: Partial<RunOptions> & { collector: string }): RunResult {

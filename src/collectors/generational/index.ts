@@ -3,9 +3,13 @@
  * Hewitt 1983; Ungar 1984; Appel 1989; GC Handbook, 2nd ed., chapter 9).
  *
  * Layout: mature space [heap start, nursery start), nursery [nursery start,
- * heap end). New objects are bump-allocated in the nursery; objects larger
- * than a quarter of the nursery are allocated straight into the mature space
- * (pretenured, as HotSpot and MMTk do with large objects).
+ * heap end). New objects are bump-allocated in the nursery's eden; objects
+ * larger than a quarter of the eden are allocated straight into the mature
+ * space (pretenured, as HotSpot and MMTk do with large objects). With
+ * --opt promote-age=N > 1 the nursery also holds two survivor semispaces of a
+ * tenth of the nursery each (HotSpot's SurvivorRatio=8): a survivor is copied
+ * between them, its age counted in its header, until it has survived N minor
+ * collections or the survivor space is full, and only then promoted.
  *
  * Write barrier: a store of a nursery reference into a mature object is
  * remembered, either by logging the object once in a remembered set (an
@@ -15,8 +19,9 @@
  *
  * Minor collection ("minor"): survivors - reached from the roots, from the
  * remembered objects' slots or the dirty cards, and transitively from other
- * survivors - are copied (promoted) into the mature space; the nursery is
- * then empty. Minor collections never look at the rest of the mature space.
+ * survivors - are copied into the survivor space or promoted into the mature
+ * space; eden is then empty. Minor collections never look at the rest of the
+ * mature space. A mature object left pointing at a survivor stays remembered.
  *
  * Major collection ("major"): when the mature space cannot guarantee room
  * for every nursery object (HotSpot's promotion guarantee), the whole heap is
@@ -32,7 +37,16 @@ import { BumpAllocator } from "../../alloc/bump.js";
 import { SegregatedFitAllocator } from "../../alloc/segregated-fit.js";
 import type { Heap, Roots } from "../../heap/heap.js";
 import { IntStack } from "../../heap/int-stack.js";
-import { FORWARDED_BIT, FREE_BIT, LOGGED_BIT, MARK_BIT, NSLOTS_MASK, cellBytes } from "../../heap/object-model.js";
+import {
+  AGE_MASK,
+  AGE_SHIFT,
+  FORWARDED_BIT,
+  FREE_BIT,
+  LOGGED_BIT,
+  MARK_BIT,
+  NSLOTS_MASK,
+  cellBytes,
+} from "../../heap/object-model.js";
 import { Collector, updateRoots, type CollectorConstraints, type MemoryFigures, type Region } from "../collector.js";
 import { choice, heapShare, integer, type ParsedOptions } from "../options.js";
 import { Compactor } from "../parts/compact.js";
@@ -45,7 +59,7 @@ export const generationalOptions = {
   nursery: heapShare("25%", "nursery size: bytes (4MiB) or a share of the heap (25%)"),
   mature: choice(["mark-sweep", "mark-compact"], "mark-sweep", "how major collections collect the mature space"),
   barrier: choice(["remset", "cards"], "remset", "remember old-to-young stores by object (remset) or by 512-byte card"),
-  "promote-age": integer(1, 1, 1, "minor collections survived before promotion (only 1: survivors go straight to the mature space)"),
+  "promote-age": integer(1, 15, 1, "minor collections an object survives before promotion; above 1, survivor spaces are used"),
 };
 
 export class GenerationalCollector extends Collector {
@@ -53,8 +67,15 @@ export class GenerationalCollector extends Collector {
   readonly constraints = GenerationalCollector.constraints;
   readonly name = "generational";
 
+  /** Everything at or above this address is young (eden and survivor spaces). */
   private readonly nurseryStart: number;
-  private readonly nursery: BumpAllocator;
+  private readonly eden: BumpAllocator;
+  /** Survivor semispaces (empty when promote-age is 1): `survivorFrom` holds last minor's survivors. */
+  private survivorFrom: BumpAllocator;
+  private survivorTo: BumpAllocator;
+  private readonly promoteAge: number;
+  /** During a major collection every young survivor is promoted, whatever its age. */
+  private promoteAll = false;
   private readonly largeObjectBytes: number;
   private readonly compactMature: boolean;
   private readonly useCards: boolean;
@@ -73,9 +94,11 @@ export class GenerationalCollector extends Collector {
   private readonly marker: Marker;
   private readonly compactor: Compactor;
 
-  private nurseryObjects = 0;
-  private nurseryBytes = 0;
+  /** Objects and bytes in eden and the survivor spaces. */
+  private youngObjects = 0;
+  private youngBytes = 0;
   private promotedBytes = 0;
+  private promotedObjects = 0;
   private nurseryAllocatedBytes = 0;
   private peakRemembered = 0;
   private fragmentation = 0;
@@ -87,8 +110,13 @@ export class GenerationalCollector extends Collector {
     super(heap, roots);
     const nurseryBytes = Math.min(Math.floor(options.nursery / 8) * 8, Math.floor(heap.heapBytes / 16) * 8);
     this.nurseryStart = heap.end - nurseryBytes;
-    this.nursery = new BumpAllocator(this.nurseryStart, heap.end);
-    this.largeObjectBytes = Math.max(64, nurseryBytes >> 2);
+    this.promoteAge = options["promote-age"];
+    const survivorBytes = this.promoteAge > 1 ? Math.floor(nurseryBytes / 80) * 8 : 0;
+    const edenStart = this.nurseryStart + 2 * survivorBytes;
+    this.survivorFrom = new BumpAllocator(this.nurseryStart, this.nurseryStart + survivorBytes);
+    this.survivorTo = new BumpAllocator(this.nurseryStart + survivorBytes, edenStart);
+    this.eden = new BumpAllocator(edenStart, heap.end);
+    this.largeObjectBytes = Math.max(64, (heap.end - edenStart) >> 2);
     this.compactMature = options.mature === "mark-compact";
     this.useCards = options.barrier === "cards";
     if (this.compactMature) this.matureBump = new BumpAllocator(heap.start, this.nurseryStart);
@@ -107,16 +135,16 @@ export class GenerationalCollector extends Collector {
     if (bytes > this.largeObjectBytes) {
       a = this.allocLarge(bytes, site);
     } else {
-      a = this.nursery.alloc(bytes);
+      a = this.eden.alloc(bytes);
       if (a === 0) {
         this.requestSite = site;
         this.requestBytes = bytes;
         this.collect("allocation-failure");
-        a = this.nursery.alloc(bytes);
+        a = this.eden.alloc(bytes);
         if (a === 0) this.outOfMemory(site, bytes);
       }
-      this.nurseryObjects++;
-      this.nurseryBytes += bytes;
+      this.youngObjects++;
+      this.youngBytes += bytes;
       this.nurseryAllocatedBytes += bytes;
     }
     const w = a >> 2;
@@ -180,11 +208,11 @@ export class GenerationalCollector extends Collector {
     }
   }
 
-  /** A minor collection if the mature space can take every nursery object; otherwise a major one. */
+  /** A minor collection if the mature space can take every young object; otherwise a major one. */
   private collect(reason: string): void {
-    const nurseryUsed = this.nursery.usedBytes;
+    const youngUsed = this.eden.usedBytes + this.survivorFrom.usedBytes;
     const room = this.matureBump ? this.matureBump.limit - this.matureBump.cursor : this.contiguousFree;
-    if (room >= nurseryUsed) this.minor(reason);
+    if (room >= youngUsed) this.minor(reason);
     else this.collectGarbage(reason === "allocation-failure" ? "promotion-guarantee" : reason);
   }
 
@@ -196,38 +224,49 @@ export class GenerationalCollector extends Collector {
   }
 
   /**
-   * Copies every nursery object reachable from the roots, the remembered
-   * objects or dirty cards, and other survivors into the mature space, then
-   * empties the nursery.
+   * Copies every young object reachable from the roots, the remembered
+   * objects or dirty cards, and other survivors into the survivor space or
+   * the mature space, then empties eden and the old survivor space.
    */
   private evacuateNursery(): void {
     const copiedBefore = this.work.objectsCopied;
     const bytesBefore = this.work.bytesCopied;
-    this.work.rootsScanned += updateRoots(this.roots, (ref) => (ref >= this.nurseryStart ? this.promote(ref) : ref));
+    const promotedBefore = this.promotedObjects;
+    this.work.rootsScanned += updateRoots(this.roots, (ref) => (ref >= this.nurseryStart ? this.evacuate(ref) : ref));
     if (this.useCards) this.scanDirtyCards();
     else this.scanRemembered();
-    this.scanPromoted();
+    this.scanCopied();
     const survivors = this.work.objectsCopied - copiedBefore;
     const survivingBytes = this.work.bytesCopied - bytesBefore;
-    this.promotedBytes += survivingBytes;
-    this.freedObjects += this.nurseryObjects - survivors;
-    this.freedBytes += this.nurseryBytes - survivingBytes;
-    this.mem.fill(0, this.nurseryStart >> 2, this.nursery.cursor >> 2);
-    this.nursery.reset(this.nurseryStart, this.heap.end);
-    this.nurseryObjects = 0;
-    this.nurseryBytes = 0;
+    this.freedObjects += this.youngObjects - survivors;
+    this.freedBytes += this.youngBytes - survivingBytes;
+    // What stays young is what went to the survivor space.
+    this.youngBytes = this.survivorTo.usedBytes;
+    this.youngObjects = survivors - (this.promotedObjects - promotedBefore);
+    this.mem.fill(0, this.eden.start >> 2, this.eden.cursor >> 2);
+    this.eden.reset(this.eden.start, this.eden.limit);
+    this.mem.fill(0, this.survivorFrom.start >> 2, this.survivorFrom.cursor >> 2);
+    this.survivorFrom.reset(this.survivorFrom.start, this.survivorFrom.limit);
+    [this.survivorFrom, this.survivorTo] = [this.survivorTo, this.survivorFrom];
   }
 
   private scanRemembered(): void {
     const mem = this.mem;
     const remembered = this.remembered;
     this.work.remsetEntriesProcessed += remembered.length;
-    while (remembered.length > 0) {
-      const obj = remembered.pop();
-      const w = obj >> 2;
+    const entries = remembered.length;
+    for (let i = 0; i < entries; i++) {
+      const w = remembered.at(i) >> 2;
       mem[w] &= ~LOGGED_BIT;
-      this.forwardSlots(w, 0, mem[w] & NSLOTS_MASK);
     }
+    // Objects re-logged while forwarding (still pointing at survivors) are pushed after the old entries.
+    for (let i = 0; i < entries; i++) {
+      const obj = remembered.at(i);
+      this.forwardSlots(obj >> 2, 0, this.mem[obj >> 2] & NSLOTS_MASK);
+    }
+    let kept = 0;
+    for (let i = entries; i < remembered.length; i++) remembered.set(kept++, remembered.at(i));
+    remembered.length = kept;
   }
 
   /**
@@ -264,23 +303,34 @@ export class GenerationalCollector extends Collector {
     this.work.slotsScanned += scanned;
     while (slots.length > 0) {
       const s = slots.pop();
-      mem[s] = this.promote(mem[s]);
+      const to = this.evacuate(mem[s]);
+      mem[s] = to;
+      if (to >= this.nurseryStart) this.cards[((s << 2) - base) >> CARD_SHIFT] = 1;
     }
   }
 
-  /** Forwards the nursery references in slots [from, to) of the object whose header is at word w. */
+  /**
+   * Forwards the young references in slots [from, to) of the object whose
+   * header is at word w. A mature object left pointing at a survivor is
+   * remembered again for the next minor collection.
+   */
   private forwardSlots(w: number, from: number, to: number): void {
     const mem = this.mem;
     const nurseryStart = this.nurseryStart;
+    const mature = w << 2 < nurseryStart;
     for (let s = w + 2 + 2 * from, last = w + 2 + 2 * to; s < last; s += 2) {
       const child = mem[s];
-      if (child >= nurseryStart) mem[s] = this.promote(child);
+      if (child >= nurseryStart) {
+        const moved = this.evacuate(child);
+        mem[s] = moved;
+        if (mature && moved >= nurseryStart) this.remember(w << 2, s);
+      }
     }
     this.work.slotsScanned += to - from;
   }
 
-  /** Scans promoted objects (the gray stack) until no survivor is left unscanned. */
-  private scanPromoted(): void {
+  /** Scans copied objects (the gray stack) until no survivor is left unscanned. */
+  private scanCopied(): void {
     const mem = this.mem;
     while (this.gray.length > 0) {
       const w = this.gray.pop() >> 2;
@@ -288,21 +338,38 @@ export class GenerationalCollector extends Collector {
     }
   }
 
-  /** Copies a nursery object into the mature space on first visit; returns its new address. */
-  private promote(a: number): number {
+  /**
+   * Copies a young object on first visit - into the survivor space while it
+   * is younger than promote-age and the space has room, otherwise into the
+   * mature space - and returns its new address.
+   */
+  private evacuate(a: number): number {
+    // Already copied into the survivor space this collection: a slot can be seen twice
+    // (a promoted object on a dirty card is scanned from its card and from the gray stack).
+    if (a >= this.survivorTo.start && a < this.survivorTo.limit) return a;
     const mem = this.mem;
     const w = a >> 2;
     const status = mem[w];
     if (status & FORWARDED_BIT) return mem[w + 1];
     const bytes = 8 + (status & NSLOTS_MASK) * 8 + ((mem[w + 1] + 7) & ~7);
-    const to = this.allocMature(bytes);
+    const age = ((status & AGE_MASK) >>> AGE_SHIFT) + 1;
+    let to = 0;
+    let header = status & ~MARK_BIT & ~AGE_MASK;
+    if (age < this.promoteAge && !this.promoteAll) {
+      to = this.survivorTo.alloc(bytes);
+      header |= age << AGE_SHIFT;
+    }
     if (to === 0) {
-      // Only a major collection can get here: a minor is guaranteed its room.
-      this.outOfMemory(this.requestSite, this.requestBytes, this.liveBytesAfterFull);
+      to = this.allocMature(bytes);
+      // A minor collection is guaranteed its room; only a major one can fail here.
+      if (to === 0) this.outOfMemory(this.requestSite, this.requestBytes, this.liveBytesAfterFull);
+      header = status & ~MARK_BIT & ~AGE_MASK;
+      this.promotedBytes += bytes;
+      this.promotedObjects++;
     }
     const words = bytes >> 2;
     for (let i = 0, d = to >> 2; i < words; i++) mem[d + i] = mem[w + i];
-    mem[to >> 2] = status & ~MARK_BIT;
+    mem[to >> 2] = header;
     mem[w] = status | FORWARDED_BIT;
     mem[w + 1] = to;
     this.gray.push(to);
@@ -340,7 +407,9 @@ export class GenerationalCollector extends Collector {
     if (this.useCards) this.rebuildCrossingMap(space.start, space.end);
     // Nursery survivors are marked; evacuation copies exactly those (and clears their marks).
     this.liveBytesAfterFull = markedBytes;
+    this.promoteAll = true;
     this.evacuateNursery();
+    this.promoteAll = false;
     this.fragmentation = space.freeBytes > 0 ? 1 - Math.min(this.contiguousFree, space.largestFreeChunk()) / space.freeBytes : 0;
   }
 
@@ -355,29 +424,31 @@ export class GenerationalCollector extends Collector {
     for (let i = 0; i < this.remembered.length; i++) mem[this.remembered.at(i) >> 2] &= ~LOGGED_BIT;
     this.remembered.clear();
     const oldMatureTop = bump.cursor;
-    const oldNurseryTop = this.nursery.cursor;
-    this.promotedBytes += this.markedBytesIn(this.nurseryStart, oldNurseryTop);
-    const plan = this.compactor.computeForwarding(
-      [
-        [this.heap.start, oldMatureTop],
-        [this.nurseryStart, oldNurseryTop],
-      ],
-      this.heap.start,
-    );
+    const young = this.youngRegions().sort((x, y) => x[0] - y[0]);
+    for (const [start, end] of young) this.promotedBytes += this.markedBytesIn(start, end);
+    const plan = this.compactor.computeForwarding([[this.heap.start, oldMatureTop], ...young], this.heap.start);
     this.compactor.updateReferences(this.roots, undefined);
     this.compactor.relocate();
-    // Everything now lies packed in the mature space: the nursery is empty.
+    // Everything now lies packed in the mature space: eden and the survivor spaces are empty.
     if (plan.top < oldMatureTop) mem.fill(0, plan.top >> 2, oldMatureTop >> 2);
-    mem.fill(0, this.nurseryStart >> 2, oldNurseryTop >> 2);
+    for (const [start, end] of young) mem.fill(0, start >> 2, end >> 2);
+    for (const space of [this.eden, this.survivorFrom, this.survivorTo]) space.reset(space.start, space.limit);
     bump.cursor = plan.top;
-    this.nursery.reset(this.nurseryStart, this.heap.end);
     this.cards.fill(0);
     if (this.useCards) this.rebuildCrossingMap(this.heap.start, plan.top);
     this.freedObjects = this.allocatedObjects - plan.liveObjects;
     this.freedBytes = this.allocatedBytes - plan.liveBytes;
-    this.nurseryObjects = 0;
-    this.nurseryBytes = 0;
+    this.youngObjects = 0;
+    this.youngBytes = 0;
     this.liveBytesAfterFull = plan.liveBytes;
+  }
+
+  /** The parts of the nursery holding objects: the old survivor space and eden. */
+  private youngRegions(): Region[] {
+    return [
+      [this.survivorFrom.start, this.survivorFrom.cursor],
+      [this.eden.start, this.eden.cursor],
+    ];
   }
 
   /** Bytes of the marked objects in a bump-allocated region. */
@@ -416,9 +487,6 @@ export class GenerationalCollector extends Collector {
   parseableRegions(): Region[] {
     this.matureLists?.makeParseable();
     const matureTop = this.matureBump ? this.matureBump.cursor : this.nurseryStart;
-    return [
-      [this.heap.start, matureTop],
-      [this.nurseryStart, this.nursery.cursor],
-    ];
+    return [[this.heap.start, matureTop], ...this.youngRegions()];
   }
 }
