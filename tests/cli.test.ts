@@ -65,6 +65,21 @@ describe("gcsim run", () => {
     expect(r.stderr).toMatch(/none, mark-sweep, copying/);
   });
 
+  it("exits 2 for an unknown collector option or a bad value, naming the valid ones", () => {
+    const unknown = gcsim("run", "workloads/linked-list.json", "-c", "rc", "--opt", "cycle=off");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown option "cycle" for collector rc (options: cycles, cycle-threshold)');
+    const bad = gcsim("run", "workloads/linked-list.json", "-c", "generational", "--opt", "mature=copying");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--opt mature=copying for collector generational: expected one of mark-sweep, mark-compact");
+  });
+
+  it("records the effective collector options in the result", () => {
+    const r = gcsim("run", "workloads/linked-list.json", "-c", "rc", "--opt", "cycles=off", "--format", "json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).options).toEqual({ cycles: "off", "cycle-threshold": "10000" });
+  });
+
   it("exits 2 for an unknown parameter, naming the valid ones", () => {
     const r = gcsim("run", "workloads/linked-list.json", "-c", "mark-sweep", "--param", "round=3");
     expect(r.code).toBe(2);
@@ -95,7 +110,9 @@ describe("gcsim validate and list", () => {
   it("list shows collectors and workloads", () => {
     const r = gcsim("list");
     expect(r.code).toBe(0);
-    for (const name of ["none", "mark-sweep", "copying", "workloads/gcbench.json", "kStretchTreeDepth=18"]) expect(r.stdout).toContain(name);
+    for (const name of ["none", "mark-sweep", "copying", "mark-compact", "rc", "generational", "--opt cycles=on", "--opt nursery=25%", "workloads/gcbench.json", "kStretchTreeDepth=18"]) {
+      expect(r.stdout).toContain(name);
+    }
   });
 
   it("--help documents the exit codes", () => {

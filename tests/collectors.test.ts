@@ -1,0 +1,202 @@
+import { describe, expect, it } from "vitest";
+import { GenerationalCollector, generationalOptions } from "../src/collectors/generational/index.js";
+import type { ParsedOptions } from "../src/collectors/options.js";
+import { loadWorkload } from "../src/workload/load.js";
+import { runWorkload } from "../src/sim/run.js";
+import type { Statement, WorkloadDoc } from "../src/workload/types.js";
+import { run } from "./helpers.js";
+
+const NODE_BYTES = 8 + 2 * 8 + 16; // header, next and prev, 16 payload bytes
+
+/** A workload whose main body builds some structure and drops it; `keep` is a global that may hold part of it. */
+function scenario(body: Statement[]): WorkloadDoc {
+  return {
+    name: "scenario",
+    types: { Node: { refs: ["next", "prev"], bytes: 16 } },
+    globals: ["keep:ref"],
+    functions: {
+      Ring: {
+        params: ["n:int"],
+        returns: "ref",
+        locals: ["first:ref", "last:ref", "node:ref"],
+        body: [
+          { alloc: "Node", to: "first" },
+          { assign: "last", value: "first" },
+          { repeat: "n - 1", do: [{ alloc: "Node", to: "node", init: { next: "last" } }, { assign: "last", value: "node" }] },
+          { store: "first.next", value: "last" },
+          { return: "first" },
+        ],
+      },
+    },
+    main: { locals: ["a:ref", "b:ref", "c:ref"], body: [{ assign: "keep", value: null }, ...body] },
+  };
+}
+
+function underRc(doc: WorkloadDoc, cycles: "on" | "off") {
+  const r = run(doc, { collector: "rc", collectorOptions: { cycles }, heapBytes: 64 << 20 });
+  expect(r.error).toBeUndefined();
+  expect(r.outcome).toBe("completed");
+  return r;
+}
+
+describe("rc: reference counting with cycle collection", () => {
+  it.each<[string, Statement[], { objects: number; cycles: number }]>([
+    ["a self-loop", [{ alloc: "Node", to: "a" }, { store: "a.next", value: "a" }, { assign: "a", value: null }], { objects: 1, cycles: 1 }],
+    [
+      "a 2-cycle",
+      [{ alloc: "Node", to: "a" }, { alloc: "Node", to: "b", init: { next: "a" } }, { store: "a.next", value: "b" }, { assign: "a", value: null }, { assign: "b", value: null }],
+      { objects: 2, cycles: 1 },
+    ],
+    ["a ring of 1000", [{ call: "Ring", args: [1000], to: "a" }, { assign: "a", value: null }], { objects: 1000, cycles: 1 }],
+    [
+      "a cycle with acyclic garbage hanging off it",
+      [
+        { call: "Ring", args: [3], to: "a" },
+        { alloc: "Node", to: "b" },
+        { repeat: 4, do: [{ alloc: "Node", to: "c", init: { next: "b" } }, { assign: "b", value: "c" }] },
+        { store: "a.prev", value: "b" },
+        { assign: "a", value: null },
+        { assign: "b", value: null },
+        { assign: "c", value: null },
+      ],
+      { objects: 3 + 5, cycles: 1 },
+    ],
+    [
+      "two rings, one pointing at the other",
+      [{ call: "Ring", args: [4], to: "a" }, { call: "Ring", args: [5], to: "b" }, { store: "a.prev", value: "b" }, { assign: "a", value: null }, { assign: "b", value: null }],
+      { objects: 9, cycles: 2 },
+    ],
+  ])("%s: leaked without cycle collection, reclaimed with it", (_name, body, expected) => {
+    const plain = underRc(scenario(body), "off");
+    expect(plain.leaked).toEqual({ objects: expected.objects, bytes: expected.objects * NODE_BYTES, cycles: expected.cycles });
+    const withCycles = underRc(scenario(body), "on");
+    expect(withCycles.leaked).toEqual({ objects: 0, bytes: 0, cycles: 0 });
+  });
+
+  it("does not free a cycle that is garbage except for one external reference", () => {
+    const body: Statement[] = [
+      { call: "Ring", args: [10], to: "a" },
+      { load: "a.next", to: "b" },
+      { store: "b.prev", value: "b" },
+      { assign: "keep", value: "b" },
+      { assign: "a", value: null },
+      { assign: "b", value: null },
+      { collect: true },
+    ];
+    const r = underRc(scenario(body), "on");
+    expect(r.leaked.objects).toBe(0);
+    expect(r.memory.finalLiveObjects).toBe(10);
+  });
+
+  it("does not free a cycle made garbage and then reachable again before collection", () => {
+    const body: Statement[] = [
+      { call: "Ring", args: [10], to: "a" },
+      { load: "a.next", to: "b" },
+      { note: "The ring's head becomes a purple candidate, but b still reaches the ring.", assign: "a", value: null },
+      { alloc: "Node", to: "c", init: { next: "b" } },
+      { assign: "keep", value: "c" },
+      { assign: "b", value: null },
+      { assign: "c", value: null },
+      { collect: true },
+    ];
+    const r = underRc(scenario(body), "on");
+    expect(r.memory.finalLiveObjects).toBe(11);
+    expect(r.leaked.objects).toBe(0);
+  });
+
+  it("drops a 1,000,000-node list at once without overflowing the stack, as one pause", () => {
+    const body: Statement[] = [
+      { assign: "a", value: null },
+      { repeat: 1_000_000, do: [{ alloc: "Node", to: "b", init: { next: "a" } }, { assign: "a", value: "b" }] },
+      { assign: "b", value: null },
+      { assign: "a", value: null },
+    ];
+    // Without cycle collection nothing is buffered, so the one cascade frees every node.
+    const plain = run(scenario(body), { collector: "rc", collectorOptions: { cycles: "off" }, heapBytes: 64 << 20, verify: false });
+    expect(plain.error).toBeUndefined();
+    expect(plain.collections["rc-cascade"]).toBe(1);
+    expect(plain.work.objectsFreed).toBe(1_000_000);
+    // With it, nodes still in the candidate buffer wait for the next cycle collection (Bacon and Rajan's Release).
+    const r = run(scenario(body), { collector: "rc", heapBytes: 64 << 20, verify: false });
+    expect(r.error).toBeUndefined();
+    expect(r.collections["rc-cascade"]).toBe(1);
+    expect(r.leaked.objects).toBe(0);
+  });
+
+  it("leaks exactly the cycles cyclic-garbage creates without cycle collection, and none with it", () => {
+    const params = { rounds: 300, ringSize: 16, recent: 8 };
+    const w = loadWorkload("workloads/cyclic-garbage.json", params);
+    const plain = runWorkload(w, { collector: "rc", collectorOptions: { cycles: "off" }, params, heapBytes: 4 << 20, verify: true });
+    // Four cyclic structures per round; the last `recent` structures are still held at the end.
+    expect(plain.leaked.cycles).toBe(4 * params.rounds - params.recent);
+    const collected = runWorkload(w, { collector: "rc", params, heapBytes: 4 << 20, verify: true });
+    expect(collected.leaked).toEqual({ objects: 0, bytes: 0, cycles: 0 });
+  });
+});
+
+describe("generational", () => {
+  const params = { kStretchTreeDepth: 14, kLongLivedTreeDepth: 12, kArraySize: 20000, kMinTreeDepth: 4, kMaxTreeDepth: 12 };
+  const gcbench = loadWorkload("workloads/gcbench.json", params);
+
+  it("reports minor and major collections separately, with promotion figures", () => {
+    const r = runWorkload(gcbench, { collector: "generational", params, heapBytes: 2 << 20, verify: true });
+    expect(r.outcome).toBe("completed");
+    expect(r.collections.minor).toBeGreaterThan(10);
+    expect(r.collections.major).toBeGreaterThan(0);
+    expect(r.collections.total).toBe(r.collections.minor + r.collections.major);
+    expect(r.memory.promotedBytes).toBeGreaterThan(0);
+    expect(r.memory.nurserySurvival).toBeGreaterThan(0);
+    expect(r.memory.nurserySurvival).toBeLessThan(0.5);
+    expect(r.work.barrierExecutions).toBeGreaterThan(0);
+  });
+
+  it("traces fewer objects than mark-sweep on full-size GCBench at the same heap size", () => {
+    const full = loadWorkload("workloads/gcbench.json");
+    const gen = runWorkload(full, { collector: "generational" });
+    const ms = runWorkload(full, { collector: "mark-sweep" });
+    const traced = (r: typeof gen) => r.work.objectsMarked + r.work.objectsCopied;
+    // Mark-sweep re-marks the long-lived tree at every collection; minor collections never visit it.
+    expect(traced(gen)).toBeLessThan(traced(ms));
+  });
+
+  /** A generational collector whose write barrier only stores: old-to-young pointers go unremembered. */
+  class NoBarrierGenerational extends GenerationalCollector {
+    override writeRef(obj: number, slot: number, value: number): void {
+      this.mem[(obj >> 2) + 2 + 2 * slot] = value;
+    }
+  }
+
+  it("without its write barrier is caught by the verifier", () => {
+    const w = loadWorkload("workloads/random-tree.json");
+    const r = runWorkload(w, {
+      collector: {
+        description: "generational with the barrier removed",
+        constraints: GenerationalCollector.constraints,
+        options: generationalOptions,
+        create: (heap, roots, options) => new NoBarrierGenerational(heap, roots, options as ParsedOptions<typeof generationalOptions>),
+      },
+      verify: true,
+    });
+    expect(r.error?.kind).toBe("verification");
+  });
+});
+
+describe("mark-compact", () => {
+  it("leaves one contiguous run of objects and no fragmentation", () => {
+    const w = loadWorkload("workloads/random-tree.json");
+    const r = runWorkload(w, { collector: "mark-compact", verify: true });
+    expect(r.outcome).toBe("completed");
+    expect(r.collections.full).toBeGreaterThan(2);
+    expect(r.memory.fragmentation).toBe(0);
+  });
+});
+
+describe("every collector on GCBench at full size", () => {
+  it.each(["mark-compact", "generational", "rc"])("%s allocates exactly what mark-sweep does", (collector) => {
+    const w = loadWorkload("workloads/gcbench.json");
+    const r = runWorkload(w, { collector });
+    expect(r.outcome).toBe("completed");
+    expect(r.allocated.objects).toBe(15_333_863);
+    expect(r.leaked.objects).toBe(0);
+  });
+});
