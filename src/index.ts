@@ -15,4 +15,5 @@ export { Rng } from "./workload/rng.js";
 export { runWorkload, type RunOptions } from "./sim/run.js";
 export { reporters, formats, type Format } from "./report/index.js";
 export { exitCodeFor, type RunResult, type Outcome } from "./report/result.js";
-export { parseSize, formatBytes } from "./units.js";
+export { parseSize } from "./units.js";
+export { formatBytes, formatNs } from "./report/format.js";

@@ -28,14 +28,3 @@ export function parseSize(text: string | number, what = "size"): number {
   return Math.floor(bytes / 8) * 8;
 }
 
-/** Bytes in the largest binary unit that keeps the number at least 1. */
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB"];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
-}

@@ -1,8 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
+import { CSV_COLUMNS } from "../src/report/csv.js";
 
 /** Runs the real executable (built by `npm test` before vitest starts). */
 function gcsim(...args: string[]) {
@@ -16,7 +18,7 @@ describe("gcsim run", () => {
   it("prints a readable table and exits 0", () => {
     const r = gcsim("run", "workloads/gcbench.json", "--collector", "mark-sweep", ...SMALL_GCBENCH, "--heap", "256KiB");
     expect(r.code).toBe(0);
-    for (const label of ["workload", "collector", "heap", "outcome", "allocated", "collections", "pauses", "GC work", "live", "wall time"]) {
+    for (const label of ["workload", "collector", "heap", "outcome", "allocated", "collections", "pauses", "time", "MMU", "GC work", "memory", "leaked", "wall clock"]) {
       expect(r.stdout).toContain(label);
     }
     expect(r.stdout).toContain("completed");
@@ -90,6 +92,64 @@ describe("gcsim run", () => {
     const r = gcsim("run", "workloads/linked-list.json", "-c", "mark-sweep", "--max-ops", "1000");
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/operation limit .* at \/main\/body\/2\/do\/0\/do/);
+  });
+});
+
+describe("gcsim compare and check", () => {
+  const baselineArgs = readFileSync("results/baseline.args", "utf8").trim().split(/\s+/);
+
+  it("compare writes one CSV row per collector with the documented columns", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gcsim-"));
+    const out = join(dir, "gcbench.csv");
+    const r = gcsim("compare", "workloads/gcbench.json", "--collectors", "all", ...SMALL_GCBENCH, "--heap", "512KiB", "-f", "csv", "-o", out);
+    expect(r.code).toBe(0);
+    const rows: Record<string, string>[] = parse(readFileSync(out, "utf8"), { columns: true });
+    expect(rows.map((row) => row.collector)).toEqual(["none", "mark-sweep", "copying", "mark-compact", "rc", "generational"]);
+    expect(Object.keys(rows[0])).toEqual(CSV_COLUMNS.map(([name]) => name));
+    expect(rows.find((row) => row.collector === "generational")!["collections.minor"]).not.toBe("0");
+  });
+
+  it("compare prints one table per workload, best values highlighted, and a summary", () => {
+    const r = gcsim("compare", "workloads/linked-list.json", "workloads/cyclic-garbage.json", "--collectors", "mark-sweep,copying,rc");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("linked-list");
+    expect(r.stdout).toContain("cyclic-garbage");
+    expect(r.stdout.match(/Summary/g)).toHaveLength(2);
+    expect(r.stdout).toMatch(/less GC time than/);
+  });
+
+  it("check passes the shipped baseline: the figures are deterministic on any machine", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gcsim-"));
+    const out = join(dir, "results.json");
+    expect(gcsim("compare", ...baselineArgs, "-f", "json", "-o", out).code).toBe(0);
+    const r = gcsim("check", out, "--baseline", "results/baseline.json", "--tolerance", "0%");
+    expect(r.stdout).toMatch(/^ok: 24 runs/);
+    expect(r.code).toBe(0);
+  });
+
+  it("check exits 1 against a baseline made better than the results, and 2 when runs are missing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gcsim-"));
+    const baseline = JSON.parse(readFileSync("results/baseline.json", "utf8"));
+    const better = baseline.map((run: { collector: string; time: { gc: number } }) =>
+      run.collector === "copying" ? { ...run, time: { ...run.time, gc: run.time.gc * 0.9 } } : run,
+    );
+    writeFileSync(join(dir, "better.json"), JSON.stringify(better));
+    const r = gcsim("check", "results/baseline.json", "--baseline", join(dir, "better.json"), "--metrics", "time.gc");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/copying/);
+    // One regression per workload the copying collector completed with some GC time.
+    const expected = baseline.filter((run: { collector: string; outcome: string; time: { gc: number } }) => run.collector === "copying" && run.outcome === "completed" && run.time.gc > 0).length;
+    expect(r.stdout).toContain(`${expected} regression${expected === 1 ? "" : "s"} beyond 2%`);
+    writeFileSync(join(dir, "partial.json"), JSON.stringify(baseline.slice(1)));
+    const missing = gcsim("check", "results/baseline.json", "--baseline", join(dir, "partial.json"));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/in the results but not the baseline: linked-list/);
+  });
+
+  it("--fail-on-leak exits 1 when a run leaks", () => {
+    const r = gcsim("run", "workloads/cyclic-garbage.json", "-c", "rc", "--opt", "cycles=off", "--heap", "4MiB", "--param", "rounds=100", "--fail-on-leak");
+    expect(r.code).toBe(1);
+    expect(gcsim("run", "workloads/cyclic-garbage.json", "-c", "rc", "--param", "rounds=100", "--fail-on-leak").code).toBe(0);
   });
 });
 

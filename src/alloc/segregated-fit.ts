@@ -32,12 +32,15 @@ export class SegregatedFitAllocator {
   private currentEnd = 0;
   /** Bytes in free chunks and in the current chunk, excluding unlisted slivers. */
   freeBytes = 0;
+  /** One past the highest byte ever handed out: the span of the space a real heap would have touched. */
+  highWater: number;
 
   constructor(
     private readonly mem: Int32Array,
     readonly start: number,
     readonly end: number,
   ) {
+    this.highWater = start;
     this.reset();
     this.addFree(start, end - start);
   }
@@ -70,6 +73,7 @@ export class SegregatedFitAllocator {
       if (a === 0) return 0;
     }
     this.freeBytes -= bytes;
+    if (a + bytes > this.highWater) this.highWater = a + bytes;
     const mem = this.mem;
     const from = a >> 2;
     const to = (a + bytes) >> 2;

@@ -5,6 +5,8 @@
 import { Command, CommanderError } from "commander";
 import { ExitCode, GcsimError, InputError } from "../errors.js";
 import { VERSION } from "../version.js";
+import { checkCommand } from "./commands/check.js";
+import { compareCommand } from "./commands/compare.js";
 import { listCommand } from "./commands/list.js";
 import { runCommand } from "./commands/run.js";
 import { validateCommand } from "./commands/validate.js";
@@ -23,7 +25,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .addHelpText("after", EXIT_CODES)
     .showHelpAfterError("(run with --help for usage)");
-  for (const command of [runCommand(), validateCommand(), listCommand()]) {
+  for (const command of [runCommand(), compareCommand(), checkCommand(), validateCommand(), listCommand()]) {
     program.addCommand(command.addHelpText("after", EXIT_CODES));
   }
   program.exitOverride();

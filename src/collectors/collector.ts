@@ -18,7 +18,9 @@
  */
 import { OutOfMemoryError } from "../errors.js";
 import type { Heap, Roots } from "../heap/heap.js";
-import { CollectionLog, WorkCounters } from "../metrics/collection-log.js";
+import { CollectionLog, WORK_NAMES, WorkCounters } from "../metrics/collection-log.js";
+import { SimClock } from "../metrics/clock.js";
+import { DEFAULT_COSTS } from "../metrics/cost-model.js";
 import { traceGraph } from "../verify/verifier.js";
 
 export interface CollectorConstraints {
@@ -51,6 +53,13 @@ export abstract class Collector {
   readonly mem: Int32Array;
   readonly log = new CollectionLog();
   readonly work = new WorkCounters();
+  /** Work done inside pauses; the rest of `work` is charged to the mutator. */
+  readonly workInPauses = new WorkCounters();
+  /** Simulated time; the runner installs one with the run's cost model and the mutator's counters. */
+  clock = new SimClock(DEFAULT_COSTS);
+  /** Simulated nanoseconds spent in pauses so far. */
+  gcNs = 0;
+  peakFootprint = 0;
   observer: CollectionObserver | undefined;
   /** Turns an allocation site number into the workload path for messages. */
   describeSite: (site: number) => string = (site) => `site ${site}`;
@@ -113,6 +122,18 @@ export abstract class Collector {
     return { fragmentation: 0 };
   }
 
+  /** Simulated mutator time so far (ns). */
+  mutatorNs(): number {
+    return this.clock.mutatorNs(this.allocatedObjects, this.allocatedBytes, this.work, this.workInPauses);
+  }
+
+  /**
+   * The span of the heap in use: bytes a real runtime would have to keep
+   * committed - live and dead objects, unusable free fragments and any copy
+   * reserve the algorithm needs.
+   */
+  abstract footprint(): number;
+
   get heapObjects(): number {
     return this.allocatedObjects - this.freedObjects;
   }
@@ -130,14 +151,22 @@ export abstract class Collector {
     const index = this.log.length + 1;
     this.observer?.beforeCollection(this, index);
     const before = { objects: this.heapObjects, bytes: this.heapUsedBytes };
+    const startNs = this.mutatorNs() + this.gcNs;
     const workBefore = { ...this.work };
     const t0 = performance.now();
     const full = body();
     const wallMs = performance.now() - t0;
     const after = { objects: this.heapObjects, bytes: this.heapUsedBytes };
     const delta = new WorkCounters();
-    for (const k of Object.keys(delta) as (keyof WorkCounters)[]) delta[k] = this.work[k] - workBefore[k];
-    this.log.add(kind, reason, before, after, this.allocatedBytes, wallMs, delta);
+    for (const k of WORK_NAMES) {
+      delta[k] = this.work[k] - workBefore[k];
+      this.workInPauses[k] += delta[k];
+    }
+    const pauseNs = this.clock.workNs(delta);
+    this.gcNs += pauseNs;
+    const footprintAfter = this.footprint();
+    if (footprintAfter > this.peakFootprint) this.peakFootprint = footprintAfter;
+    this.log.add(kind, reason, before, after, this.allocatedBytes, wallMs, delta, { full, startNs, pauseNs, footprintAfter });
     this.gcWallMs += wallMs;
     if (wallMs > this.maxPauseWallMs) this.maxPauseWallMs = wallMs;
     if (full) {

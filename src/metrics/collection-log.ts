@@ -22,6 +22,8 @@ export class WorkCounters {
   barrierExecutions = 0;
   /** Remembered-set entries or dirty cards processed by minor collections. */
   remsetEntriesProcessed = 0;
+  /** Allocations that left the allocator's fast path (refill, free-list search, collection). */
+  allocationSlowPaths = 0;
 }
 
 export type WorkName = keyof WorkCounters;
@@ -36,6 +38,10 @@ const COLUMNS = [
   "bytesAfter",
   "allocatedBytesAtStart",
   "wallMs",
+  "full",
+  "startNs",
+  "pauseNs",
+  "footprintAfter",
   ...WORK_NAMES,
 ] as const;
 type Column = (typeof COLUMNS)[number];
@@ -51,6 +57,13 @@ export interface CollectionRecord {
   /** Bytes the mutator had allocated when this collection began: a position on the allocation clock. */
   allocatedBytesAtStart: number;
   wallMs: number;
+  /** Whether the collection reclaimed every unreachable object (so bytesAfter is the live size). */
+  full: boolean;
+  /** Simulated time at which the pause began, and its simulated duration (ns). */
+  startNs: number;
+  pauseNs: number;
+  /** Heap span in use after the collection (see Collector.footprint). */
+  footprintAfter: number;
   work: Record<WorkName, number>;
 }
 
@@ -79,6 +92,7 @@ export class CollectionLog {
     allocatedBytesAtStart: number,
     wallMs: number,
     work: WorkCounters,
+    timing: { full: boolean; startNs: number; pauseNs: number; footprintAfter: number },
   ): void {
     if (this.length === this.capacity) this.grow();
     const i = this.length++;
@@ -90,6 +104,10 @@ export class CollectionLog {
     this.set("bytesAfter", i, after.bytes);
     this.set("allocatedBytesAtStart", i, allocatedBytesAtStart);
     this.set("wallMs", i, wallMs);
+    this.set("full", i, timing.full ? 1 : 0);
+    this.set("startNs", i, timing.startNs);
+    this.set("pauseNs", i, timing.pauseNs);
+    this.set("footprintAfter", i, timing.footprintAfter);
     for (const w of WORK_NAMES) this.set(w, i, work[w]);
   }
 
@@ -115,6 +133,10 @@ export class CollectionLog {
       bytesAfter: get("bytesAfter"),
       allocatedBytesAtStart: get("allocatedBytesAtStart"),
       wallMs: get("wallMs"),
+      full: get("full") === 1,
+      startNs: get("startNs"),
+      pauseNs: get("pauseNs"),
+      footprintAfter: get("footprintAfter"),
       work,
     };
   }

@@ -2,9 +2,12 @@
  * The result of one run: a plain, JSON-serialisable object whose shape is
  * documented in README.md ("The result object"). Field names are stable;
  * later figures are added, never renamed. Everything outside `wall` depends
- * only on the workload, parameters, seed, collector and heap size.
+ * only on the workload, parameters, seed, collector, options, heap size and
+ * cost model, and is identical from run to run and machine to machine.
  */
 import type { WorkName } from "../metrics/collection-log.js";
+import type { CostModel } from "../metrics/cost-model.js";
+import type { PauseSummary } from "../metrics/stats.js";
 
 export type Outcome = "completed" | "out-of-memory" | "error";
 
@@ -14,6 +17,9 @@ export interface RunError {
   /** JSON path of the workload statement, when the error has one. */
   path?: string;
 }
+
+/** MMU window lengths reported, in simulated milliseconds. */
+export const MMU_WINDOWS_MS = [1, 2, 5, 10, 20, 50, 100] as const;
 
 export interface RunResult {
   gcsim: string;
@@ -26,20 +32,31 @@ export interface RunResult {
   heapBytes: number;
   seed: number;
   params: Record<string, number>;
+  costModel: CostModel;
   verified: boolean;
   allocated: { objects: number; bytes: number };
   collections: { total: number } & Record<string, number>;
+  /** Simulated pause durations (ns): overall, and one summary per collection kind. */
+  pauses: PauseSummary & { [kind: string]: PauseSummary | number };
+  /** Minimum mutator utilisation per window ("1ms" ... "100ms"); null for windows longer than the run. */
+  mmu: Record<string, number | null>;
+  /** Simulated time (ns). */
+  time: { mutator: number; gc: number; total: number; gcOverhead: number; throughput: number };
   work: Record<WorkName, number>;
   memory: {
     /** Largest live size seen after a full collection. */
     peakLive: number;
+    /** Largest heap span in use after a collection (objects, fragments and copy reserve). */
+    peakFootprint: number;
+    /** Worst fragmentation seen after a collection: share of free bytes outside the largest free chunk. */
+    fragmentation: number;
+    /** Bytes allocated per simulated millisecond of mutator time. */
+    allocationRate: number;
     /** Bytes and objects reachable from the roots when the run ended. */
     finalLive: number;
     finalLiveObjects: number;
     /** Canonical hash of the final reachable graph; the same under every collector for a given workload and seed. */
     finalGraphHash: number;
-    /** Worst fragmentation seen after a collection: share of free bytes outside the largest free chunk. */
-    fragmentation: number;
     /** Collector-specific figures, e.g. generational's promotedBytes and nurserySurvival. */
     [figure: string]: number;
   };
@@ -48,7 +65,7 @@ export interface RunResult {
    * unreachable, and how many cyclic garbage structures they form.
    */
   leaked: { objects: number; bytes: number; cycles: number };
-  mutator: { statements: number };
+  mutator: { statements: number; loads: number; stores: number; calls: number; payloadAccesses: number };
   wall: {
     totalMs: number;
     mutatorMs: number;

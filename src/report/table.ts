@@ -1,58 +1,162 @@
-/** The human-readable report of one run: a two-column table, coloured only when the terminal wants colour. */
+/**
+ * Human-readable reports. One run: a two-column table of everything that
+ * matters. Several runs (a comparison): one table per workload, a row per
+ * collector, the best value in each column highlighted, then a short summary
+ * of ratios in the manner of hyperfine. Colour comes from the chalk instance
+ * the caller passes (none when not on a TTY or when NO_COLOR is set).
+ */
 import type { ChalkInstance } from "chalk";
 import Table from "cli-table3";
-import { formatBytes } from "../units.js";
+import { formatBytes, formatCount, formatMs, formatNs, formatPercent } from "./format.js";
 import type { RunResult } from "./result.js";
 
-const count = (n: number) => n.toLocaleString("en-US");
-const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(n < 10 ? 2 : 1)} ms`);
+export function renderTable(results: RunResult[], c: ChalkInstance): string {
+  if (results.length === 1) return renderRun(results[0], c);
+  return groupByWorkload(results)
+    .map((group) => renderComparison(group, c))
+    .join("\n\n");
+}
 
-export function renderTable(r: RunResult, c: ChalkInstance): string {
+function renderRun(r: RunResult, c: ChalkInstance): string {
   const table = new Table({ style: { head: [], border: [] } });
   const outcome =
     r.outcome === "completed" ? c.green(r.outcome) : c.red(r.outcome + (r.error ? `: ${r.error.message}` : ""));
   const kinds = Object.entries(r.collections)
     .filter(([k]) => k !== "total")
-    .map(([k, n]) => `${count(n)} ${k}`)
+    .map(([k, n]) => `${formatCount(n)} ${k}`)
     .join(", ");
   const work = [
-    r.work.objectsMarked && `${count(r.work.objectsMarked)} marked`,
-    r.work.objectsCopied && `${count(r.work.objectsCopied)} copied (${formatBytes(r.work.bytesCopied)})`,
-    r.work.slotsScanned && `${count(r.work.slotsScanned)} slots scanned`,
-    r.work.cellsSwept && `${count(r.work.cellsSwept)} swept`,
+    r.work.objectsMarked && `${formatCount(r.work.objectsMarked)} marked`,
+    r.work.objectsCopied && `${formatCount(r.work.objectsCopied)} copied (${formatBytes(r.work.bytesCopied)})`,
+    r.work.slotsScanned && `${formatCount(r.work.slotsScanned)} slots scanned`,
+    r.work.cellsSwept && `${formatCount(r.work.cellsSwept)} cells swept`,
+    r.work.objectsFreed && `${formatCount(r.work.objectsFreed)} freed`,
+    r.work.rcIncrements && `${formatCount(r.work.rcIncrements + r.work.rcDecrements)} count updates`,
+    r.work.barrierExecutions && `${formatCount(r.work.barrierExecutions)} barriers`,
   ]
     .filter(Boolean)
     .join(", ");
   const params = Object.entries(r.params)
     .map(([k, v]) => `${k}=${v}`)
     .join(" ");
+  const options = Object.entries(r.options)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ");
+  const p = r.pauses;
   const rows: [string, string][] = [
     ["workload", `${r.workload}${params ? `\n${c.dim(params)}` : ""}`],
-    ["collector", `${r.collector}${Object.keys(r.options).length ? c.dim(`  ${Object.entries(r.options).map(([k, v]) => `${k}=${v}`).join(" ")}`) : ""}`],
-    ["heap", `${formatBytes(r.heapBytes)} (${count(r.heapBytes)} bytes)`],
-    ["seed", String(r.seed)],
+    ["collector", `${r.collector}${options ? `\n${c.dim(options)}` : ""}`],
+    ["heap", `${formatBytes(r.heapBytes)}, seed ${r.seed}`],
     ["outcome", outcome],
-    ["allocated", `${count(r.allocated.objects)} objects, ${formatBytes(r.allocated.bytes)}`],
-    ["collections", r.collections.total > 0 ? `${count(r.collections.total)} (${kinds})` : "0"],
+    ["allocated", `${formatCount(r.allocated.objects)} objects, ${formatBytes(r.allocated.bytes)}`],
+    ["collections", r.collections.total > 0 ? `${formatCount(r.collections.total)} (${kinds})` : "0"],
     [
-      "pauses (wall)",
-      `${count(r.wall.pauses.count)}, total ${ms(r.wall.pauses.totalMs)}, max ${ms(r.wall.pauses.maxMs)}`,
+      "pauses",
+      p.count > 0
+        ? `total ${formatNs(p.total)}, p50 ${formatNs(p.p50)}, p99 ${formatNs(p.p99)}, max ${formatNs(p.max)}`
+        : "none",
     ],
+    [
+      "time",
+      `${formatNs(r.time.total)} (mutator ${formatNs(r.time.mutator)}, GC ${formatNs(r.time.gc)}, overhead ${formatPercent(r.time.gcOverhead)})`,
+    ],
+    ["MMU", ["1ms", "10ms", "100ms"].map((w) => `${w} ${r.mmu[w] === null ? "-" : formatPercent(r.mmu[w]!)}`).join(", ")],
     ["GC work", work || "none"],
-    ["live", `peak ${formatBytes(r.memory.peakLive)} after GC, final ${formatBytes(r.memory.finalLive)}`],
+    [
+      "memory",
+      `peak live ${formatBytes(r.memory.peakLive)}, peak footprint ${formatBytes(r.memory.peakFootprint)}, final live ${formatBytes(r.memory.finalLive)}` +
+        `\nfragmentation ${formatPercent(r.memory.fragmentation)} (worst), allocation ${formatBytes(r.memory.allocationRate)}/ms` +
+        (r.memory.promotedBytes !== undefined
+          ? `\npromoted ${formatBytes(r.memory.promotedBytes)}, nursery survival ${formatPercent(r.memory.nurserySurvival)}`
+          : ""),
+    ],
     [
       "leaked",
       r.leaked.objects === 0
         ? "nothing"
-        : c.yellow(`${count(r.leaked.objects)} objects, ${formatBytes(r.leaked.bytes)}, ${count(r.leaked.cycles)} cycles`),
+        : c.yellow(`${formatCount(r.leaked.objects)} objects, ${formatBytes(r.leaked.bytes)}, ${formatCount(r.leaked.cycles)} cycles`),
     ],
-    ["fragmentation", `${(r.memory.fragmentation * 100).toFixed(1)}% (worst, free bytes outside the largest free chunk)`],
     [
-      "wall time",
-      `${ms(r.wall.totalMs)} (mutator ${ms(r.wall.mutatorMs)}, GC ${ms(r.wall.gcMs)}), ${count(Math.round(r.wall.allocationsPerSecond))} allocations/s`,
+      "wall clock",
+      `${formatMs(r.wall.totalMs)} (GC ${formatMs(r.wall.gcMs)}), ${formatCount(r.wall.allocationsPerSecond)} allocations/s`,
     ],
   ];
-  if (r.verified) rows.push(["verified", c.green("heap verified after every collection")]);
+  if (r.verified) rows.push(["verified", c.green("heap verified around every collection")]);
   for (const [k, v] of rows) table.push([c.bold(k), v]);
   return table.toString();
+}
+
+/** A comparison column: how to read a figure, format it, and which way is better. */
+interface Column {
+  title: string;
+  value: (r: RunResult) => number;
+  format: (n: number) => string;
+  better: "lower" | "higher";
+}
+
+export const COMPARISON_COLUMNS: Column[] = [
+  { title: "collections", value: (r) => r.collections.total, format: formatCount, better: "lower" },
+  { title: "GC time", value: (r) => r.time.gc, format: formatNs, better: "lower" },
+  { title: "GC overhead", value: (r) => r.time.gcOverhead, format: formatPercent, better: "lower" },
+  { title: "p50 pause", value: (r) => r.pauses.p50, format: formatNs, better: "lower" },
+  { title: "p99 pause", value: (r) => r.pauses.p99, format: formatNs, better: "lower" },
+  { title: "max pause", value: (r) => r.pauses.max, format: formatNs, better: "lower" },
+  { title: "MMU 10ms", value: (r) => r.mmu["10ms"] ?? 1, format: formatPercent, better: "higher" },
+  { title: "total time", value: (r) => r.time.total, format: formatNs, better: "lower" },
+  { title: "peak footprint", value: (r) => r.memory.peakFootprint, format: formatBytes, better: "lower" },
+  { title: "leaked", value: (r) => r.leaked.objects, format: formatCount, better: "lower" },
+];
+
+function groupByWorkload(results: RunResult[]): RunResult[][] {
+  const groups = new Map<string, RunResult[]>();
+  for (const r of results) {
+    const key = `${r.workload} ${JSON.stringify(r.params)} heap ${r.heapBytes}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(r);
+  }
+  return [...groups.values()];
+}
+
+export function runLabel(r: RunResult): string {
+  const options = Object.entries(r.options)
+    .filter(([k, v]) => v !== undefined && k !== "")
+    .map(([k, v]) => `${k}=${v}`);
+  return options.length > 0 && r.collector !== "none" ? `${r.collector} (${options.join(" ")})` : r.collector;
+}
+
+function renderComparison(group: RunResult[], c: ChalkInstance): string {
+  const first = group[0];
+  const completed = group.filter((r) => r.outcome === "completed");
+  const table = new Table({ head: ["collector", "outcome", ...COMPARISON_COLUMNS.map((col) => col.title)], style: { head: [], border: [] } });
+  for (const r of group) {
+    const cells = COMPARISON_COLUMNS.map((col) => {
+      if (r.outcome !== "completed") return c.dim("-");
+      const v = col.value(r);
+      const values = completed.map(col.value);
+      const best = col.better === "lower" ? Math.min(...values) : Math.max(...values);
+      const text = col.format(v);
+      return v === best && completed.length > 1 ? c.green.bold(text) : text;
+    });
+    table.push([c.bold(r.collector), r.outcome === "completed" ? "completed" : c.red(r.outcome), ...cells]);
+  }
+  const heading = `${c.bold(first.workload)} — heap ${formatBytes(first.heapBytes)}, seed ${first.seed}`;
+  return [heading, table.toString(), ...summarise(completed)].join("\n");
+}
+
+/** Ratios against the best collector on GC time and p99 pause, as hyperfine summarises its runs. */
+function summarise(completed: RunResult[]): string[] {
+  if (completed.length < 2) return [];
+  const lines: string[] = [];
+  const ratio = (a: number, b: number) => (a === 0 ? (b === 0 ? 1 : Infinity) : b / a);
+  const show = (x: number) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 2 : 1)}×` : "infinitely");
+  for (const [title, value] of [
+    ["less GC time", (r: RunResult) => r.time.gc],
+    ["lower p99 pause", (r: RunResult) => r.pauses.p99],
+  ] as const) {
+    const sorted = [...completed].sort((a, b) => value(a) - value(b));
+    const best = sorted[0];
+    const others = sorted.slice(1).map((r) => `${show(ratio(value(best), value(r)))} ${title} than ${r.collector}`);
+    lines.push(`  ${best.collector}: ${others.join(", ")}`);
+  }
+  return ["Summary", ...lines];
 }

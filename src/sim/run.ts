@@ -10,8 +10,12 @@ import { parseOptions } from "../collectors/options.js";
 import { collectorEntry, type CollectorEntry } from "../collectors/registry.js";
 import { OutOfMemoryError, VerificationError, WorkloadRuntimeError } from "../errors.js";
 import { Heap, Roots } from "../heap/heap.js";
+import type { Collector } from "../collectors/collector.js";
+import { MUTATOR_COUNTERS, MutatorCounter } from "../metrics/clock.js";
 import { WORK_NAMES } from "../metrics/collection-log.js";
-import type { RunError, RunResult } from "../report/result.js";
+import { DEFAULT_COSTS, type CostModel } from "../metrics/cost-model.js";
+import { minimumMutatorUtilisation, summarisePauses } from "../metrics/stats.js";
+import { MMU_WINDOWS_MS, type RunError, type RunResult } from "../report/result.js";
 import { parseSize } from "../units.js";
 import { measureLeaks } from "../verify/leaks.js";
 import { HeapVerifier, traceGraph } from "../verify/verifier.js";
@@ -31,6 +35,8 @@ export interface RunOptions {
   /** Heap size in bytes; defaults to the workload's `heap`, then DEFAULT_HEAP. */
   heapBytes?: number;
   seed?: number;
+  /** Simulated nanoseconds per primitive; defaults to DEFAULT_COSTS. */
+  costModel?: CostModel;
   /** Collector options as given on the command line (`--opt key=value`). */
   collectorOptions?: Record<string, string>;
   verify?: boolean;
@@ -39,12 +45,35 @@ export interface RunOptions {
   maxDepth?: number;
 }
 
+/** One row of a run's timeline: a collection or other pause, in simulated time. */
+export interface TimelineRow {
+  index: number;
+  /** Simulated time at which the pause began (ns). */
+  startNs: number;
+  kind: string;
+  reason: string;
+  pauseNs: number;
+  usedBefore: number;
+  usedAfter: number;
+  /** Live bytes after the collection, when it was a full one (it reclaimed everything unreachable). */
+  liveAfter: number | null;
+  footprint: number;
+}
+
 export function runWorkload(workload: LoadedWorkload, options: RunOptions): RunResult {
+  return runWorkloadWithTimeline(workload, options).result;
+}
+
+export function runWorkloadWithTimeline(
+  workload: LoadedWorkload,
+  options: RunOptions,
+): { result: RunResult; timeline: () => TimelineRow[] } {
   const { doc } = workload;
   const entry = typeof options.collector === "string" ? collectorEntry(options.collector) : options.collector;
   const heapBytes = options.heapBytes ?? parseSize(doc.heap ?? DEFAULT_HEAP, "workload heap");
   const seed = options.seed ?? doc.seed ?? 1;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const costs = options.costModel ?? { ...DEFAULT_COSTS };
 
   const collectorName = typeof options.collector === "string" ? options.collector : "custom";
   const parsed = parseOptions(collectorName, entry.options, options.collectorOptions ?? {}, heapBytes);
@@ -61,60 +90,34 @@ export function runWorkload(workload: LoadedWorkload, options: RunOptions): RunR
   collector.describeSite = (site) => program.sites[site] ?? `site ${site}`;
   const verifier = options.verify ? new HeapVerifier(heap, roots) : undefined;
   collector.observer = verifier;
-  const main = instantiate(program, collector, roots, new Rng(seed));
+  const main = instantiate(program, collector, roots, new Rng(seed), costs);
 
   let outcome: RunResult["outcome"] = "completed";
   let error: RunError | undefined;
-  let statements = 0;
   const t0 = performance.now();
   try {
-    statements = main();
+    main();
     verifier?.afterRun(collector);
   } catch (e) {
-    if (e instanceof OutOfMemoryError) {
-      outcome = "out-of-memory";
-      error = { kind: "out-of-memory", message: e.message, path: e.path };
-    } else if (e instanceof WorkloadRuntimeError) {
-      outcome = "error";
-      error = { kind: "runtime", message: e.message, path: e.path };
-    } else if (e instanceof VerificationError) {
-      outcome = "error";
-      error = { kind: "verification", message: e.message };
-    } else if (e instanceof RangeError && /call stack/.test(e.message)) {
-      outcome = "error";
-      error = { kind: "runtime", message: `recursion too deep for the JavaScript stack (lower --max-depth): ${e.message}` };
-    } else {
-      throw e;
-    }
+    error = runError(e);
+    outcome = error.kind === "out-of-memory" ? "out-of-memory" : "error";
   }
   const totalMs = performance.now() - t0;
 
   // Figures are taken before the end-of-run collection, which exists only to measure leaks.
-  const live = traceGraph(heap, roots);
-  const collections: RunResult["collections"] = { total: collector.log.length };
-  for (let i = 0; i < collector.log.length; i++) {
-    const kind = collector.log.kindOf(i);
-    collections[kind] = (collections[kind] ?? 0) + 1;
-  }
-  const work = {} as RunResult["work"];
-  for (const w of WORK_NAMES) work[w] = collector.work[w];
-  const gcWallMs = collector.gcWallMs;
-  const maxPauseWallMs = collector.maxPauseWallMs;
-  const leaked = measureLeaksAtEnd();
-
-  function measureLeaksAtEnd(): RunResult["leaked"] {
-    if (error?.kind === "verification") return { objects: 0, bytes: 0, cycles: 0 };
+  const figures = measure(collector, heap, roots);
+  let leaked: RunResult["leaked"] = { objects: 0, bytes: 0, cycles: 0 };
+  if (error?.kind !== "verification") {
     try {
       if (outcome === "completed") collector.collectGarbage("end-of-run");
+      leaked = measureLeaks(heap, roots, collector.parseableRegions());
     } catch (e) {
-      if (!(e instanceof VerificationError)) throw e;
+      error = runError(e);
       outcome = "error";
-      error = { kind: "verification", message: e.message };
     }
-    return measureLeaks(heap, roots, collector.parseableRegions());
   }
 
-  return {
+  const result: RunResult = {
     gcsim: VERSION,
     outcome,
     ...(error ? { error } : {}),
@@ -125,26 +128,119 @@ export function runWorkload(workload: LoadedWorkload, options: RunOptions): RunR
     heapBytes,
     seed,
     params: program.params,
+    costModel: costs,
     verified: verifier !== undefined,
-    allocated: { objects: collector.allocatedObjects, bytes: collector.allocatedBytes },
+    allocated: { objects: figures.allocatedObjects, bytes: figures.allocatedBytes },
+    collections: figures.collections,
+    pauses: figures.pauses,
+    mmu: figures.mmu,
+    time: figures.time,
+    work: figures.work,
+    memory: figures.memory,
+    leaked,
+    mutator: figures.mutator,
+    wall: {
+      totalMs,
+      mutatorMs: totalMs - figures.gcWallMs,
+      gcMs: figures.gcWallMs,
+      pauses: { count: figures.collections.total, totalMs: figures.gcWallMs, maxMs: figures.maxPauseWallMs },
+      allocationsPerSecond: totalMs > 0 ? figures.allocatedObjects / (totalMs / 1000) : 0,
+    },
+  };
+  const pausesInRun = figures.collections.total;
+  return { result, timeline: () => timelineRows(collector, pausesInRun) };
+}
+
+/** Turns what a run threw into its recorded error; anything unexpected is a bug and propagates. */
+function runError(e: unknown): RunError {
+  if (e instanceof OutOfMemoryError) return { kind: "out-of-memory", message: e.message, path: e.path };
+  if (e instanceof WorkloadRuntimeError) return { kind: "runtime", message: e.message, path: e.path };
+  if (e instanceof VerificationError) return { kind: "verification", message: e.message };
+  if (e instanceof RangeError && /call stack/.test(e.message)) {
+    return { kind: "runtime", message: `recursion too deep for the JavaScript stack (lower --max-depth): ${e.message}` };
+  }
+  throw e;
+}
+
+/** Every deterministic figure of the run so far, from the collector's counters and collection log. */
+function measure(collector: Collector, heap: Heap, roots: Roots) {
+  const log = collector.log;
+  const n = log.length;
+  const collections: RunResult["collections"] = { total: n };
+  const byKind = new Map<string, number[]>();
+  for (let i = 0; i < n; i++) {
+    const kind = log.kindOf(i);
+    collections[kind] = (collections[kind] ?? 0) + 1;
+    if (!byKind.has(kind)) byKind.set(kind, []);
+    byKind.get(kind)!.push(log.column("pauseNs")[i]);
+  }
+  const pauses = summarisePauses(log.column("pauseNs")) as RunResult["pauses"];
+  for (const [kind, durations] of byKind) pauses[kind] = summarisePauses(durations);
+
+  const mutatorNs = collector.mutatorNs();
+  const gcNs = collector.gcNs;
+  const totalNs = mutatorNs + gcNs;
+  const mmu: RunResult["mmu"] = {};
+  for (const ms of MMU_WINDOWS_MS) {
+    mmu[`${ms}ms`] = minimumMutatorUtilisation(log.column("startNs"), log.column("pauseNs"), totalNs, ms * 1e6);
+  }
+
+  const work = {} as RunResult["work"];
+  for (const w of WORK_NAMES) work[w] = collector.work[w];
+  const live = traceGraph(heap, roots);
+  const counts = new Float64Array(MUTATOR_COUNTERS);
+  collector.clock.readMutatorCounters(counts);
+  return {
+    allocatedObjects: collector.allocatedObjects,
+    allocatedBytes: collector.allocatedBytes,
     collections,
+    pauses,
+    mmu,
+    time: {
+      mutator: mutatorNs,
+      gc: gcNs,
+      total: totalNs,
+      gcOverhead: totalNs > 0 ? gcNs / totalNs : 0,
+      throughput: totalNs > 0 ? 1 - gcNs / totalNs : 1,
+    },
     work,
     memory: {
       peakLive: collector.peakLiveBytes,
+      peakFootprint: Math.max(collector.peakFootprint, collector.footprint()),
+      fragmentation: collector.peakFragmentation,
+      allocationRate: mutatorNs > 0 ? collector.allocatedBytes / (mutatorNs / 1e6) : 0,
       finalLive: live.bytes,
       finalLiveObjects: live.objects,
       finalGraphHash: live.hash,
-      fragmentation: collector.peakFragmentation,
       ...collector.collectorFigures(),
     },
-    leaked,
-    mutator: { statements },
-    wall: {
-      totalMs,
-      mutatorMs: totalMs - gcWallMs,
-      gcMs: gcWallMs,
-      pauses: { count: collections.total, totalMs: gcWallMs, maxMs: maxPauseWallMs },
-      allocationsPerSecond: totalMs > 0 ? collector.allocatedObjects / (totalMs / 1000) : 0,
+    mutator: {
+      statements: counts[MutatorCounter.statements],
+      loads: counts[MutatorCounter.loads],
+      stores: counts[MutatorCounter.stores],
+      calls: counts[MutatorCounter.calls],
+      payloadAccesses: counts[MutatorCounter.payloadAccesses],
     },
+    gcWallMs: collector.gcWallMs,
+    maxPauseWallMs: collector.maxPauseWallMs,
   };
+}
+
+function timelineRows(collector: Collector, count: number): TimelineRow[] {
+  const rows: TimelineRow[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = collector.log.record(i);
+    rows.push({
+      index: r.index,
+      startNs: r.startNs,
+      kind: r.kind,
+      reason: r.reason,
+      pauseNs: r.pauseNs,
+      usedBefore: r.bytesBefore,
+      usedAfter: r.bytesAfter,
+      liveAfter: r.full ? r.bytesAfter : null,
+      footprint: r.footprintAfter,
+    });
+  }
+  return rows;
 }

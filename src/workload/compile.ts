@@ -21,6 +21,7 @@
  */
 import { InputError } from "../errors.js";
 import { MAX_PAYLOAD_BYTES, MAX_SLOTS } from "../heap/object-model.js";
+import { MutatorCounter } from "../metrics/clock.js";
 import { ExprSyntaxError, parseExpr, type Expr } from "./expr.js";
 import { STATEMENT_KINDS, type ExprSource, type RefOperand, type Statement, type WorkloadDoc } from "./types.js";
 
@@ -42,7 +43,7 @@ export interface CompiledProgram {
   name: string;
   /** Effective parameter values (defaults with overrides applied). */
   params: Record<string, number>;
-  /** Generated JavaScript: the body of a function (gc, mem, R, G, rt, rng) returning { main, stackTop }. */
+  /** Generated JavaScript: the body of a function (gc, mem, R, G, rt, rng) returning { main, stackTop, readCounters }. */
   source: string;
   /** JSON path of each statement, indexed by site number. */
   sites: string[];
@@ -133,7 +134,7 @@ class Compiler {
     const out: string[] = [];
     out.push(`"use strict";`);
     out.push(`const MAX_OPS = ${lit(options.maxOps)}, MAX_DEPTH = ${lit(options.maxDepth)};`);
-    out.push(`let sp = 0, depth = 0, ops = 0;`);
+    out.push(`let sp = 0, depth = 0, ops = 0, nLoads = 0, nStores = 0, nCalls = 0, nPayload = 0;`);
     for (let i = 0; i < this.globalInts; i++) out.push(`let g${i} = NaN;`);
     out.push(RUNTIME_HELPERS);
     for (const [name, fn] of Object.entries(doc.functions ?? {})) {
@@ -142,7 +143,12 @@ class Compiler {
     }
     const mainSig: FunctionSig = { index: -1, params: [], returns: undefined };
     out.push(this.compileFunction("/main", mainSig, [], doc.main.locals ?? [], doc.main.body, true));
-    out.push(`return { main() { sp = 0; depth = 0; ops = 0; fmain(); return ops; }, stackTop: () => sp };`);
+    const C = MutatorCounter;
+    out.push(
+      `return { main() { fmain(); return ops; }, stackTop: () => sp, readCounters(out) { ` +
+        `out[${C.statements}] = ops; out[${C.loads}] = nLoads; out[${C.stores}] = nStores; ` +
+        `out[${C.calls}] = nCalls; out[${C.payloadAccesses}] = nPayload; } };`,
+    );
 
     if (this.errors.length > 0) {
       throw new InputError(
@@ -340,7 +346,7 @@ class Compiler {
       case "load": {
         const from = this.fieldAccess(s.load!, at, site, scope, assigned);
         if (!from) return "";
-        return `{ ${from.setup} ${this.assignTarget(s.to!, `${path}/to`, site, scope, assigned, "ref", `mem[${from.index}]`)} }`;
+        return `{ ${from.setup} nLoads++; ${this.assignTarget(s.to!, `${path}/to`, site, scope, assigned, "ref", `mem[${from.index}]`)} }`;
       }
       case "assign": {
         const v = this.variable(s.assign!, at, scope);
@@ -355,12 +361,12 @@ class Compiler {
       case "write": {
         const word = this.payloadAccess(s.write!, at, site, scope, assigned);
         const value = this.intExpr(s.value as ExprSource, `${path}/value`, site, scope, assigned);
-        return word ? `{ ${word.setup} mem[${word.index}] = i32(${value}, ${site}); }` : "";
+        return word ? `{ ${word.setup} nPayload++; mem[${word.index}] = i32(${value}, ${site}); }` : "";
       }
       case "read": {
         const word = this.payloadAccess(s.read!, at, site, scope, assigned);
         if (!word) return "";
-        return `{ ${word.setup} ${this.assignTarget(s.to!, `${path}/to`, site, scope, assigned, "int", `mem[${word.index}]`)} }`;
+        return `{ ${word.setup} nPayload++; ${this.assignTarget(s.to!, `${path}/to`, site, scope, assigned, "int", `mem[${word.index}]`)} }`;
       }
       case "call":
         return this.call(s, path, site, scope, assigned);
@@ -513,7 +519,7 @@ class Compiler {
     const f = this.fieldAccess(text, path, site, scope, assigned);
     if (!f) return "";
     const write = this.options.storeBarrier ? `gc.writeRef(${f.obj}, ${f.slot}, ${value});` : `mem[${f.index}] = ${value};`;
-    return `{ ${f.setup} ${write} }`;
+    return `{ ${f.setup} nStores++; ${write} }`;
   }
 
   /**
@@ -582,7 +588,10 @@ class Compiler {
         continue;
       }
       const value = this.refOperand(operand, fpath, site, scope, assigned);
-      inits.push(this.options.storeBarrier ? `gc.writeRef(${t}, ${slot}, ${value});` : `mem[(${t} >> 2) + ${2 + 2 * slot}] = ${value};`);
+      inits.push(
+        `nStores++; ` +
+          (this.options.storeBarrier ? `gc.writeRef(${t}, ${slot}, ${value});` : `mem[(${t} >> 2) + ${2 + 2 * slot}] = ${value};`),
+      );
     }
     const store = this.assignTarget(s.to!, `${path}/to`, site, scope, assigned, "ref", t);
     return `{ const ${t} = gc.alloc(${nslots}, ${bytes}, ${site}); ${inits.join(" ")} ${store} }`;
@@ -615,7 +624,7 @@ class Compiler {
       body = this.assignTarget(s.to, `${path}/to`, site, scope, assigned, sig.returns, invoke);
     }
     if (this.options.rootBarrier && sig.returns === "ref") body += ` gc.writeRoot(G, ${this.returnRegister}, -1);`;
-    return `if (++depth > MAX_DEPTH) rt.tooDeep(${site});\n${body}\ndepth--;`;
+    return `if (++depth > MAX_DEPTH) rt.tooDeep(${site});\nnCalls++;\n${body}\ndepth--;`;
   }
 
   private returnStatement(s: Statement, path: string, site: number, scope: Scope, assigned: Set<string>): string {

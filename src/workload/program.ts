@@ -6,6 +6,8 @@
 import type { Collector } from "../collectors/collector.js";
 import { WorkloadRuntimeError } from "../errors.js";
 import type { Roots } from "../heap/heap.js";
+import { SimClock } from "../metrics/clock.js";
+import { DEFAULT_COSTS, type CostModel } from "../metrics/cost-model.js";
 import { NSLOTS_MASK } from "../heap/object-model.js";
 import type { CompiledProgram } from "./compile.js";
 import type { Rng } from "./rng.js";
@@ -77,13 +79,24 @@ export class WorkloadRuntime {
   }
 }
 
-/** Returns the workload's main function; it returns the number of statements executed. */
-export function instantiate(program: CompiledProgram, gc: Collector, roots: Roots, rng: Rng): () => number {
+/**
+ * Returns the workload's main function (it returns the number of statements
+ * executed), after wiring the mutator's stack pointer into the roots and its
+ * operation counters into the collector's simulated clock.
+ */
+export function instantiate(
+  program: CompiledProgram,
+  gc: Collector,
+  roots: Roots,
+  rng: Rng,
+  costs: CostModel = DEFAULT_COSTS,
+): () => number {
   const rt = new WorkloadRuntime(program, rng, gc.mem);
   const factory = new Function("gc", "mem", "R", "G", "rt", "rng", program.source) as (
     ...args: unknown[]
-  ) => { main: () => number; stackTop: () => number };
+  ) => { main: () => number; stackTop: () => number; readCounters: (out: Float64Array) => void };
   const mutator = factory(gc, gc.mem, roots.stack, roots.globals, rt, rng);
   roots.stackTop = mutator.stackTop;
+  gc.clock = new SimClock(costs, mutator.readCounters);
   return mutator.main;
 }

@@ -51,6 +51,7 @@ export class CopyingCollector extends Collector {
   }
 
   private allocSlow(bytes: number, site: number): number {
+    this.work.allocationSlowPaths++;
     this.collectGarbage("allocation-failure");
     const a = this.space.alloc(bytes);
     if (a === 0) this.outOfMemory(site, bytes);
@@ -121,6 +122,11 @@ export class CopyingCollector extends Collector {
     this.work.objectsCopied++;
     this.work.bytesCopied += bytes;
     return to;
+  }
+
+  /** The objects plus an equal copy reserve: what the next collection needs. */
+  footprint(): number {
+    return 2 * this.space.usedBytes;
   }
 
   parseableRegions(): Region[] {

@@ -137,6 +137,7 @@ export class GenerationalCollector extends Collector {
     } else {
       a = this.eden.alloc(bytes);
       if (a === 0) {
+        this.work.allocationSlowPaths++;
         this.requestSite = site;
         this.requestBytes = bytes;
         this.collect("allocation-failure");
@@ -158,6 +159,7 @@ export class GenerationalCollector extends Collector {
   private allocLarge(bytes: number, site: number): number {
     let a = this.allocMature(bytes);
     if (a === 0) {
+      this.work.allocationSlowPaths++;
       this.requestSite = site;
       this.requestBytes = bytes;
       this.collectGarbage("allocation-failure");
@@ -482,6 +484,12 @@ export class GenerationalCollector extends Collector {
       nurserySize: this.heap.end - this.nurseryStart,
       peakRemembered: this.peakRemembered,
     };
+  }
+
+  /** The mature space's high-water mark plus the whole nursery, which is always committed. */
+  footprint(): number {
+    const mature = this.matureBump ? this.matureBump.usedBytes : this.matureLists!.highWater - this.heap.start;
+    return mature + (this.heap.end - this.nurseryStart);
   }
 
   parseableRegions(): Region[] {

@@ -47,6 +47,7 @@ export class MarkCompactCollector extends Collector {
   }
 
   private allocSlow(bytes: number, site: number): number {
+    this.work.allocationSlowPaths++;
     this.collectGarbage("allocation-failure");
     const a = this.space.alloc(bytes);
     if (a === 0) this.outOfMemory(site, bytes);
@@ -67,6 +68,10 @@ export class MarkCompactCollector extends Collector {
       this.space.cursor = plan.top;
       return true;
     });
+  }
+
+  footprint(): number {
+    return this.space.usedBytes;
   }
 
   parseableRegions(): Region[] {

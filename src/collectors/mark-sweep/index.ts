@@ -49,6 +49,7 @@ export class MarkSweepCollector extends Collector {
   }
 
   private allocSlow(bytes: number, site: number): number {
+    this.work.allocationSlowPaths++;
     this.collectGarbage("allocation-failure");
     const a = this.space.alloc(bytes);
     if (a === 0) this.outOfMemory(site, bytes);
@@ -85,6 +86,10 @@ export class MarkSweepCollector extends Collector {
 
   override memoryFigures(): MemoryFigures {
     return { fragmentation: this.fragmentation };
+  }
+
+  footprint(): number {
+    return this.space.highWater - this.space.start;
   }
 
   parseableRegions(): Region[] {

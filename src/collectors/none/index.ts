@@ -36,6 +36,10 @@ export class NoCollector extends Collector {
     // Never collects: that is the point of the baseline.
   }
 
+  footprint(): number {
+    return this.space.usedBytes;
+  }
+
   parseableRegions(): Region[] {
     return [[this.space.start, this.space.cursor]];
   }

@@ -88,6 +88,7 @@ export class RefCountCollector extends Collector {
   }
 
   private allocSlow(bytes: number, site: number): number {
+    this.work.allocationSlowPaths++;
     let a = 0;
     if (this.cyclesOn) {
       this.collectCycles("allocation-failure");
@@ -363,6 +364,10 @@ export class RefCountCollector extends Collector {
   override memoryFigures(): MemoryFigures {
     const free = this.space.freeBytes;
     return { fragmentation: free > 0 ? 1 - this.space.largestFreeChunk() / free : 0 };
+  }
+
+  footprint(): number {
+    return this.space.highWater - this.space.start;
   }
 
   parseableRegions(): Region[] {

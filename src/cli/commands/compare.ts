@@ -1,0 +1,81 @@
+/** `gcsim compare`: every workload under every chosen collector, side by side. */
+import { Command } from "commander";
+import cliProgress from "cli-progress";
+import { collectorNames, collectors } from "../../collectors/registry.js";
+import { InputError } from "../../errors.js";
+import { reporters } from "../../report/index.js";
+import { runAll, type RunRequest } from "../../sim/pool.js";
+import { loadWorkload } from "../../workload/load.js";
+import { addRunOptions, colourFor, runOptionsFrom, type RunFlags } from "../common.js";
+import { emit } from "../output.js";
+import { parseInteger } from "../parse.js";
+
+interface CompareFlags extends RunFlags {
+  collectors: string;
+  jobs?: number;
+}
+
+export function parseCollectorList(text: string): string[] {
+  if (text === "all") return [...collectorNames];
+  const names = text.split(",").map((s) => s.trim());
+  for (const name of names) {
+    if (!(collectorNames as string[]).includes(name)) {
+      throw new InputError(`unknown collector "${name}" (collectors: ${collectorNames.join(", ")}, or all)`);
+    }
+  }
+  return names;
+}
+
+/**
+ * Splits --param values among workloads: each workload gets the parameters it
+ * declares; a parameter no workload declares is an input error.
+ */
+export function paramsPerWorkload(files: string[], params: Record<string, number> = {}): Record<string, number>[] {
+  const declared = files.map((f) => Object.keys(loadWorkload(f).doc.params ?? {}));
+  for (const name of Object.keys(params)) {
+    if (!declared.some((d) => d.includes(name))) {
+      throw new InputError(`--param ${name}: no workload declares it (parameters: ${[...new Set(declared.flat())].join(", ") || "none"})`);
+    }
+  }
+  return declared.map((names) => Object.fromEntries(Object.entries(params).filter(([k]) => names.includes(k))));
+}
+
+export function compareCommand(): Command {
+  const command = new Command("compare")
+    .description("run every workload under every chosen collector and compare them")
+    .argument("<workloads...>", "workload JSON files")
+    .option("--collectors <list>", "comma-separated collectors, or all", "all")
+    .option("-j, --jobs <n>", "runs in parallel (default: one per core)", parseInteger("--jobs", 1));
+  return addRunOptions(command).action(async (files: string[], flags: CompareFlags) => {
+    const chosen = parseCollectorList(flags.collectors);
+    for (const key of Object.keys(flags.opt ?? {})) {
+      if (!chosen.some((c) => Object.hasOwn(collectors[c as keyof typeof collectors].options, key))) {
+        throw new InputError(`--opt ${key}: none of the chosen collectors (${chosen.join(", ")}) has this option`);
+      }
+    }
+    const params = paramsPerWorkload(files, flags.param);
+    const requests: RunRequest[] = files.flatMap((file, i) =>
+      chosen.map((collector) => ({
+        file,
+        // Options given with --opt apply to the collectors that have them.
+        options: { ...runOptionsFrom({ ...flags, param: params[i] }, collector), collectorOptions: optionsFor(collector, flags.opt) },
+      })),
+    );
+    const bar =
+      process.stderr.isTTY && !flags.quiet
+        ? new cliProgress.SingleBar({ format: "{bar} {value}/{total} runs", stream: process.stderr }, cliProgress.Presets.shades_classic)
+        : undefined;
+    bar?.start(requests.length, 0);
+    const results = await runAll(requests, flags.jobs, (done) => bar?.update(done));
+    bar?.stop();
+    emit(reporters[flags.format](results, colourFor(flags)), flags.output);
+    const leaked = results.some((r) => r.leaked.objects > 0);
+    process.exitCode = flags.failOnLeak && leaked ? 1 : 0;
+  });
+}
+
+/** The subset of --opt values a collector declares (compare passes each collector its own). */
+function optionsFor(collector: string, opt: Record<string, string> = {}): Record<string, string> {
+  const entry = collectors[collector as keyof typeof collectors];
+  return Object.fromEntries(Object.entries(opt).filter(([k]) => Object.hasOwn(entry.options, k)));
+}

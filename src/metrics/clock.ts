@@ -1,0 +1,74 @@
+/**
+ * Simulated time. Mutator time is the cost-weighted count of what the mutator
+ * has done: statements, reference loads and stores, payload accesses, calls,
+ * allocations, plus collector work done outside pauses (barriers, reference
+ * count updates, allocation slow paths). A pause's duration is the
+ * cost-weighted work done inside it. Nothing here reads a real clock.
+ */
+import type { WorkCounters, WorkName } from "./collection-log.js";
+import type { CostModel } from "./cost-model.js";
+
+/** Indices into the mutator counter array the generated workload code maintains. */
+export const MutatorCounter = {
+  statements: 0,
+  loads: 1,
+  stores: 2,
+  calls: 3,
+  payloadAccesses: 4,
+} as const;
+export const MUTATOR_COUNTERS = 5;
+
+export class SimClock {
+  private readonly counts = new Float64Array(MUTATOR_COUNTERS);
+
+  constructor(
+    readonly costs: CostModel,
+    /** Copies the mutator's counters into `out`. */
+    private readonly readMutator: (out: Float64Array) => void = () => {},
+  ) {}
+
+  readMutatorCounters(out: Float64Array): void {
+    this.readMutator(out);
+  }
+
+  /** Simulated nanoseconds of the given collector work. */
+  workNs(work: WorkCounters): number {
+    const c = this.costs;
+    return (
+      work.rootsScanned * c.rootScanned +
+      work.objectsMarked * c.objectMarked +
+      work.slotsScanned * c.slotScanned +
+      work.objectsCopied * c.objectCopied +
+      (work.bytesCopied / 8) * c.wordCopied +
+      work.cellsSwept * c.cellSwept +
+      work.objectsFreed * c.objectFreed +
+      work.rcIncrements * c.rcIncrement +
+      work.rcDecrements * c.rcDecrement +
+      work.barrierExecutions * c.barrierExecuted +
+      work.remsetEntriesProcessed * c.remsetEntryProcessed +
+      work.allocationSlowPaths * c.allocationSlowPath
+    );
+  }
+
+  /**
+   * Mutator time so far: the mutator's own operations, its allocations, and
+   * the collector work done outside pauses (all work minus work in pauses).
+   */
+  mutatorNs(allocatedObjects: number, allocatedBytes: number, work: WorkCounters, workInPauses: WorkCounters): number {
+    this.readMutator(this.counts);
+    const c = this.costs;
+    const m = this.counts;
+    const outside = {} as WorkCounters;
+    for (const k of Object.keys(work) as WorkName[]) outside[k] = work[k] - workInPauses[k];
+    return (
+      m[MutatorCounter.statements] * c.statement +
+      m[MutatorCounter.loads] * c.referenceLoad +
+      m[MutatorCounter.stores] * c.referenceStore +
+      m[MutatorCounter.calls] * c.call +
+      m[MutatorCounter.payloadAccesses] * c.payloadAccess +
+      allocatedObjects * c.allocation +
+      allocatedBytes * c.allocationByte +
+      this.workNs(outside)
+    );
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The CI gate: compare deterministic figures of results against a baseline,
+ * run by run. Runs are matched by workload, parameters, collector, options,
+ * heap size and seed. A metric regresses when it is worse than the baseline by
+ * more than the tolerance (relative); for most metrics lower is better, for
+ * MMU and throughput higher is.
+ */
+import { InputError } from "../errors.js";
+import type { RunResult } from "./result.js";
+
+export const DEFAULT_CHECK_METRICS = ["time.gc", "time.total", "pauses.p99", "pauses.max", "memory.peakFootprint", "leaked.objects"];
+
+export interface Regression {
+  run: string;
+  metric: string;
+  baseline: number;
+  result: number;
+  /** Relative change, positive when worse. */
+  change: number;
+}
+
+export function runKey(r: RunResult): string {
+  const options = Object.entries(r.options).map(([k, v]) => `${k}=${v}`).join(",");
+  const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(",");
+  return `${r.workload}[${params}] ${r.collector}[${options}] heap=${r.heapBytes} seed=${r.seed}`;
+}
+
+const higherIsBetter = (metric: string) => metric.startsWith("mmu.") || metric === "time.throughput";
+
+function read(r: RunResult, metric: string): number {
+  let value: unknown = r;
+  for (const part of metric.split(".")) value = (value as Record<string, unknown> | undefined)?.[part];
+  if (value === null) return 1; // an MMU window longer than the run: no pause can reduce it
+  if (typeof value !== "number") throw new InputError(`unknown metric "${metric}" (e.g. ${DEFAULT_CHECK_METRICS.join(", ")})`);
+  return value;
+}
+
+export function checkAgainstBaseline(
+  results: RunResult[],
+  baseline: RunResult[],
+  metrics: string[],
+  tolerance: number,
+): { regressions: Regression[]; compared: number } {
+  const base = new Map(baseline.map((r) => [runKey(r), r]));
+  const mine = new Map(results.map((r) => [runKey(r), r]));
+  const missing = [
+    ...[...base.keys()].filter((k) => !mine.has(k)).map((k) => `in the baseline but not the results: ${k}`),
+    ...[...mine.keys()].filter((k) => !base.has(k)).map((k) => `in the results but not the baseline: ${k}`),
+  ];
+  if (missing.length > 0) throw new InputError(`the results and the baseline do not contain the same runs`, missing);
+  const regressions: Regression[] = [];
+  for (const [key, r] of mine) {
+    const b = base.get(key)!;
+    if (r.outcome !== b.outcome) {
+      regressions.push({ run: key, metric: `outcome ${b.outcome} -> ${r.outcome}`, baseline: 0, result: 0, change: Infinity });
+      continue;
+    }
+    if (r.outcome !== "completed") continue;
+    for (const metric of metrics) {
+      const was = read(b, metric);
+      const now = read(r, metric);
+      const worse = higherIsBetter(metric) ? was - now : now - was;
+      const change = was === 0 ? (worse > 0 ? Infinity : 0) : worse / Math.abs(was);
+      if (change > tolerance) regressions.push({ run: key, metric, baseline: was, result: now, change });
+    }
+  }
+  return { regressions, compared: mine.size };
+}

@@ -1,0 +1,62 @@
+/**
+ * CSV: one row per run, RFC 4180 quoting by csv-stringify, and a fixed,
+ * documented list of columns (new columns are only ever appended) with
+ * nested figures flattened to dotted names.
+ */
+import { stringify } from "csv-stringify/sync";
+import { WORK_NAMES } from "../metrics/collection-log.js";
+import { MMU_WINDOWS_MS, type RunResult } from "./result.js";
+
+const PAUSE_FIELDS = ["count", "total", "mean", "p50", "p90", "p95", "p99", "max"] as const;
+const KINDS = ["full", "minor", "major", "rc-cascade", "cycle", "coalesce"] as const;
+
+const joinPairs = (o: Record<string, unknown>) =>
+  Object.entries(o)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(";");
+
+/** Column name -> how to read it from a result. The order is the file's column order. */
+export const CSV_COLUMNS: [string, (r: RunResult) => unknown][] = [
+  ["workload", (r) => r.workload],
+  ["collector", (r) => r.collector],
+  ["options", (r) => joinPairs(r.options)],
+  ["heapBytes", (r) => r.heapBytes],
+  ["seed", (r) => r.seed],
+  ["params", (r) => joinPairs(r.params)],
+  ["outcome", (r) => r.outcome],
+  ["error", (r) => r.error?.message ?? ""],
+  ["allocated.objects", (r) => r.allocated.objects],
+  ["allocated.bytes", (r) => r.allocated.bytes],
+  ["collections.total", (r) => r.collections.total],
+  ...KINDS.map((k): [string, (r: RunResult) => unknown] => [`collections.${k}`, (r) => r.collections[k] ?? 0]),
+  ...PAUSE_FIELDS.map((f): [string, (r: RunResult) => unknown] => [`pauses.${f}`, (r) => r.pauses[f]]),
+  ...MMU_WINDOWS_MS.map((w): [string, (r: RunResult) => unknown] => [`mmu.${w}ms`, (r) => r.mmu[`${w}ms`] ?? ""]),
+  ["time.mutator", (r) => r.time.mutator],
+  ["time.gc", (r) => r.time.gc],
+  ["time.total", (r) => r.time.total],
+  ["time.gcOverhead", (r) => r.time.gcOverhead],
+  ["time.throughput", (r) => r.time.throughput],
+  ["memory.peakLive", (r) => r.memory.peakLive],
+  ["memory.peakFootprint", (r) => r.memory.peakFootprint],
+  ["memory.fragmentation", (r) => r.memory.fragmentation],
+  ["memory.allocationRate", (r) => r.memory.allocationRate],
+  ["memory.finalLive", (r) => r.memory.finalLive],
+  ["memory.promotedBytes", (r) => r.memory.promotedBytes ?? ""],
+  ["memory.nurserySurvival", (r) => r.memory.nurserySurvival ?? ""],
+  ...WORK_NAMES.map((w): [string, (r: RunResult) => unknown] => [`work.${w}`, (r) => r.work[w]]),
+  ["leaked.objects", (r) => r.leaked.objects],
+  ["leaked.bytes", (r) => r.leaked.bytes],
+  ["leaked.cycles", (r) => r.leaked.cycles],
+  ["wall.totalMs", (r) => r.wall.totalMs],
+  ["wall.gcMs", (r) => r.wall.gcMs],
+];
+
+export function renderCsv(results: RunResult[]): string {
+  return stringify([CSV_COLUMNS.map(([name]) => name), ...results.map((r) => CSV_COLUMNS.map(([, get]) => get(r)))]);
+}
+
+/** A timeline as CSV: one row per collection or pause. */
+export function renderTimelineCsv(rows: { [k: string]: unknown }[]): string {
+  const columns = ["index", "startNs", "kind", "reason", "pauseNs", "usedBefore", "usedAfter", "liveAfter", "footprint"];
+  return stringify([columns, ...rows.map((row) => columns.map((c) => row[c] ?? ""))]);
+}

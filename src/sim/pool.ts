@@ -1,0 +1,68 @@
+/**
+ * Runs independent (workload, collector) runs on worker threads, one per core
+ * by default. Each run is deterministic and shares nothing with the others, so
+ * the results are identical to a sequential run; they come back in the order
+ * the runs were given.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { GcsimError, InputError } from "../errors.js";
+import type { RunResult } from "../report/result.js";
+import { loadWorkload } from "../workload/load.js";
+import { runWorkload, type RunOptions } from "./run.js";
+
+export interface RunRequest {
+  file: string;
+  options: RunOptions & { collector: string };
+}
+
+const WORKER_URL = new URL("./worker.js", import.meta.url);
+
+export async function runAll(
+  requests: RunRequest[],
+  jobs = availableParallelism(),
+  onDone: (done: number) => void = () => {},
+): Promise<RunResult[]> {
+  const results = new Array<RunResult>(requests.length);
+  if (jobs <= 1 || requests.length <= 1) {
+    requests.forEach((req, i) => {
+      results[i] = runWorkload(loadWorkload(req.file, req.options.params), req.options);
+      onDone(i + 1);
+    });
+    return results;
+  }
+  let next = 0;
+  let done = 0;
+  const worker = () =>
+    new Promise<void>((resolve, reject) => {
+      const thread = new Worker(WORKER_URL);
+      const feed = () => {
+        if (next >= requests.length) {
+          void thread.terminate().then(() => resolve());
+          return;
+        }
+        const index = next++;
+        thread.postMessage({ index, request: requests[index] });
+      };
+      thread.on("message", (message: { index: number; result?: RunResult; error?: { name: string; message: string; exitCode?: number; details?: string[] } }) => {
+        if (message.error) {
+          void thread.terminate();
+          reject(rebuildError(message.error));
+          return;
+        }
+        results[message.index] = message.result!;
+        onDone(++done);
+        feed();
+      });
+      thread.on("error", reject);
+      feed();
+    });
+  await Promise.all(Array.from({ length: Math.min(jobs, requests.length) }, worker));
+  return results;
+}
+
+/** Errors cross the thread boundary as data; user-facing ones become themselves again. */
+function rebuildError(e: { name: string; message: string; exitCode?: number; details?: string[] }): Error {
+  if (e.exitCode === undefined) return Object.assign(new Error(e.message), { name: e.name });
+  return e.name === "InputError" ? new InputError(e.message, e.details) : new GcsimError(e.message, e.exitCode);
+}
