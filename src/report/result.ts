@@ -66,6 +66,8 @@ export interface RunResult {
    */
   leaked: { objects: number; bytes: number; cycles: number };
   mutator: { statements: number; loads: number; stores: number; calls: number; payloadAccesses: number };
+  /** Lines the workload printed (print statements), in order. */
+  output: string[];
   wall: {
     totalMs: number;
     mutatorMs: number;

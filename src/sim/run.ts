@@ -90,7 +90,7 @@ export function runWorkloadWithTimeline(
   collector.describeSite = (site) => program.sites[site] ?? `site ${site}`;
   const verifier = options.verify ? new HeapVerifier(heap, roots) : undefined;
   collector.observer = verifier;
-  const main = instantiate(program, collector, roots, new Rng(seed), costs);
+  const { main, output } = instantiate(program, collector, roots, new Rng(seed), costs);
 
   let outcome: RunResult["outcome"] = "completed";
   let error: RunError | undefined;
@@ -112,8 +112,10 @@ export function runWorkloadWithTimeline(
       if (outcome === "completed") collector.collectGarbage("end-of-run");
       leaked = measureLeaks(heap, roots, collector.parseableRegions());
     } catch (e) {
+      // The end-of-run collection itself can fail: out of memory when the live data no longer
+      // fits the space a full collection needs (e.g. a generational mature space), or verification.
       error = runError(e);
-      outcome = "error";
+      outcome = error.kind === "out-of-memory" ? "out-of-memory" : "error";
     }
   }
 
@@ -139,6 +141,7 @@ export function runWorkloadWithTimeline(
     memory: figures.memory,
     leaked,
     mutator: figures.mutator,
+    output: [...output],
     wall: {
       totalMs,
       mutatorMs: totalMs - figures.gcWallMs,

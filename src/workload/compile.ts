@@ -49,6 +49,8 @@ export interface CompiledProgram {
   sites: string[];
   /** Variable names, indexed by the number the generated code passes in error paths. */
   names: string[];
+  /** Literal parts of each print statement's text, around its placeholders. */
+  templates: string[][];
   /** Cumulative weights per distribution, and their values, for sample(). */
   distributions: { cumulative: number[]; values: number[] }[];
   globalRefCount: number;
@@ -109,6 +111,7 @@ class Compiler {
   private readonly functions = new Map<string, FunctionSig>();
   private readonly distributionIndex = new Map<string, number>();
   private readonly distributions: CompiledProgram["distributions"] = [];
+  private readonly templates: string[][] = [];
   private readonly globals = new Map<string, Variable>();
   private globalInts = 0;
   private globalRefs = 0;
@@ -163,6 +166,7 @@ class Compiler {
       sites: this.sites,
       names: this.names,
       distributions: this.distributions,
+      templates: this.templates,
       globalRefCount: this.globalRefs,
       stackSlots: (options.maxDepth + 2) * Math.max(1, this.maxFrameRefs),
     };
@@ -409,6 +413,14 @@ class Compiler {
       }
       case "collect":
         return `gc.collectGarbage("requested");`;
+      case "print": {
+        // Literal text stays in a table; only the placeholders' expressions become code.
+        const parts = s.print!.split(/\{([^{}]*)\}/);
+        const literals = parts.filter((_, i) => i % 2 === 0);
+        const values = parts.filter((_, i) => i % 2 === 1).map((e) => this.intExpr(e, at, site, scope, assigned));
+        const template = this.templates.push(literals) - 1;
+        return `rt.print(${template}, [${values.join(", ")}]);`;
+      }
     }
   }
 
@@ -784,7 +796,7 @@ class Compiler {
   }
 
   private genCall(e: Expr & { kind: "call" }, path: string, site: number, scope: Scope, assigned: Set<string>): string {
-    const arity: Record<string, number> = { rand: 1, randint: 2, min: 2, max: 2, abs: 1, isnull: 1, sample: 1 };
+    const arity: Record<string, number> = { rand: 1, randint: 2, min: 2, max: 2, abs: 1, isnull: 1, same: 2, sample: 1 };
     if (!Object.hasOwn(arity, e.name)) {
       this.error(path, `unknown function "${e.name}" (functions: ${Object.keys(arity).join(", ")})`);
       return "0";
@@ -792,6 +804,16 @@ class Compiler {
     if (e.args.length !== arity[e.name]) {
       this.error(path, `${e.name} takes ${arity[e.name]} argument${arity[e.name] === 1 ? "" : "s"}, got ${e.args.length}`);
       return "0";
+    }
+    if (e.name === "same") {
+      // Reference identity: both names must be reference variables.
+      const refs = e.args.map((arg) => {
+        const v = arg.kind === "name" ? this.variable(arg.name, path, scope) : undefined;
+        if (arg.kind !== "name") this.error(path, "same takes two reference variable names");
+        else if (v && v.kind !== "ref") this.error(path, `same needs reference variables; "${arg.name}" is an int`);
+        return v && v.kind === "ref" ? this.refRead(v, site, assigned) : "0";
+      });
+      return `(${refs[0]} === ${refs[1]} ? 1 : 0)`;
     }
     if (e.name === "isnull" || e.name === "sample") {
       const arg = e.args[0];

@@ -61,6 +61,16 @@ export class WorkloadRuntime {
     return this.fail("assertion failed", site);
   }
 
+  /** Lines the workload printed, in order. */
+  readonly output: string[] = [];
+
+  print(template: number, values: number[]): void {
+    const literals = this.program.templates[template];
+    let line = literals[0];
+    for (let i = 0; i < values.length; i++) line += String(values[i]) + literals[i + 1];
+    this.output.push(line);
+  }
+
   sample(distribution: number): number {
     const { cumulative, values } = this.program.distributions[distribution];
     const x = this.rng.below(cumulative[cumulative.length - 1]);
@@ -90,7 +100,7 @@ export function instantiate(
   roots: Roots,
   rng: Rng,
   costs: CostModel = DEFAULT_COSTS,
-): () => number {
+): { main: () => number; output: readonly string[] } {
   const rt = new WorkloadRuntime(program, rng, gc.mem);
   const factory = new Function("gc", "mem", "R", "G", "rt", "rng", program.source) as (
     ...args: unknown[]
@@ -98,5 +108,5 @@ export function instantiate(
   const mutator = factory(gc, gc.mem, roots.stack, roots.globals, rt, rng);
   roots.stackTop = mutator.stackTop;
   gc.clock = new SimClock(costs, mutator.readCounters);
-  return mutator.main;
+  return { main: mutator.main, output: rt.output };
 }

@@ -53,6 +53,7 @@ export interface Statement {
   assert?: ExprSource;
   message?: string;
   collect?: true;
+  print?: string;
 }
 
 export const STATEMENT_KINDS = [
@@ -71,4 +72,5 @@ export const STATEMENT_KINDS = [
   "choose",
   "assert",
   "collect",
+  "print",
 ] as const satisfies readonly (keyof Statement)[];

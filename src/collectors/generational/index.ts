@@ -392,6 +392,10 @@ export class GenerationalCollector extends Collector {
     const space = this.matureLists!;
     const mem = this.mem;
     const markedBytes = this.marker.markFromRoots(this.roots);
+    // Fail before changing anything when everything live cannot fit in the mature space.
+    if (markedBytes > this.nurseryStart - this.heap.start) {
+      this.outOfMemory(this.requestSite, this.requestBytes, markedBytes);
+    }
     // Dead objects leave the remembered set before the sweep turns them into free chunks.
     const remembered = this.remembered;
     let kept = 0;
@@ -412,7 +416,7 @@ export class GenerationalCollector extends Collector {
     this.promoteAll = true;
     this.evacuateNursery();
     this.promoteAll = false;
-    this.fragmentation = space.freeBytes > 0 ? 1 - Math.min(this.contiguousFree, space.largestFreeChunk()) / space.freeBytes : 0;
+    this.fragmentation = space.freeBytes > 0 ? 1 - space.largestFreeChunk() / space.freeBytes : 0;
   }
 
   private majorCompact(): void {
