@@ -14,7 +14,7 @@ export interface RunFlags {
   opt?: Record<string, string>;
   costModel?: string;
   verify?: boolean;
-  format: Format;
+  format?: Format;
   output?: string;
   maxOps: number;
   maxDepth: number;
@@ -30,7 +30,7 @@ export function addRunOptions(command: Command): Command {
     .option("--opt <key=value>", "set a collector option (repeatable; `gcsim list` shows them)", collectOption)
     .option("--cost-model <file>", "JSON file overriding simulated costs in ns (README: Simulated time)")
     .option("--verify", "check the heap with the independent verifier around every collection")
-    .addOption(new Option("-f, --format <format>", "output format").choices(formats).default("table"))
+    .addOption(new Option("-f, --format <format>", "output format (default: from the -o file's extension, else table)").choices(formats))
     .option("-o, --output <file>", "write the report to a file (atomically) instead of stdout")
     .option("--fail-on-leak", "exit 1 when any run leaked objects")
     .option("-q, --quiet", "no progress display")
@@ -51,6 +51,13 @@ export function runOptionsFrom(flags: RunFlags, collector: string): RunOptions &
     maxOps: flags.maxOps,
     maxDepth: flags.maxDepth,
   };
+}
+
+/** The format asked for, else the one the output file's extension names (.json, .csv, .md), else a table. */
+export function formatFor(flags: { format?: Format; output?: string }): Format {
+  if (flags.format) return flags.format;
+  const extension = /\.(json|csv|md)$/.exec(flags.output ?? "")?.[1];
+  return extension === "md" ? "markdown" : ((extension as Format | undefined) ?? "table");
 }
 
 /** Colour only on a terminal, never in files, never with NO_COLOR. */

@@ -49,6 +49,9 @@ export const CSV_COLUMNS: [string, (r: RunResult) => unknown][] = [
   ["leaked.cycles", (r) => r.leaked.cycles],
   ["wall.totalMs", (r) => r.wall.totalMs],
   ["wall.gcMs", (r) => r.wall.gcMs],
+  ["sweep.factor", (r) => r.sweep?.factor ?? ""],
+  ["sweep.referenceHeapBytes", (r) => r.sweep?.referenceHeapBytes ?? ""],
+  ["sweep.minHeapBytes", (r) => r.sweep?.minHeapBytes ?? ""],
 ];
 
 export function renderCsv(results: RunResult[]): string {

@@ -68,6 +68,8 @@ export interface RunResult {
   mutator: { statements: number; loads: number; stores: number; calls: number; payloadAccesses: number };
   /** Lines the workload printed (print statements), in order. */
   output: string[];
+  /** Set by `gcsim sweep`: this run's heap as a multiple of the reference minimum heap. */
+  sweep?: { factor: number; referenceHeapBytes: number; minHeapBytes: number };
   wall: {
     totalMs: number;
     mutatorMs: number;

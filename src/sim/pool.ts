@@ -9,11 +9,20 @@ import { Worker } from "node:worker_threads";
 import { GcsimError, InputError } from "../errors.js";
 import type { RunResult } from "../report/result.js";
 import { loadWorkload } from "../workload/load.js";
+import { findMinHeap, type MinHeapResult } from "./minheap.js";
 import { runWorkload, type RunOptions } from "./run.js";
 
 export interface RunRequest {
   file: string;
   options: RunOptions & { collector: string };
+}
+
+/** What a worker can do: one run, or a whole minimum-heap search (a sequence of runs). */
+export type Task = ({ kind: "run" } | { kind: "minheap"; resolution: number }) & RunRequest;
+
+export function performTask(task: Task): RunResult | MinHeapResult {
+  const workload = loadWorkload(task.file, task.options.params);
+  return task.kind === "run" ? runWorkload(workload, task.options) : findMinHeap(workload, task.options, task.resolution);
 }
 
 const WORKER_URL = new URL("./worker.js", import.meta.url);
@@ -23,10 +32,28 @@ export async function runAll(
   jobs = availableParallelism(),
   onDone: (done: number) => void = () => {},
 ): Promise<RunResult[]> {
-  const results = new Array<RunResult>(requests.length);
+  return (await performAll(requests.map((r) => ({ kind: "run", ...r })), jobs, onDone)) as RunResult[];
+}
+
+export async function findMinHeaps(
+  requests: RunRequest[],
+  resolution: number,
+  jobs = availableParallelism(),
+  onDone: (done: number) => void = () => {},
+): Promise<MinHeapResult[]> {
+  const tasks: Task[] = requests.map((r) => ({ kind: "minheap", resolution, ...r }));
+  return (await performAll(tasks, jobs, onDone)) as MinHeapResult[];
+}
+
+async function performAll(
+  requests: Task[],
+  jobs: number,
+  onDone: (done: number) => void,
+): Promise<(RunResult | MinHeapResult)[]> {
+  const results = new Array<RunResult | MinHeapResult>(requests.length);
   if (jobs <= 1 || requests.length <= 1) {
-    requests.forEach((req, i) => {
-      results[i] = runWorkload(loadWorkload(req.file, req.options.params), req.options);
+    requests.forEach((task, i) => {
+      results[i] = performTask(task);
       onDone(i + 1);
     });
     return results;
@@ -44,7 +71,7 @@ export async function runAll(
         const index = next++;
         thread.postMessage({ index, request: requests[index] });
       };
-      thread.on("message", (message: { index: number; result?: RunResult; error?: { name: string; message: string; exitCode?: number; details?: string[] } }) => {
+      thread.on("message", (message: { index: number; result?: RunResult | MinHeapResult; error?: { name: string; message: string; exitCode?: number; details?: string[] } }) => {
         if (message.error) {
           void thread.terminate();
           reject(rebuildError(message.error));

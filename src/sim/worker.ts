@@ -1,14 +1,11 @@
-/** Worker-thread entry for the run pool: runs one request at a time and posts the result back. */
+/** Worker-thread entry for the pool: performs one task at a time and posts the result back. */
 import { parentPort } from "node:worker_threads";
 import { GcsimError, InputError } from "../errors.js";
-import { loadWorkload } from "../workload/load.js";
-import type { RunRequest } from "./pool.js";
-import { runWorkload } from "./run.js";
+import { performTask, type Task } from "./pool.js";
 
-parentPort!.on("message", ({ index, request }: { index: number; request: RunRequest }) => {
+parentPort!.on("message", ({ index, request }: { index: number; request: Task }) => {
   try {
-    const result = runWorkload(loadWorkload(request.file, request.options.params), request.options);
-    parentPort!.postMessage({ index, result });
+    parentPort!.postMessage({ index, result: performTask(request) });
   } catch (e) {
     const error = e as Error;
     parentPort!.postMessage({

@@ -6,7 +6,7 @@ import { InputError } from "../../errors.js";
 import { reporters } from "../../report/index.js";
 import { runAll, type RunRequest } from "../../sim/pool.js";
 import { loadWorkload } from "../../workload/load.js";
-import { addRunOptions, colourFor, runOptionsFrom, type RunFlags } from "../common.js";
+import { addRunOptions, colourFor, formatFor, runOptionsFrom, type RunFlags } from "../common.js";
 import { emit } from "../output.js";
 import { parseInteger } from "../parse.js";
 
@@ -68,7 +68,7 @@ export function compareCommand(): Command {
     bar?.start(requests.length, 0);
     const results = await runAll(requests, flags.jobs, (done) => bar?.update(done));
     bar?.stop();
-    emit(reporters[flags.format](results, colourFor(flags)), flags.output);
+    emit(reporters[formatFor(flags)](results, colourFor(flags)), flags.output);
     const leaked = results.some((r) => r.leaked.objects > 0);
     process.exitCode = flags.failOnLeak && leaked ? 1 : 0;
   });

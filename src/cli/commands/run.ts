@@ -6,7 +6,7 @@ import { renderTimelineCsv } from "../../report/csv.js";
 import { exitCodeFor } from "../../report/result.js";
 import { runWorkloadWithTimeline } from "../../sim/run.js";
 import { loadWorkload } from "../../workload/load.js";
-import { addRunOptions, colourFor, runOptionsFrom, type RunFlags } from "../common.js";
+import { addRunOptions, colourFor, formatFor, runOptionsFrom, type RunFlags } from "../common.js";
 import { emit, writeAtomically } from "../output.js";
 
 export function runCommand(): Command {
@@ -18,7 +18,7 @@ export function runCommand(): Command {
   return addRunOptions(command).action((file: string, flags: RunFlags & { collector: string; timeline?: string }) => {
     const workload = loadWorkload(file, flags.param);
     const { result, timeline } = runWorkloadWithTimeline(workload, runOptionsFrom(flags, flags.collector));
-    emit(reporters[flags.format]([result], colourFor(flags)), flags.output);
+    emit(reporters[formatFor(flags)]([result], colourFor(flags)), flags.output);
     if (flags.timeline) writeAtomically(flags.timeline, renderTimelineCsv(timeline() as unknown as Record<string, unknown>[]));
     if (result.error) process.stderr.write(`gcsim: ${result.error.message}\n`);
     const code = exitCodeFor(result);

@@ -1,0 +1,41 @@
+/** `gcsim minheap`: the smallest heap in which a workload completes under a collector, by bisection. */
+import { Command, Option } from "commander";
+import { collectorNames } from "../../collectors/registry.js";
+import { InputError } from "../../errors.js";
+import { formatBytes } from "../../report/format.js";
+import { findMinHeap } from "../../sim/minheap.js";
+import { loadWorkload } from "../../workload/load.js";
+import { runOptionsFrom, type RunFlags } from "../common.js";
+import { emit } from "../output.js";
+import { collectOption, collectParam, parseInteger } from "../parse.js";
+
+export function parseResolution(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)%$/.exec(text);
+  if (!m || Number(m[1]) <= 0 || Number(m[1]) >= 100) throw new InputError(`--resolution must be a percentage such as 1%, got "${text}"`);
+  return Number(m[1]) / 100;
+}
+
+export function minheapCommand(): Command {
+  return new Command("minheap")
+    .description("find the smallest heap in which a workload completes under a collector")
+    .argument("<workload>", "workload JSON file")
+    .addOption(new Option("-c, --collector <name>", "collector").choices(collectorNames).makeOptionMandatory())
+    .option("--param <name=value>", "set a workload parameter (repeatable)", collectParam)
+    .option("--opt <key=value>", "set a collector option (repeatable)", collectOption)
+    .option("--seed <n>", "random seed", parseInteger("--seed"))
+    .option("--cost-model <file>", "JSON file overriding simulated costs")
+    .option("--resolution <percent>", "stop when the bracket is narrower than this share of the heap", "1%")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
+    .option("-o, --output <file>", "write the result to a file (atomically)")
+    .action((file: string, flags: RunFlags & { collector: string; resolution: string; format: "table" | "json" }) => {
+      const workload = loadWorkload(file, flags.param);
+      const options = runOptionsFrom({ ...flags, format: undefined, maxOps: 1e10, maxDepth: 10_000 }, flags.collector);
+      const result = findMinHeap(workload, options, parseResolution(flags.resolution));
+      const text =
+        flags.format === "json"
+          ? JSON.stringify(result, null, 2)
+          : `${result.workload} under ${result.collector}: minimum heap ${formatBytes(result.minHeapBytes)} (${result.minHeapBytes} bytes completed; ` +
+            `${result.failedHeapBytes} bytes ran out of memory; ${result.probes} runs, resolution ${flags.resolution})`;
+      emit(text, flags.output);
+    });
+}
