@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { parse as parseTolerant, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { InputError } from "../errors.js";
 import { compileWorkload } from "./compile.js";
@@ -21,13 +21,24 @@ export interface LoadedWorkload {
   file: string;
 }
 
-let validator: ValidateFunction | undefined;
+/**
+ * The build compiles the schema into dist/workload/schema-validator.js (ajv
+ * standalone code), which saves compiling it at every start; running from
+ * source (the tests) compiles it here instead.
+ */
+async function loadValidator(): Promise<ValidateFunction> {
+  const generated = "./schema-validator.js";
+  try {
+    return ((await import(generated)) as { validate: ValidateFunction }).validate;
+  } catch {
+    const { Ajv } = await import("ajv");
+    return new Ajv({ allErrors: true, verbose: true, strict: false }).compile(JSON.parse(readFileSync(SCHEMA_PATH, "utf8")));
+  }
+}
+
+const validator = await loadValidator();
 
 function schemaValidator(): ValidateFunction {
-  if (!validator) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
-    validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, "utf8")));
-  }
   return validator;
 }
 
