@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BumpAllocator } from "../src/alloc/bump.js";
 import { SegregatedFitAllocator } from "../src/alloc/segregated-fit.js";
 import { Heap } from "../src/heap/heap.js";
+import { IntMap } from "../src/heap/int-map.js";
 import { FREE_BIT, cellBytes } from "../src/heap/object-model.js";
 
 describe("bump allocator", () => {
@@ -63,5 +64,24 @@ describe("segregated-fits allocator", () => {
     for (let p = heap.start; p < heap.end; p += cellBytes(heap.mem, p)) sizes.push(cellBytes(heap.mem, p));
     expect(sizes.reduce((x, y) => x + y, 0)).toBe(256);
     expect(heap.mem[(a + 32) >> 2] & FREE_BIT).toBe(FREE_BIT);
+  });
+});
+
+describe("IntMap", () => {
+  it("maps keys to values through growth, like a Map", () => {
+    const map = new IntMap(4);
+    const reference = new Map<number, number>();
+    for (let i = 1; i <= 5000; i++) {
+      const key = (i * 7919) % 100_003 + 1;
+      map.set(key, i);
+      reference.set(key, i);
+    }
+    expect(map.size).toBe(reference.size);
+    for (const [k, v] of reference) expect(map.get(k)).toBe(v);
+    expect(map.get(100_005)).toBeUndefined();
+    expect(map.has(8)).toBe(reference.has(8));
+    map.clear();
+    expect(map.size).toBe(0);
+    expect(map.get([...reference.keys()][0])).toBeUndefined();
   });
 });

@@ -62,6 +62,24 @@ describe("rc: reference counting with cycle collection", () => {
       { objects: 3 + 5, cycles: 1 },
     ],
     [
+      "a ring whose members also point at themselves (one structure, one cycle)",
+      [{ call: "Ring", args: [3], to: "a" }, { store: "a.prev", value: "a" }, { load: "a.next", to: "b" }, { store: "b.prev", value: "b" }, { assign: "a", value: null }, { assign: "b", value: null }],
+      { objects: 3, cycles: 1 },
+    ],
+    [
+      "a chain of garbage hanging off a self-loop",
+      [
+        { alloc: "Node", to: "c" },
+        { alloc: "Node", to: "b", init: { next: "c" } },
+        { alloc: "Node", to: "a", init: { prev: "b" } },
+        { store: "a.next", value: "a" },
+        { assign: "a", value: null },
+        { assign: "b", value: null },
+        { assign: "c", value: null },
+      ],
+      { objects: 3, cycles: 1 },
+    ],
+    [
       "two rings, one pointing at the other",
       [{ call: "Ring", args: [4], to: "a" }, { call: "Ring", args: [5], to: "b" }, { store: "a.prev", value: "b" }, { assign: "a", value: null }, { assign: "b", value: null }],
       { objects: 9, cycles: 2 },

@@ -18,7 +18,7 @@
  */
 import { OutOfMemoryError } from "../errors.js";
 import type { Heap, Roots } from "../heap/heap.js";
-import { CollectionLog, WORK_NAMES, WorkCounters } from "../metrics/collection-log.js";
+import { CollectionLog, WORK_NAMES, WorkCounters, snapshotWork } from "../metrics/collection-log.js";
 import { SimClock } from "../metrics/clock.js";
 import { DEFAULT_COSTS } from "../metrics/cost-model.js";
 import { traceGraph } from "../verify/verifier.js";
@@ -53,8 +53,8 @@ export abstract class Collector {
   readonly mem: Int32Array;
   readonly log = new CollectionLog();
   readonly work = new WorkCounters();
-  /** Work done inside pauses; the rest of `work` is charged to the mutator. */
-  readonly workInPauses = new WorkCounters();
+  /** Work counters when the current pause began (reused: no allocation per pause). */
+  private readonly workBefore = new Float64Array(WORK_NAMES.length);
   /** Simulated time; the runner installs one with the run's cost model and the mutator's counters. */
   clock = new SimClock(DEFAULT_COSTS);
   /** Simulated nanoseconds spent in pauses so far. */
@@ -124,7 +124,7 @@ export abstract class Collector {
 
   /** Simulated mutator time so far (ns). */
   mutatorNs(): number {
-    return this.clock.mutatorNs(this.allocatedObjects, this.allocatedBytes, this.work, this.workInPauses);
+    return this.clock.mutatorNs(this.allocatedObjects, this.allocatedBytes, this.work, this.gcNs);
   }
 
   /**
@@ -150,30 +150,43 @@ export abstract class Collector {
   protected recordCollection(kind: string, reason: string, body: () => boolean): void {
     const index = this.log.length + 1;
     this.observer?.beforeCollection(this, index);
-    const before = { objects: this.heapObjects, bytes: this.heapUsedBytes };
+    const objectsBefore = this.heapObjects;
+    const bytesBefore = this.heapUsedBytes;
     const startNs = this.mutatorNs() + this.gcNs;
-    const workBefore = { ...this.work };
+    // Pause cost is the cost of the work counted while it ran (workNs is linear in the counters).
+    const workNsBefore = this.clock.workNs(this.work);
+    snapshotWork(this.work, this.workBefore);
     const t0 = performance.now();
     const full = body();
     const wallMs = performance.now() - t0;
-    const after = { objects: this.heapObjects, bytes: this.heapUsedBytes };
-    const delta = new WorkCounters();
-    for (const k of WORK_NAMES) {
-      delta[k] = this.work[k] - workBefore[k];
-      this.workInPauses[k] += delta[k];
-    }
-    const pauseNs = this.clock.workNs(delta);
+    const pauseNs = this.clock.workNs(this.work) - workNsBefore;
     this.gcNs += pauseNs;
     const footprintAfter = this.footprint();
     if (footprintAfter > this.peakFootprint) this.peakFootprint = footprintAfter;
-    this.log.add(kind, reason, before, after, this.allocatedBytes, wallMs, delta, { full, startNs, pauseNs, footprintAfter });
+    const bytesAfter = this.heapUsedBytes;
+    this.log.add(
+      {
+        kind,
+        reason,
+        objectsBefore,
+        bytesBefore,
+        objectsAfter: this.heapObjects,
+        bytesAfter,
+        allocatedBytesAtStart: this.allocatedBytes,
+        wallMs,
+        full,
+        startNs,
+        pauseNs,
+        footprintAfter,
+      },
+      this.workBefore,
+      this.work,
+    );
     this.gcWallMs += wallMs;
     if (wallMs > this.maxPauseWallMs) this.maxPauseWallMs = wallMs;
     if (full) {
-      this.liveBytesAfterFull = after.bytes;
-      if (after.bytes > this.peakLiveBytes) this.peakLiveBytes = after.bytes;
-    }
-    if (full) {
+      this.liveBytesAfterFull = bytesAfter;
+      if (bytesAfter > this.peakLiveBytes) this.peakLiveBytes = bytesAfter;
       const { fragmentation } = this.memoryFigures();
       if (fragmentation > this.peakFragmentation) this.peakFragmentation = fragmentation;
     }

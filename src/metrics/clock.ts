@@ -5,7 +5,7 @@
  * count updates, allocation slow paths). A pause's duration is the
  * cost-weighted work done inside it. Nothing here reads a real clock.
  */
-import type { WorkCounters, WorkName } from "./collection-log.js";
+import type { WorkCounters } from "./collection-log.js";
 import type { CostModel } from "./cost-model.js";
 
 /** Indices into the mutator counter array the generated workload code maintains. */
@@ -52,14 +52,13 @@ export class SimClock {
 
   /**
    * Mutator time so far: the mutator's own operations, its allocations, and
-   * the collector work done outside pauses (all work minus work in pauses).
+   * the collector work done outside pauses - the cost of all work so far less
+   * `gcNs`, the cost of the work done inside pauses.
    */
-  mutatorNs(allocatedObjects: number, allocatedBytes: number, work: WorkCounters, workInPauses: WorkCounters): number {
+  mutatorNs(allocatedObjects: number, allocatedBytes: number, work: WorkCounters, gcNs: number): number {
     this.readMutator(this.counts);
     const c = this.costs;
     const m = this.counts;
-    const outside = {} as WorkCounters;
-    for (const k of Object.keys(work) as WorkName[]) outside[k] = work[k] - workInPauses[k];
     return (
       m[MutatorCounter.statements] * c.statement +
       m[MutatorCounter.loads] * c.referenceLoad +
@@ -68,7 +67,7 @@ export class SimClock {
       m[MutatorCounter.payloadAccesses] * c.payloadAccess +
       allocatedObjects * c.allocation +
       allocatedBytes * c.allocationByte +
-      this.workNs(outside)
+      (this.workNs(work) - gcNs)
     );
   }
 }

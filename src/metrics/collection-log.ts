@@ -29,6 +29,7 @@ export class WorkCounters {
 export type WorkName = keyof WorkCounters;
 export const WORK_NAMES: readonly WorkName[] = Object.keys(new WorkCounters()) as WorkName[];
 
+// The first twelve columns are written by position in CollectionLog.add; keep the order.
 const COLUMNS = [
   "kind",
   "reason",
@@ -67,15 +68,30 @@ export interface CollectionRecord {
   work: Record<WorkName, number>;
 }
 
+const COLUMN_INDEX = new Map<Column, number>(COLUMNS.map((c, i) => [c, i]));
+const FIRST_WORK_COLUMN = COLUMNS.length - WORK_NAMES.length;
+
+/** What a collector knows about one pause when it ends. */
+export interface PauseRecord {
+  kind: string;
+  reason: string;
+  objectsBefore: number;
+  bytesBefore: number;
+  objectsAfter: number;
+  bytesAfter: number;
+  allocatedBytesAtStart: number;
+  wallMs: number;
+  full: boolean;
+  startNs: number;
+  pauseNs: number;
+  footprintAfter: number;
+}
+
 export class CollectionLog {
-  private readonly columns = new Map<Column, Float64Array>();
+  /** One growable column per entry of COLUMNS, in that order. */
+  private columns: Float64Array[] = COLUMNS.map(() => new Float64Array(64));
   private readonly names: string[] = [];
   length = 0;
-  private capacity = 64;
-
-  constructor() {
-    for (const c of COLUMNS) this.columns.set(c, new Float64Array(this.capacity));
-  }
 
   /** Interns a kind or reason string as a small number stored in a column. */
   private code(name: string): number {
@@ -84,43 +100,36 @@ export class CollectionLog {
     return i;
   }
 
-  add(
-    kind: string,
-    reason: string,
-    before: { objects: number; bytes: number },
-    after: { objects: number; bytes: number },
-    allocatedBytesAtStart: number,
-    wallMs: number,
-    work: WorkCounters,
-    timing: { full: boolean; startNs: number; pauseNs: number; footprintAfter: number },
-  ): void {
-    if (this.length === this.capacity) this.grow();
+  /** Appends a pause; `workBefore` holds the work counters (in WORK_NAMES order) when it began. */
+  add(p: PauseRecord, workBefore: Float64Array, work: WorkCounters): void {
+    if (this.length === this.columns[0].length) this.grow();
     const i = this.length++;
-    this.set("kind", i, this.code(kind));
-    this.set("reason", i, this.code(reason));
-    this.set("objectsBefore", i, before.objects);
-    this.set("bytesBefore", i, before.bytes);
-    this.set("objectsAfter", i, after.objects);
-    this.set("bytesAfter", i, after.bytes);
-    this.set("allocatedBytesAtStart", i, allocatedBytesAtStart);
-    this.set("wallMs", i, wallMs);
-    this.set("full", i, timing.full ? 1 : 0);
-    this.set("startNs", i, timing.startNs);
-    this.set("pauseNs", i, timing.pauseNs);
-    this.set("footprintAfter", i, timing.footprintAfter);
-    for (const w of WORK_NAMES) this.set(w, i, work[w]);
+    const c = this.columns;
+    c[0][i] = this.code(p.kind);
+    c[1][i] = this.code(p.reason);
+    c[2][i] = p.objectsBefore;
+    c[3][i] = p.bytesBefore;
+    c[4][i] = p.objectsAfter;
+    c[5][i] = p.bytesAfter;
+    c[6][i] = p.allocatedBytesAtStart;
+    c[7][i] = p.wallMs;
+    c[8][i] = p.full ? 1 : 0;
+    c[9][i] = p.startNs;
+    c[10][i] = p.pauseNs;
+    c[11][i] = p.footprintAfter;
+    for (let w = 0; w < WORK_NAMES.length; w++) c[FIRST_WORK_COLUMN + w][i] = work[WORK_NAMES[w]] - workBefore[w];
   }
 
   column(name: Column): Float64Array {
-    return this.columns.get(name)!.subarray(0, this.length);
+    return this.columns[COLUMN_INDEX.get(name)!].subarray(0, this.length);
   }
 
   kindOf(i: number): string {
-    return this.names[this.columns.get("kind")![i]];
+    return this.names[this.columns[0][i]];
   }
 
   record(i: number): CollectionRecord {
-    const get = (c: Column) => this.columns.get(c)![i];
+    const get = (c: Column) => this.columns[COLUMN_INDEX.get(c)!][i];
     const work = {} as Record<WorkName, number>;
     for (const w of WORK_NAMES) work[w] = get(w);
     return {
@@ -141,16 +150,16 @@ export class CollectionLog {
     };
   }
 
-  private set(c: Column, i: number, v: number): void {
-    this.columns.get(c)![i] = v;
-  }
-
   private grow(): void {
-    this.capacity *= 2;
-    for (const [name, col] of this.columns) {
-      const bigger = new Float64Array(this.capacity);
+    this.columns = this.columns.map((col) => {
+      const bigger = new Float64Array(col.length * 2);
       bigger.set(col);
-      this.columns.set(name, bigger);
-    }
+      return bigger;
+    });
   }
+}
+
+/** Copies the work counters into `into`, in WORK_NAMES order. */
+export function snapshotWork(work: WorkCounters, into: Float64Array): void {
+  for (let w = 0; w < WORK_NAMES.length; w++) into[w] = work[WORK_NAMES[w]];
 }

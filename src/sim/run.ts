@@ -110,7 +110,7 @@ export function runWorkloadWithTimeline(
   if (error?.kind !== "verification") {
     try {
       if (outcome === "completed") collector.collectGarbage("end-of-run");
-      leaked = measureLeaks(heap, roots, collector.parseableRegions());
+      leaked = measureLeaks(heap, roots, collector.parseableRegions(), figures.memory.finalLiveObjects);
     } catch (e) {
       // The end-of-run collection itself can fail: out of memory when the live data no longer
       // fits the space a full collection needs (e.g. a generational mature space), or verification.

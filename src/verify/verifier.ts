@@ -20,6 +20,8 @@
 import type { Collector, CollectionObserver } from "../collectors/collector.js";
 import { VerificationError } from "../errors.js";
 import type { Heap, Roots } from "../heap/heap.js";
+import { IntMap } from "../heap/int-map.js";
+import { IntStack } from "../heap/int-stack.js";
 import { FORWARDED_BIT, FREE_BIT, MARK_BIT, MAX_PAYLOAD_BYTES, NSLOTS_MASK, cellBytes } from "../heap/object-model.js";
 
 interface HeapWalk {
@@ -148,17 +150,19 @@ export class HeapVerifier implements CollectionObserver {
   }
 
   private traceAndHash(index: number): GraphSummary {
-    const summary = traceGraph(this.heap, this.roots, this.discovered, (ref, from) => {
+    const summary = traceGraph(this.heap, this.roots, this.discovered, (ref, source, slot, holder) => {
       if (ref % 8 !== 0 || ref >= this.heap.end || this.objectStart[ref >> 3] === 0) {
-        throw new VerificationError(index, ref, `${from()} points at ${ref}, which is not the start of an object`);
+        const where = describeSource(source, slot, holder);
+        throw new VerificationError(index, ref, `${where} points at ${ref}, which is not the start of an object`);
       }
     });
+    this.discovered.clear();
     return summary;
   }
 
   private firstUnreachable(collector: Collector): number {
-    const reachable = new Map<number, number>();
-    traceGraph(this.heap, this.roots, { get: (a) => reachable.get(a), set: (a, id) => reachable.set(a, id), delete() {} });
+    const reachable = new IntMap();
+    traceGraph(this.heap, this.roots, reachable);
     const mem = this.heap.mem;
     for (const [start, end] of collector.parseableRegions()) {
       for (let a = start; a < end; ) {
@@ -180,15 +184,16 @@ export interface GraphSummary {
   hash: number;
 }
 
-/** Discovery numbers by address: a dense per-granule array, or a Map when a heap-sized array would be wasteful. */
+/** Discovery numbers by address: the verifier's per-granule array, or an IntMap sized by the live data. */
 export interface DiscoveryTable {
   get(address: number): number | undefined;
   set(address: number, id: number): void;
-  delete(address: number): void;
+  clear(): void;
 }
 
 class GranuleTable implements DiscoveryTable {
   private readonly ids: Int32Array;
+  private readonly touched: number[] = [];
   constructor(granules: number) {
     this.ids = new Int32Array(granules);
   }
@@ -197,10 +202,26 @@ class GranuleTable implements DiscoveryTable {
   }
   set(a: number, id: number): void {
     this.ids[a >> 3] = id;
+    this.touched.push(a);
   }
-  delete(a: number): void {
-    this.ids[a >> 3] = 0;
+  clear(): void {
+    for (const a of this.touched) this.ids[a >> 3] = 0;
+    this.touched.length = 0;
   }
+}
+
+/** Where a reference was found: a global, a stack slot, or slot `index` of the object at `holder`. */
+export const enum RefSource {
+  Global,
+  Stack,
+  Slot,
+}
+
+/** Sees each non-null reference before it is followed (plain numbers: no allocation per reference). */
+export type ReferenceCheck = (ref: number, source: RefSource, index: number, holder: number) => void;
+
+export function describeSource(source: RefSource, index: number, holder: number): string {
+  return source === RefSource.Global ? `global ${index}` : source === RefSource.Stack ? `stack slot ${index}` : `slot ${index} of object ${holder}`;
 }
 
 /**
@@ -208,25 +229,26 @@ class GranuleTable implements DiscoveryTable {
  * slots bottom-up, then each object's slots in order), numbering objects as
  * they are discovered and hashing each object's slot count, payload size,
  * payload words and the numbers its slots point at. `check` sees every
- * non-null reference before it is followed.
+ * non-null reference before it is followed. The table is left holding every
+ * reachable object's number (1-based discovery order) until cleared.
  */
 export function traceGraph(
   heap: Heap,
   roots: Roots,
-  discovered: DiscoveryTable = new Map<number, number>(),
-  check?: (ref: number, from: () => string) => void,
+  discovered: DiscoveryTable = new IntMap(),
+  check?: ReferenceCheck,
 ): GraphSummary {
   const mem = heap.mem;
-  const queue: number[] = [];
+  const queue = new IntStack();
   let h = 0x811c9dc5;
   let bytes = 0;
   const mix = (v: number) => {
     h = Math.imul(h ^ v, 0x01000193);
     h ^= h >>> 15;
   };
-  const visit = (ref: number, from: () => string): number => {
+  const visit = (ref: number, source: RefSource, index: number, holder: number): number => {
     if (ref <= 0) return ref;
-    check?.(ref, from);
+    check?.(ref, source, index, holder);
     let id = discovered.get(ref);
     if (id === undefined) {
       queue.push(ref);
@@ -236,11 +258,11 @@ export function traceGraph(
     return id;
   };
   const { stack, globals } = roots;
-  for (let i = 0; i < globals.length; i++) mix(visit(globals[i], () => `global ${i}`));
+  for (let i = 0; i < globals.length; i++) mix(visit(globals[i], RefSource.Global, i, 0));
   mix(0x5eed);
-  for (let i = 0, sp = roots.stackTop(); i < sp; i++) mix(visit(stack[i], () => `stack slot ${i}`));
+  for (let i = 0, sp = roots.stackTop(); i < sp; i++) mix(visit(stack[i], RefSource.Stack, i, 0));
   for (let q = 0; q < queue.length; q++) {
-    const a = queue[q];
+    const a = queue.at(q);
     const w = a >> 2;
     const n = mem[w] & NSLOTS_MASK;
     const payload = mem[w + 1];
@@ -248,10 +270,12 @@ export function traceGraph(
     bytes += 8 + 8 * n + 4 * payloadWords;
     mix(n);
     mix(payload);
-    for (let i = 0; i < n; i++) mix(visit(mem[w + 2 + 2 * i], () => `slot ${i} of object ${a}`));
+    for (let i = 0; i < n; i++) {
+      const ref = mem[w + 2 + 2 * i];
+      mix(visit(ref, RefSource.Slot, i, a));
+    }
     const payloadStart = w + 2 + 2 * n;
     for (let p = 0; p < payloadWords; p++) mix(mem[payloadStart + p]);
   }
-  for (const a of queue) discovered.delete(a);
   return { objects: queue.length, bytes, hash: h >>> 0 };
 }
