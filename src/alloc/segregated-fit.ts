@@ -102,14 +102,22 @@ export class SegregatedFitAllocator {
     }
   }
 
-  /** Size of the largest free chunk (a linear pass over the lists; not a hot path). */
+  /**
+   * Size of the largest free chunk. Only one list is scanned: the highest
+   * non-empty bin (its chunks span one power of two), or, with no bin in use,
+   * the highest non-empty exact list, whose chunks all have one size.
+   */
   largestFreeChunk(): number {
     let largest = this.currentEnd - this.current;
-    for (let list = 0; list < this.heads.length; list++) {
-      for (let a = this.heads[list]; a !== 0; a = this.mem[(a >> 2) + 2]) {
+    for (let list = this.heads.length - 1; list >= 0; list--) {
+      const head = this.heads[list];
+      if (head === 0) continue;
+      if (list < EXACT_LISTS) return Math.max(largest, list << 3);
+      for (let a = head; a !== 0; a = this.mem[(a >> 2) + 2]) {
         const size = this.mem[(a >> 2) + 1];
         if (size > largest) largest = size;
       }
+      return largest;
     }
     return largest;
   }

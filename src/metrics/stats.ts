@@ -61,31 +61,40 @@ export function minimumMutatorUtilisation(
   // prefix[i] = pause time in pauses 0..i-1
   const prefix = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + durations[i];
-  /** Pause time in [0, t]. */
-  const pausedBefore = (t: number): number => {
-    // Last pause starting before t.
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid] < t) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo === 0) return 0;
-    const i = lo - 1;
+  /**
+   * Pause time in [0, t], for non-decreasing t: `cursor` is the number of
+   * pauses starting before t, and only moves forward.
+   */
+  const pausedBefore = (t: number, cursor: { at: number }): number => {
+    while (cursor.at < n && starts[cursor.at] < t) cursor.at++;
+    if (cursor.at === 0) return 0;
+    const i = cursor.at - 1;
     return prefix[i] + Math.min(durations[i], t - starts[i]);
   };
+  const atStart = { at: 0 };
+  const atEnd = { at: 0 };
   let worst = 1;
   const consider = (t: number) => {
     const start = Math.min(Math.max(t, 0), end - window);
-    const paused = pausedBefore(start + window) - pausedBefore(start);
+    const paused = pausedBefore(start + window, atEnd) - pausedBefore(start, atStart);
     const utilisation = (window - paused) / window;
     if (utilisation < worst) worst = utilisation;
   };
-  consider(0);
-  for (let i = 0; i < n; i++) {
-    consider(starts[i]);
-    consider(starts[i] + durations[i] - window);
+  // Candidate windows, visited in increasing order of their (clamped) start: each pause's start,
+  // and the start of the window ending where each pause ends. Both sequences are sorted; merge them.
+  let i = 0;
+  let j = 0;
+  while (i < n || j < n) {
+    const a = i < n ? starts[i] : Infinity;
+    const b = j < n ? starts[j] + durations[j] - window : Infinity;
+    if (a <= b) {
+      consider(a);
+      i++;
+    } else {
+      consider(b);
+      j++;
+    }
   }
+  consider(end - window);
   return Math.max(0, worst);
 }
