@@ -20,6 +20,7 @@ export interface RunFlags {
   maxDepth: number;
   failOnLeak?: boolean;
   quiet?: boolean;
+  withTimeline?: boolean;
 }
 
 export function addRunOptions(command: Command): Command {
@@ -50,6 +51,7 @@ export function runOptionsFrom(flags: RunFlags, collector: string): RunOptions &
     costModel: loadCostModel(flags.costModel),
     maxOps: flags.maxOps,
     maxDepth: flags.maxDepth,
+    timeline: flags.withTimeline,
   };
 }
 

@@ -9,6 +9,7 @@ import { checkCommand } from "./commands/check.js";
 import { compareCommand } from "./commands/compare.js";
 import { listCommand } from "./commands/list.js";
 import { minheapCommand } from "./commands/minheap.js";
+import { reportCommand } from "./commands/report.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { runCommand } from "./commands/run.js";
 import { validateCommand } from "./commands/validate.js";
@@ -27,7 +28,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .addHelpText("after", EXIT_CODES)
     .showHelpAfterError("(run with --help for usage)");
-  for (const command of [runCommand(), compareCommand(), minheapCommand(), sweepCommand(), checkCommand(), validateCommand(), listCommand()]) {
+  for (const command of [runCommand(), compareCommand(), minheapCommand(), sweepCommand(), checkCommand(), reportCommand(), validateCommand(), listCommand()]) {
     program.addCommand(command.addHelpText("after", EXIT_CODES));
   }
   program.exitOverride();

@@ -8,6 +8,7 @@
 import type { WorkName } from "../metrics/collection-log.js";
 import type { CostModel } from "../metrics/cost-model.js";
 import type { PauseSummary } from "../metrics/stats.js";
+import type { TimelineRow } from "../sim/run.js";
 
 export type Outcome = "completed" | "out-of-memory" | "error";
 
@@ -68,6 +69,8 @@ export interface RunResult {
   mutator: { statements: number; loads: number; stores: number; calls: number; payloadAccesses: number };
   /** Lines the workload printed (print statements), in order. */
   output: string[];
+  /** One row per pause in simulated time, when asked for (--with-timeline, reports). */
+  timeline?: TimelineRow[];
   /** Set by `gcsim sweep`: this run's heap as a multiple of the reference minimum heap. */
   sweep?: { factor: number; referenceHeapBytes: number; minHeapBytes: number };
   wall: {

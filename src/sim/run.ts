@@ -35,6 +35,8 @@ export interface RunOptions {
   /** Heap size in bytes; defaults to the workload's `heap`, then DEFAULT_HEAP. */
   heapBytes?: number;
   seed?: number;
+  /** Record the timeline (one row per pause) in the result, for reports. */
+  timeline?: boolean;
   /** Simulated nanoseconds per primitive; defaults to DEFAULT_COSTS. */
   costModel?: CostModel;
   /** Collector options as given on the command line (`--opt key=value`). */
@@ -151,7 +153,9 @@ export function runWorkloadWithTimeline(
     },
   };
   const pausesInRun = figures.collections.total;
-  return { result, timeline: () => timelineRows(collector, pausesInRun) };
+  const timeline = () => timelineRows(collector, pausesInRun);
+  if (options.timeline) result.timeline = timeline();
+  return { result, timeline };
 }
 
 /** Turns what a run threw into its recorded error; anything unexpected is a bug and propagates. */

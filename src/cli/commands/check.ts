@@ -1,24 +1,11 @@
 /** `gcsim check`: the CI gate. Exit 1 when a metric regressed beyond the tolerance against the baseline. */
-import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import Table from "cli-table3";
 import { InputError } from "../../errors.js";
 import { checkAgainstBaseline, DEFAULT_CHECK_METRICS } from "../../report/check.js";
-import type { RunResult } from "../../report/result.js";
+import { readResultFiles } from "./report.js";
 
-function readResults(file: string): RunResult[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new InputError(`cannot read results ${file}: ${(e as Error).message}`);
-  }
-  const runs = Array.isArray(json) ? json : [json];
-  if (!runs.every((r) => typeof r === "object" && r !== null && "workload" in r && "collector" in r && "time" in r)) {
-    throw new InputError(`${file} is not JSON written by gcsim run or compare (--format json)`);
-  }
-  return runs as RunResult[];
-}
+const readResults = (file: string) => readResultFiles([file]);
 
 function parseTolerance(text: string): number {
   const m = /^(\d+(?:\.\d+)?)%?$/.exec(text);

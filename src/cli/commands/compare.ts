@@ -7,12 +7,14 @@ import { reporters } from "../../report/index.js";
 import { runAll, type RunRequest } from "../../sim/pool.js";
 import { loadWorkload } from "../../workload/load.js";
 import { addRunOptions, colourFor, formatFor, runOptionsFrom, type RunFlags } from "../common.js";
-import { emit } from "../output.js";
+import { renderHtmlReport } from "../../report/html.js";
+import { emit, writeAtomically } from "../output.js";
 import { parseInteger } from "../parse.js";
 
 interface CompareFlags extends RunFlags {
   collectors: string;
   jobs?: number;
+  report?: string;
 }
 
 export function parseCollectorList(text: string): string[] {
@@ -45,7 +47,8 @@ export function compareCommand(): Command {
     .description("run every workload under every chosen collector and compare them")
     .argument("<workloads...>", "workload JSON files")
     .option("--collectors <list>", "comma-separated collectors, or all", "all")
-    .option("-j, --jobs <n>", "runs in parallel (default: one per core)", parseInteger("--jobs", 1));
+    .option("-j, --jobs <n>", "runs in parallel (default: one per core)", parseInteger("--jobs", 1))
+    .option("--report <file>", "also write a self-contained HTML report with charts");
   return addRunOptions(command).action(async (files: string[], flags: CompareFlags) => {
     const chosen = parseCollectorList(flags.collectors);
     for (const key of Object.keys(flags.opt ?? {})) {
@@ -58,7 +61,10 @@ export function compareCommand(): Command {
       chosen.map((collector) => ({
         file,
         // Options given with --opt apply to the collectors that have them.
-        options: { ...runOptionsFrom({ ...flags, param: params[i] }, collector), collectorOptions: optionsFor(collector, flags.opt) },
+        options: {
+          ...runOptionsFrom({ ...flags, param: params[i], withTimeline: flags.withTimeline || flags.report !== undefined }, collector),
+          collectorOptions: optionsFor(collector, flags.opt),
+        },
       })),
     );
     const bar =
@@ -68,6 +74,8 @@ export function compareCommand(): Command {
     bar?.start(requests.length, 0);
     const results = await runAll(requests, flags.jobs, (done) => bar?.update(done));
     bar?.stop();
+    if (flags.report) writeAtomically(flags.report, renderHtmlReport(results));
+    if (!flags.withTimeline) for (const r of results) delete r.timeline;
     emit(reporters[formatFor(flags)](results, colourFor(flags)), flags.output);
     const leaked = results.some((r) => r.leaked.objects > 0);
     process.exitCode = flags.failOnLeak && leaked ? 1 : 0;

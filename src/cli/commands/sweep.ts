@@ -17,7 +17,8 @@ import type { RunResult } from "../../report/result.js";
 import { findMinHeaps, runAll } from "../../sim/pool.js";
 import { loadWorkload } from "../../workload/load.js";
 import { addRunOptions, colourFor, formatFor, runOptionsFrom, type RunFlags } from "../common.js";
-import { emit } from "../output.js";
+import { renderHtmlReport } from "../../report/html.js";
+import { emit, writeAtomically } from "../output.js";
 import { parseInteger } from "../parse.js";
 import { parseCollectorList } from "./compare.js";
 import { parseResolution } from "./minheap.js";
@@ -27,6 +28,7 @@ interface SweepFlags extends RunFlags {
   factors: string;
   resolution: string;
   jobs?: number;
+  report?: string;
 }
 
 function parseFactors(text: string): number[] {
@@ -42,7 +44,8 @@ export function sweepCommand(): Command {
     .option("--collectors <list>", "comma-separated collectors, or all", "all")
     .option("--factors <list>", "heap sizes as multiples of the reference minimum heap", "1.25,1.5,2,3,4,6")
     .option("--resolution <percent>", "minimum-heap search resolution", "1%")
-    .option("-j, --jobs <n>", "runs in parallel (default: one per core)", parseInteger("--jobs", 1));
+    .option("-j, --jobs <n>", "runs in parallel (default: one per core)", parseInteger("--jobs", 1))
+    .option("--report <file>", "also write a self-contained HTML report with charts");
   return addRunOptions(command).action(async (file: string, flags: SweepFlags) => {
     if (flags.heap) throw new InputError("sweep chooses the heap sizes itself; use --factors instead of --heap");
     const collectors = parseCollectorList(flags.collectors).filter((c) => c !== "none" || flags.collectors !== "all");
@@ -54,12 +57,16 @@ export function sweepCommand(): Command {
         : undefined;
 
     const base = collectors.map((collector) => ({ file, options: runOptionsFrom(flags, collector) }));
+    const withTimeline = flags.withTimeline || flags.report !== undefined;
     bar?.start(collectors.length, 0, { phase: "minimum heaps" });
     const minHeaps = await findMinHeaps(base, parseResolution(flags.resolution), flags.jobs, (d) => bar?.update(d));
     const reference = Math.min(...minHeaps.map((m) => m.minHeapBytes));
 
     const requests = collectors.flatMap((collector, i) =>
-      factors.map((factor) => ({ file, options: { ...base[i].options, heapBytes: Math.floor((reference * factor) / 8) * 8 } })),
+      factors.map((factor) => ({
+        file,
+        options: { ...base[i].options, heapBytes: Math.floor((reference * factor) / 8) * 8, timeline: withTimeline },
+      })),
     );
     bar?.setTotal(requests.length);
     bar?.update(0, { phase: "runs" });
@@ -71,6 +78,8 @@ export function sweepCommand(): Command {
     });
 
     process.stdout.write(renderSweepTable(results, collectors, factors, reference) + "\n");
+    if (flags.report) writeAtomically(flags.report, renderHtmlReport(results));
+    if (!flags.withTimeline) for (const r of results) delete r.timeline;
     if (flags.output) emit(reporters[formatFor(flags)](results, colourFor(flags)), flags.output);
   });
 }
