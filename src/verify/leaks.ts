@@ -9,15 +9,14 @@
  * Built for leaks of hundreds of millions of objects (the no-GC baseline
  * leaks everything): leaked objects are numbered by rank in a bitmap over
  * the heap's granules, edges among them are stored in typed arrays (CSR),
- * objects that cannot lie on a cycle are peeled off first (repeatedly
- * removing those with no leaked predecessor or no leaked successor), and
- * Tarjan's algorithm runs iteratively on what remains.
+ * and the components come from graph/scc.ts.
  */
 import type { Region } from "../collectors/collector.js";
 import type { Heap, Roots } from "../heap/heap.js";
 import { IntMap } from "../heap/int-map.js";
 import { IntStack } from "../heap/int-stack.js";
 import { FREE_BIT, NSLOTS_MASK, cellBytes } from "../heap/object-model.js";
+import { stronglyConnectedComponents } from "../graph/scc.js";
 import { traceGraph } from "./verifier.js";
 
 export interface LeakReport {
@@ -105,112 +104,20 @@ function countCyclicComponents(mem: Int32Array, leaked: LeakedSet): number {
   const n = leaked.count;
   if (n === 0) return 0;
   leaked.finish();
-  // Edges among leaked objects, compressed sparse rows.
+  // Edges among leaked objects, in compressed sparse rows.
   const start = new Int32Array(n + 1);
   const targets = new IntStack(Math.max(16, n));
-  const selfLoop = new Uint8Array(n);
   for (let v = 0; v < n; v++) {
     start[v] = targets.length;
     const w = leaked.addresses.at(v) >> 2;
     for (let i = 0, slots = mem[w] & NSLOTS_MASK; i < slots; i++) {
       const ref = mem[w + 2 + 2 * i];
-      if (ref <= 0) continue;
-      const t = leaked.indexOf(ref);
-      if (t < 0) continue;
-      if (t === v) selfLoop[v] = 1;
-      else targets.push(t);
+      const t = ref > 0 ? leaked.indexOf(ref) : -1;
+      if (t >= 0) targets.push(t);
     }
   }
   start[n] = targets.length;
-
-  // Peel objects that cannot be on a cycle: no live predecessor, or no live successor.
-  const inDegree = new Int32Array(n);
-  const outDegree = new Int32Array(n);
-  for (let v = 0; v < n; v++) {
-    outDegree[v] = start[v + 1] - start[v];
-    for (let e = start[v]; e < start[v + 1]; e++) inDegree[targets.at(e)]++;
-  }
-  // Reverse edges, to peel sinks backwards.
-  const reverseStart = new Int32Array(n + 1);
-  for (let v = 0; v < n; v++) reverseStart[v + 1] = reverseStart[v] + inDegree[v];
-  const reverse = new Int32Array(targets.length);
-  const fill = reverseStart.slice(0, n);
-  for (let v = 0; v < n; v++) for (let e = start[v]; e < start[v + 1]; e++) reverse[fill[targets.at(e)]++] = v;
-  const removed = new Uint8Array(n);
-  const work = new IntStack();
-  for (let v = 0; v < n; v++) if (inDegree[v] === 0 || outDegree[v] === 0) work.push(v);
-  while (work.length > 0) {
-    const v = work.pop();
-    if (removed[v]) continue;
-    removed[v] = 1;
-    for (let e = start[v]; e < start[v + 1]; e++) {
-      const t = targets.at(e);
-      if (!removed[t] && --inDegree[t] === 0) work.push(t);
-    }
-    for (let e = reverseStart[v]; e < reverseStart[v + 1]; e++) {
-      const p = reverse[e];
-      if (!removed[p] && --outDegree[p] === 0) work.push(p);
-    }
-  }
-
-  // Tarjan on what is left; components of more than one object are cycles (self-loops counted above).
-  const index = new Int32Array(n).fill(-1);
-  const low = new Int32Array(n);
-  const onStack = new Uint8Array(n);
-  const sccStack = new IntStack();
-  const dfsNode = new IntStack();
-  const dfsEdge = new IntStack();
-  const inBigComponent = new Uint8Array(n);
-  // Popped entries stay in the stack's storage until overwritten, so a component can be read back.
-  const sccStackItem = (i: number) => sccStack.at(i);
-  let next = 0;
-  let cycles = 0;
-  for (let root = 0; root < n; root++) {
-    if (removed[root] || index[root] >= 0) continue;
-    index[root] = low[root] = next++;
-    sccStack.push(root);
-    onStack[root] = 1;
-    dfsNode.push(root);
-    dfsEdge.push(start[root]);
-    while (dfsNode.length > 0) {
-      const v = dfsNode.at(dfsNode.length - 1);
-      const e = dfsEdge.at(dfsEdge.length - 1);
-      if (e < start[v + 1]) {
-        dfsEdge.set(dfsEdge.length - 1, e + 1);
-        const w = targets.at(e);
-        if (removed[w]) continue;
-        if (index[w] < 0) {
-          index[w] = low[w] = next++;
-          sccStack.push(w);
-          onStack[w] = 1;
-          dfsNode.push(w);
-          dfsEdge.push(start[w]);
-        } else if (onStack[w] && index[w] < low[v]) {
-          low[v] = index[w];
-        }
-        continue;
-      }
-      dfsNode.pop();
-      dfsEdge.pop();
-      if (dfsNode.length > 0) {
-        const parent = dfsNode.at(dfsNode.length - 1);
-        if (low[v] < low[parent]) low[parent] = low[v];
-      }
-      if (low[v] === index[v]) {
-        const top = sccStack.length;
-        let w: number;
-        do {
-          w = sccStack.pop();
-          onStack[w] = 0;
-        } while (w !== v);
-        if (top - sccStack.length > 1) {
-          cycles++;
-          for (let i = sccStack.length; i < top; i++) inBigComponent[sccStackItem(i)] = 1;
-        }
-      }
-    }
-  }
-  // A self-loop is a cycle of its own unless its object is already part of a larger component.
-  for (let v = 0; v < n; v++) if (selfLoop[v] && !inBigComponent[v]) cycles++;
-  return cycles;
+  const edges = new Int32Array(targets.length);
+  for (let e = 0; e < edges.length; e++) edges[e] = targets.at(e);
+  return stronglyConnectedComponents({ n, start, targets: edges }).cyclic.filter(Boolean).length;
 }
