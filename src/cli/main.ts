@@ -7,6 +7,7 @@ import { ExitCode, GcsimError, InputError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { checkCommand } from "./commands/check.js";
 import { compareCommand } from "./commands/compare.js";
+import { importCommand, inspectCommand } from "./commands/graph.js";
 import { listCommand } from "./commands/list.js";
 import { minheapCommand } from "./commands/minheap.js";
 import { reportCommand } from "./commands/report.js";
@@ -28,7 +29,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .addHelpText("after", EXIT_CODES)
     .showHelpAfterError("(run with --help for usage)");
-  for (const command of [runCommand(), compareCommand(), minheapCommand(), sweepCommand(), checkCommand(), reportCommand(), validateCommand(), listCommand()]) {
+  for (const command of [runCommand(), compareCommand(), minheapCommand(), sweepCommand(), checkCommand(), reportCommand(), importCommand(), inspectCommand(), validateCommand(), listCommand()]) {
     program.addCommand(command.addHelpText("after", EXIT_CODES));
   }
   program.exitOverride();

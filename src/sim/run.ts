@@ -92,7 +92,7 @@ export function runWorkloadWithTimeline(
   collector.describeSite = (site) => program.sites[site] ?? `site ${site}`;
   const verifier = options.verify ? new HeapVerifier(heap, roots) : undefined;
   collector.observer = verifier;
-  const { main, output } = instantiate(program, collector, roots, new Rng(seed), costs);
+  const { main, output } = instantiate(program, collector, roots, new Rng(seed), costs, workload.graph);
 
   let outcome: RunResult["outcome"] = "completed";
   let error: RunError | undefined;

@@ -21,6 +21,7 @@
  */
 import { InputError } from "../errors.js";
 import { MAX_PAYLOAD_BYTES, MAX_SLOTS } from "../heap/object-model.js";
+import type { GraphRootSlots } from "../graph/graph-runtime.js";
 import { MutatorCounter } from "../metrics/clock.js";
 import { ExprSyntaxError, parseExpr, type Expr } from "./expr.js";
 import { STATEMENT_KINDS, type ExprSource, type RefOperand, type Statement, type WorkloadDoc } from "./types.js";
@@ -49,6 +50,8 @@ export interface CompiledProgram {
   sites: string[];
   /** Variable names, indexed by the number the generated code passes in error paths. */
   names: string[];
+  /** Hidden global roots the graph statements use, when the workload has a graph. */
+  graphRoots: GraphRootSlots | undefined;
   /** Literal parts of each print statement's text, around its placeholders. */
   templates: string[][];
   /** Cumulative weights per distribution, and their values, for sample(). */
@@ -119,6 +122,7 @@ class Compiler {
   private maxFrameRefs = 0;
   /** Index in G of the hidden root that holds a returned reference (used under reference counting). */
   private returnRegister = 0;
+  private graphRoots: GraphRootSlots | undefined;
 
   constructor(
     private readonly doc: WorkloadDoc,
@@ -132,6 +136,7 @@ class Compiler {
     this.declareTypes();
     this.declareGlobals();
     this.returnRegister = this.globalRefs++;
+    if (doc.graph) this.graphRoots = { table: this.globalRefs++, roots: this.globalRefs++, hold: this.globalRefs++ };
     this.declareFunctions();
 
     const out: string[] = [];
@@ -167,6 +172,7 @@ class Compiler {
       names: this.names,
       distributions: this.distributions,
       templates: this.templates,
+      graphRoots: this.graphRoots,
       globalRefCount: this.globalRefs,
       stackSlots: (options.maxDepth + 2) * Math.max(1, this.maxFrameRefs),
     };
@@ -413,6 +419,8 @@ class Compiler {
       }
       case "collect":
         return `gc.collectGarbage("requested");`;
+      case "graph":
+        return this.graphStatement(s, path, site, scope, assigned);
       case "print": {
         // Literal text stays in a table; only the placeholders' expressions become code.
         const parts = s.print!.split(/\{([^{}]*)\}/);
@@ -607,6 +615,26 @@ class Compiler {
     }
     const store = this.assignTarget(s.to!, `${path}/to`, site, scope, assigned, "ref", t);
     return `{ const ${t} = gc.alloc(${nslots}, ${bytes}, ${site}); ${inits.join(" ")} ${store} }`;
+  }
+
+  /** Graph statements call the graph runtime; the roots object goes through the usual variable paths. */
+  private graphStatement(s: Statement, path: string, site: number, scope: Scope, assigned: Set<string>): string {
+    if (!this.doc.graph) {
+      this.error(`${path}/graph`, "the workload has no \"graph\" section");
+      return "";
+    }
+    if (s.graph === "build") return this.assignTarget(s.to!, `${path}/to`, site, scope, assigned, "ref", `rt.graph.build(${site})`);
+    const roots = typeof s.from === "string" ? this.variable(s.from, `${path}/from`, scope) : undefined;
+    if (!roots || roots.kind !== "ref") {
+      if (roots) this.error(`${path}/from`, `"${s.from}" is an int; the roots object's variable is needed`);
+      else if (typeof s.from !== "string") this.error(`${path}/from`, "expected the variable holding the roots object");
+      return "";
+    }
+    const from = `deref(${roots.js}, ${site}, ${roots.nameIndex})`;
+    const count = this.intExpr(s.count, `${path}/count`, site, scope, assigned);
+    if (s.graph === "rewire") return `rt.graph.rewire(${from}, ${count});`;
+    const nodes = this.intExpr(s.nodes, `${path}/nodes`, site, scope, assigned);
+    return `rt.graph.rebuild(${from}, ${count}, Math.max(1, ${nodes}), ${site});`;
   }
 
   private call(s: Statement, path: string, site: number, scope: Scope, assigned: Set<string>): string {

@@ -4,11 +4,12 @@
  * path; all of them at once, not only the first.
  */
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { parse as parseTolerant, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { InputError } from "../errors.js";
+import { readGraphFile, type ObjectGraph } from "../graph/graph-file.js";
 import { compileWorkload } from "./compile.js";
 import type { WorkloadDoc } from "./types.js";
 
@@ -19,6 +20,8 @@ export const SCHEMA_PATH = join(WORKLOADS_DIR, "schema.json");
 export interface LoadedWorkload {
   doc: WorkloadDoc;
   file: string;
+  /** The captured graph named by the workload's "graph" section, loaded and validated. */
+  graph?: ObjectGraph;
 }
 
 /**
@@ -108,5 +111,9 @@ export function loadWorkload(file: string, params?: Record<string, number>): Loa
   const doc = json as WorkloadDoc;
   // Semantic check now, so every command rejects a bad workload before it runs anything.
   compileWorkload(doc, { storeBarrier: false, params, maxOps: 1, maxDepth: 1 });
-  return { doc, file };
+  const graph = doc.graph ? readGraphFile(resolve(dirname(file), doc.graph.file)) : undefined;
+  if (graph && doc.graph!.nodes !== undefined && doc.graph!.nodes !== graph.n) {
+    throw new InputError(`${file}: the graph section says ${doc.graph!.nodes} nodes but ${doc.graph!.file} holds ${graph.n}`);
+  }
+  return { doc, file, graph };
 }

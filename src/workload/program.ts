@@ -6,6 +6,8 @@
 import type { Collector } from "../collectors/collector.js";
 import { WorkloadRuntimeError } from "../errors.js";
 import type { Roots } from "../heap/heap.js";
+import type { ObjectGraph } from "../graph/graph-file.js";
+import { GraphRuntime } from "../graph/graph-runtime.js";
 import { SimClock } from "../metrics/clock.js";
 import { DEFAULT_COSTS, type CostModel } from "../metrics/cost-model.js";
 import { NSLOTS_MASK } from "../heap/object-model.js";
@@ -61,6 +63,9 @@ export class WorkloadRuntime {
     return this.fail("assertion failed", site);
   }
 
+  /** The graph statements' runtime, when the workload has a graph. */
+  graph: GraphRuntime | undefined;
+
   /** Lines the workload printed, in order. */
   readonly output: string[] = [];
 
@@ -100,8 +105,10 @@ export function instantiate(
   roots: Roots,
   rng: Rng,
   costs: CostModel = DEFAULT_COSTS,
+  graph?: ObjectGraph,
 ): { main: () => number; output: readonly string[] } {
   const rt = new WorkloadRuntime(program, rng, gc.mem);
+  if (graph && program.graphRoots) rt.graph = new GraphRuntime(graph, gc, roots.globals, program.graphRoots, rng);
   const factory = new Function("gc", "mem", "R", "G", "rt", "rng", program.source) as (
     ...args: unknown[]
   ) => { main: () => number; stackTop: () => number; readCounters: (out: Float64Array) => void };

@@ -13,6 +13,7 @@ export interface WorkloadDoc {
   types?: Record<string, { refs?: string[]; bytes?: number; description?: string }>;
   globals?: string[];
   functions?: Record<string, FunctionDoc>;
+  graph?: { file: string; nodes?: number; edges?: number; source?: string };
   main: { locals?: string[]; body: Statement[] };
 }
 
@@ -54,6 +55,9 @@ export interface Statement {
   message?: string;
   collect?: true;
   print?: string;
+  graph?: "build" | "rewire" | "rebuild";
+  count?: ExprSource;
+  nodes?: ExprSource;
 }
 
 export const STATEMENT_KINDS = [
@@ -73,4 +77,5 @@ export const STATEMENT_KINDS = [
   "assert",
   "collect",
   "print",
+  "graph",
 ] as const satisfies readonly (keyof Statement)[];

@@ -6,7 +6,7 @@ import { formatBytes } from "../../report/format.js";
 import { findMinHeap } from "../../sim/minheap.js";
 import { loadWorkload } from "../../workload/load.js";
 import { runOptionsFrom, type RunFlags } from "../common.js";
-import { emit } from "../output.js";
+import { emit } from "../../util/output.js";
 import { collectOption, collectParam, parseInteger } from "../parse.js";
 
 export function parseResolution(text: string): number {

@@ -4,7 +4,7 @@ import { Command } from "commander";
 import { InputError } from "../../errors.js";
 import { renderHtmlReport } from "../../report/html.js";
 import type { RunResult } from "../../report/result.js";
-import { writeAtomically } from "../output.js";
+import { writeAtomically } from "../../util/output.js";
 
 export function readResultFiles(files: string[]): RunResult[] {
   return files.flatMap((file) => {

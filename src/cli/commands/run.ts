@@ -7,7 +7,7 @@ import { exitCodeFor } from "../../report/result.js";
 import { runWorkloadWithTimeline } from "../../sim/run.js";
 import { loadWorkload } from "../../workload/load.js";
 import { addRunOptions, colourFor, formatFor, runOptionsFrom, type RunFlags } from "../common.js";
-import { emit, writeAtomically } from "../output.js";
+import { emit, writeAtomically } from "../../util/output.js";
 
 export function runCommand(): Command {
   const command = new Command("run")

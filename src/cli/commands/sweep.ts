@@ -18,7 +18,7 @@ import { findMinHeaps, runAll } from "../../sim/pool.js";
 import { loadWorkload } from "../../workload/load.js";
 import { addRunOptions, colourFor, formatFor, runOptionsFrom, type RunFlags } from "../common.js";
 import { renderHtmlReport } from "../../report/html.js";
-import { emit, writeAtomically } from "../output.js";
+import { emit, writeAtomically } from "../../util/output.js";
 import { parseInteger } from "../parse.js";
 import { parseCollectorList } from "./compare.js";
 import { parseResolution } from "./minheap.js";
