@@ -152,6 +152,8 @@ export abstract class Collector {
     this.observer?.beforeCollection(this, index);
     const objectsBefore = this.heapObjects;
     const bytesBefore = this.heapUsedBytes;
+    // The heap is at its fullest when a collection starts.
+    this.peakFootprint = Math.max(this.peakFootprint, this.footprint());
     const startNs = this.mutatorNs() + this.gcNs;
     // Pause cost is the cost of the work counted while it ran (workNs is linear in the counters).
     const workNsBefore = this.clock.workNs(this.work);

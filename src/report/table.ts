@@ -143,8 +143,13 @@ function renderComparison(group: RunResult[], c: ChalkInstance): string {
   return [heading, table.toString(), ...summarise(completed)].join("\n");
 }
 
-/** Ratios against the best collector on GC time and p99 pause, as hyperfine summarises its runs. */
-function summarise(completed: RunResult[]): string[] {
+/**
+ * Ratios against the best collector on GC time and p99 pause, as hyperfine
+ * summarises its runs. The no-GC baseline and runs that never collected have
+ * no GC to compare and are left out.
+ */
+function summarise(runs: RunResult[]): string[] {
+  const completed = runs.filter((r) => r.collector !== "none" && r.collections.total > 0);
   if (completed.length < 2) return [];
   const lines: string[] = [];
   const ratio = (a: number, b: number) => (a === 0 ? (b === 0 ? 1 : Infinity) : b / a);

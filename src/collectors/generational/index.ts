@@ -408,7 +408,7 @@ export class GenerationalCollector extends Collector {
     const swept = sweepSpace(mem, space);
     this.freedObjects += swept.freedObjects;
     this.freedBytes += swept.freedBytes;
-    this.work.cellsSwept += swept.freedObjects;
+    this.work.cellsSwept += swept.cellsVisited;
     this.contiguousFree = swept.largestFree;
     if (this.useCards) this.rebuildCrossingMap(space.start, space.end);
     // Nursery survivors are marked; evacuation copies exactly those (and clears their marks).

@@ -77,10 +77,10 @@ export class MarkSweepCollector extends Collector {
   }
 
   protected sweep(): void {
-    const { freedObjects, freedBytes, largestFree } = sweepSpace(this.mem, this.space);
+    const { cellsVisited, freedObjects, freedBytes, largestFree } = sweepSpace(this.mem, this.space);
     this.freedObjects += freedObjects;
     this.freedBytes += freedBytes;
-    this.work.cellsSwept += freedObjects;
+    this.work.cellsSwept += cellsVisited;
     this.fragmentation = this.space.freeBytes > 0 ? 1 - largestFree / this.space.freeBytes : 0;
   }
 

@@ -9,6 +9,8 @@ import type { SegregatedFitAllocator } from "../../alloc/segregated-fit.js";
 import { FREE_BIT, MARK_BIT, cellBytes } from "../../heap/object-model.js";
 
 export interface SweepResult {
+  /** Cells examined: live and dead objects and free chunks. */
+  cellsVisited: number;
   freedObjects: number;
   freedBytes: number;
   /** Size of the largest free chunk after the sweep. */
@@ -22,8 +24,9 @@ export function sweepSpace(mem: Int32Array, space: SegregatedFitAllocator): Swee
   let freedBytes = 0;
   let largestFree = 0;
   let runStart = 0;
+  let cellsVisited = 0;
   const end = space.end;
-  for (let a = space.start; a < end; ) {
+  for (let a = space.start; a < end; cellsVisited++) {
     const w = a >> 2;
     const status = mem[w];
     const size = cellBytes(mem, a);
@@ -47,5 +50,5 @@ export function sweepSpace(mem: Int32Array, space: SegregatedFitAllocator): Swee
     if (end - runStart > largestFree) largestFree = end - runStart;
     space.addFree(runStart, end - runStart);
   }
-  return { freedObjects, freedBytes, largestFree };
+  return { cellsVisited, freedObjects, freedBytes, largestFree };
 }
