@@ -3,9 +3,12 @@
  * documented list of columns (new columns are only ever appended) with
  * nested figures flattened to dotted names.
  */
-import { stringify } from "csv-stringify/sync";
+import type { stringify as Stringify } from "csv-stringify/sync";
+import { lazyRequire } from "../util/lazy.js";
 import { WORK_NAMES } from "../metrics/collection-log.js";
 import { MMU_WINDOWS_MS, type RunResult } from "./result.js";
+
+const csv = lazyRequire<{ stringify: typeof Stringify }>("csv-stringify/sync");
 
 const PAUSE_FIELDS = ["count", "total", "mean", "p50", "p90", "p95", "p99", "max"] as const;
 const KINDS = ["full", "minor", "major", "rc-cascade", "cycle", "coalesce"] as const;
@@ -55,11 +58,11 @@ export const CSV_COLUMNS: [string, (r: RunResult) => unknown][] = [
 ];
 
 export function renderCsv(results: RunResult[]): string {
-  return stringify([CSV_COLUMNS.map(([name]) => name), ...results.map((r) => CSV_COLUMNS.map(([, get]) => get(r)))]);
+  return csv().stringify([CSV_COLUMNS.map(([name]) => name), ...results.map((r) => CSV_COLUMNS.map(([, get]) => get(r)))]);
 }
 
 /** A timeline as CSV: one row per collection or pause. */
 export function renderTimelineCsv(rows: { [k: string]: unknown }[]): string {
   const columns = ["index", "startNs", "kind", "reason", "pauseNs", "usedBefore", "usedAfter", "liveAfter", "footprint"];
-  return stringify([columns, ...rows.map((row) => columns.map((c) => row[c] ?? ""))]);
+  return csv().stringify([columns, ...rows.map((row) => columns.map((c) => row[c] ?? ""))]);
 }

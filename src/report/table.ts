@@ -6,9 +6,12 @@
  * the caller passes (none when not on a TTY or when NO_COLOR is set).
  */
 import type { ChalkInstance } from "chalk";
-import Table from "cli-table3";
+import type TableType from "cli-table3";
+import { lazyRequire } from "../util/lazy.js";
 import { formatBytes, formatCount, formatMs, formatNs, formatPercent } from "./format.js";
 import type { RunResult } from "./result.js";
+
+const cliTable = lazyRequire<typeof TableType>("cli-table3");
 
 export function renderTable(results: RunResult[], c: ChalkInstance): string {
   if (results.length === 1) return renderRun(results[0], c);
@@ -18,7 +21,7 @@ export function renderTable(results: RunResult[], c: ChalkInstance): string {
 }
 
 function renderRun(r: RunResult, c: ChalkInstance): string {
-  const table = new Table({ style: { head: [], border: [] } });
+  const table = new (cliTable())({ style: { head: [], border: [] } });
   const outcome =
     r.outcome === "completed" ? c.green(r.outcome) : c.red(r.outcome + (r.error ? `: ${r.error.message}` : ""));
   const kinds = Object.entries(r.collections)
@@ -127,7 +130,7 @@ export function runLabel(r: RunResult): string {
 function renderComparison(group: RunResult[], c: ChalkInstance): string {
   const first = group[0];
   const completed = group.filter((r) => r.outcome === "completed");
-  const table = new Table({ head: ["collector", "outcome", ...COMPARISON_COLUMNS.map((col) => col.title)], style: { head: [], border: [] } });
+  const table = new (cliTable())({ head: ["collector", "outcome", ...COMPARISON_COLUMNS.map((col) => col.title)], style: { head: [], border: [] } });
   for (const r of group) {
     const cells = COMPARISON_COLUMNS.map((col) => {
       if (r.outcome !== "completed") return c.dim("-");

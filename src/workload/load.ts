@@ -7,7 +7,11 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { parse as parseTolerant, printParseErrorCode, type ParseError } from "jsonc-parser";
+import type { ParseError } from "jsonc-parser";
+import { lazyRequire } from "../util/lazy.js";
+
+// Only needed to locate a JSON syntax error, so loaded only then.
+const jsonc = lazyRequire<typeof import("jsonc-parser")>("jsonc-parser");
 import { InputError } from "../errors.js";
 import { readGraphFile, type ObjectGraph } from "../graph/graph-file.js";
 import { compileWorkload } from "./compile.js";
@@ -58,13 +62,13 @@ export function readWorkloadFile(file: string): unknown {
   } catch (e) {
     // JSON.parse does not always say where; a tolerant parser finds the first error's offset.
     const errors: ParseError[] = [];
-    parseTolerant(text, errors, { disallowComments: true, allowTrailingComma: false });
+    jsonc().parse(text, errors, { disallowComments: true, allowTrailingComma: false });
     const first = errors[0];
     if (!first) throw new InputError(`${file} is not valid JSON: ${(e as Error).message}`);
     const before = text.slice(0, first.offset);
     const line = before.split("\n").length;
     const column = first.offset - before.lastIndexOf("\n");
-    throw new InputError(`${file} is not valid JSON (line ${line}, column ${column}): ${printParseErrorCode(first.error)}`);
+    throw new InputError(`${file} is not valid JSON (line ${line}, column ${column}): ${jsonc().printParseErrorCode(first.error)}`);
   }
 }
 

@@ -1,6 +1,7 @@
 /** `gcsim check`: the CI gate. Exit 1 when a metric regressed beyond the tolerance against the baseline. */
+import { lazyRequire } from "../../util/lazy.js";
 import { Command } from "commander";
-import Table from "cli-table3";
+import type TableType from "cli-table3";
 import { InputError } from "../../errors.js";
 import { checkAgainstBaseline, DEFAULT_CHECK_METRICS } from "../../report/check.js";
 import { readResultFiles } from "./report.js";
@@ -12,6 +13,8 @@ function parseTolerance(text: string): number {
   if (!m) throw new InputError(`--tolerance must be a percentage such as 2%, got "${text}"`);
   return Number(m[1]) / 100;
 }
+
+const cliTable = lazyRequire<typeof TableType>("cli-table3");
 
 export function checkCommand(): Command {
   return new Command("check")
@@ -29,7 +32,7 @@ export function checkCommand(): Command {
         process.exitCode = 0;
         return;
       }
-      const table = new Table({ head: ["run", "metric", "baseline", "result", "change"], style: { head: [], border: [] } });
+      const table = new (cliTable())({ head: ["run", "metric", "baseline", "result", "change"], style: { head: [], border: [] } });
       for (const r of regressions) {
         table.push([r.run, r.metric, String(r.baseline), String(r.result), Number.isFinite(r.change) ? `+${(r.change * 100).toFixed(2)}%` : "new"]);
       }

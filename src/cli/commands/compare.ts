@@ -1,6 +1,7 @@
 /** `gcsim compare`: every workload under every chosen collector, side by side. */
 import { Command } from "commander";
-import cliProgress from "cli-progress";
+import type cliProgressType from "cli-progress";
+import { lazyRequire } from "../../util/lazy.js";
 import { collectorNames, collectors } from "../../collectors/registry.js";
 import { InputError } from "../../errors.js";
 import { reporters } from "../../report/index.js";
@@ -16,6 +17,8 @@ interface CompareFlags extends RunFlags {
   jobs?: number;
   report?: string;
 }
+
+const progress = lazyRequire<typeof cliProgressType>("cli-progress");
 
 export function parseCollectorList(text: string): string[] {
   if (text === "all") return [...collectorNames];
@@ -69,7 +72,7 @@ export function compareCommand(): Command {
     );
     const bar =
       process.stderr.isTTY && !flags.quiet
-        ? new cliProgress.SingleBar({ format: "{bar} {value}/{total} runs", stream: process.stderr }, cliProgress.Presets.shades_classic)
+        ? new (progress().SingleBar)({ format: "{bar} {value}/{total} runs", stream: process.stderr }, progress().Presets.shades_classic)
         : undefined;
     bar?.start(requests.length, 0);
     const results = await runAll(requests, flags.jobs, (done) => bar?.update(done));

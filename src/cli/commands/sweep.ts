@@ -8,8 +8,9 @@
  * factors instead of being flattered by its own minimum.
  */
 import { Command } from "commander";
-import Table from "cli-table3";
-import cliProgress from "cli-progress";
+import type TableType from "cli-table3";
+import type cliProgressType from "cli-progress";
+import { lazyRequire } from "../../util/lazy.js";
 import { InputError } from "../../errors.js";
 import { formatBytes, formatNs } from "../../report/format.js";
 import { reporters } from "../../report/index.js";
@@ -37,6 +38,10 @@ function parseFactors(text: string): number[] {
   return factors;
 }
 
+const progress = lazyRequire<typeof cliProgressType>("cli-progress");
+
+const cliTable = lazyRequire<typeof TableType>("cli-table3");
+
 export function sweepCommand(): Command {
   const command = new Command("sweep")
     .description("run each collector at multiples of the reference minimum heap")
@@ -53,7 +58,7 @@ export function sweepCommand(): Command {
     loadWorkload(file, flags.param);
     const bar =
       process.stderr.isTTY && !flags.quiet
-        ? new cliProgress.SingleBar({ format: "{bar} {value}/{total} {phase}", stream: process.stderr }, cliProgress.Presets.shades_classic)
+        ? new (progress().SingleBar)({ format: "{bar} {value}/{total} {phase}", stream: process.stderr }, progress().Presets.shades_classic)
         : undefined;
 
     const base = collectors.map((collector) => ({ file, options: runOptionsFrom(flags, collector) }));
@@ -86,7 +91,7 @@ export function sweepCommand(): Command {
 
 /** GC time and p99 pause by heap factor, one line per collector. */
 function renderSweepTable(results: RunResult[], collectors: string[], factors: number[], reference: number): string {
-  const table = new Table({ head: ["collector", "min heap", ...factors.map((f) => `${f}×`)], style: { head: [], border: [] } });
+  const table = new (cliTable())({ head: ["collector", "min heap", ...factors.map((f) => `${f}×`)], style: { head: [], border: [] } });
   collectors.forEach((collector, c) => {
     const row = results.slice(c * factors.length, (c + 1) * factors.length);
     table.push([
