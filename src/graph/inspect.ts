@@ -51,9 +51,7 @@ export function inspectGraph(g: ObjectGraph): GraphStatistics {
     bytes += size[v];
     for (let e = edgeStart[v]; e < edgeStart[v + 1]; e++) inn[edgeTarget[e]]++;
   }
-  const { component, sizes, cyclic } = stronglyConnectedComponents({ n, start: edgeStart, targets: edgeTarget });
-  const cyclicSizes: number[] = [];
-  sizes.forEach((s, c) => cyclic[c] && cyclicSizes.push(s));
+  const { component, count, cyclic, cyclicSizes } = stronglyConnectedComponents({ n, start: edgeStart, targets: edgeTarget });
   // Plain RC's leak with every root dropped: cyclic components and all they reach.
   const leaked = new Uint8Array(n);
   const work = new IntStack();
@@ -89,7 +87,7 @@ export function inspectGraph(g: ObjectGraph): GraphStatistics {
     outDegree: histogram(out),
     inDegree: histogram(inn),
     objectBytes: histogram(size),
-    scc: { components: sizes.length, cyclic: cyclicSizes.length, largest: Math.max(0, ...cyclicSizes), cyclicSizes: histogram(cyclicSizes) },
+    scc: { components: count, cyclic: cyclicSizes.length, largest: cyclicSizes.reduce((a, b) => Math.max(a, b), 0), cyclicSizes: histogram(cyclicSizes) },
     rcLeak: {
       objects: leakedObjects,
       bytes: leakedBytes,

@@ -1,9 +1,9 @@
 /**
  * Strongly connected components of a graph in compressed sparse rows, in
  * typed arrays and without recursion (Tarjan 1972, iteratively), for graphs
- * of millions of nodes. Nodes that cannot lie on a cycle (no predecessor or
- * no successor left) are peeled off first, which leaves Tarjan little to do
- * on mostly acyclic graphs. Used for leaked cycles and for heap-snapshot
+ * of millions of nodes. Nodes that cannot lie on a cycle because no
+ * predecessor is left are peeled off first, which leaves Tarjan nothing to
+ * do on acyclic graphs. Used for leaked cycles and for heap-snapshot
  * statistics.
  */
 import { IntStack } from "../heap/int-stack.js";
@@ -19,66 +19,58 @@ export interface Csr {
 export interface Components {
   /** Component number of every node. */
   component: Int32Array;
-  /** Size of every component. */
-  sizes: number[];
-  /** Whether a component is cyclic: more than one node, or one node with an edge to itself. */
-  cyclic: boolean[];
+  /** Number of components. */
+  count: number;
+  /** 1 for each cyclic component: more than one node, or one node with an edge to itself. */
+  cyclic: Uint8Array;
+  /** Sizes of the cyclic components only (most components are single acyclic nodes). */
+  cyclicSizes: number[];
 }
 
 export function stronglyConnectedComponents({ n, start, targets }: Csr): Components {
   const component = new Int32Array(n).fill(-1);
-  const sizes: number[] = [];
-  const cyclic: boolean[] = [];
+  const cyclic = new Uint8Array(n);
+  const cyclicSizes: number[] = [];
+  let count = 0;
   const selfLoop = new Uint8Array(n);
   const inDegree = new Int32Array(n);
-  const outDegree = new Int32Array(n);
   for (let v = 0; v < n; v++) {
     for (let e = start[v]; e < start[v + 1]; e++) {
       const t = targets[e];
       if (t === v) selfLoop[v] = 1;
-      else {
-        inDegree[t]++;
-        outDegree[v]++;
-      }
+      else inDegree[t]++;
     }
   }
-  // Reverse edges, to peel sinks backwards.
-  const reverseStart = new Int32Array(n + 1);
-  for (let v = 0; v < n; v++) reverseStart[v + 1] = reverseStart[v] + inDegree[v];
-  const reverse = new Int32Array(reverseStart[n]);
-  const fill = reverseStart.slice(0, n);
-  for (let v = 0; v < n; v++) for (let e = start[v]; e < start[v + 1]; e++) if (targets[e] !== v) reverse[fill[targets[e]]++] = v;
-
-  const singleton = (v: number) => {
-    component[v] = sizes.length;
-    sizes.push(1);
-    cyclic.push(selfLoop[v] === 1);
-  };
+  // Peel nodes with no predecessor left: they cannot be on a cycle. On acyclic
+  // garbage (trees, lists) this finishes the job without Tarjan.
   const work = new IntStack();
-  for (let v = 0; v < n; v++) if (inDegree[v] === 0 || outDegree[v] === 0) work.push(v);
+  for (let v = 0; v < n; v++) if (inDegree[v] === 0) work.push(v);
+  let remaining = n;
   while (work.length > 0) {
     const v = work.pop();
-    if (component[v] >= 0) continue;
-    singleton(v);
+    component[v] = count;
+    if (selfLoop[v]) {
+      cyclic[count] = 1;
+      cyclicSizes.push(1);
+    }
+    count++;
+    remaining--;
     for (let e = start[v]; e < start[v + 1]; e++) {
       const t = targets[e];
-      if (t !== v && component[t] < 0 && --inDegree[t] === 0) work.push(t);
-    }
-    for (let e = reverseStart[v]; e < reverseStart[v + 1]; e++) {
-      const p = reverse[e];
-      if (component[p] < 0 && --outDegree[p] === 0) work.push(p);
+      if (t !== v && --inDegree[t] === 0) work.push(t);
     }
   }
+  if (remaining === 0) return { component, count, cyclic, cyclicSizes };
 
   const index = new Int32Array(n).fill(-1);
-  const low = new Int32Array(n);
+  const low = inDegree; // no longer needed for peeling: reuse its memory
   const onStack = new Uint8Array(n);
   const sccStack = new IntStack();
   const dfsNode = new IntStack();
   const dfsEdge = new IntStack();
   let next = 0;
   for (let root = 0; root < n; root++) {
-    if (component[root] >= 0 || index[root] >= 0) continue;
+    if (component[root] >= 0) continue;
     index[root] = low[root] = next++;
     sccStack.push(root);
     onStack[root] = 1;
@@ -90,7 +82,7 @@ export function stronglyConnectedComponents({ n, start, targets }: Csr): Compone
       if (e < start[v + 1]) {
         dfsEdge.set(dfsEdge.length - 1, e + 1);
         const w = targets[e];
-        if (component[w] >= 0 && index[w] < 0) continue; // peeled
+        if (component[w] >= 0) continue; // peeled, or in a finished component
         if (index[w] < 0) {
           index[w] = low[w] = next++;
           sccStack.push(w);
@@ -109,19 +101,21 @@ export function stronglyConnectedComponents({ n, start, targets }: Csr): Compone
         if (low[v] < low[parent]) low[parent] = low[v];
       }
       if (low[v] === index[v]) {
-        const id = sizes.length;
         let size = 0;
         let w: number;
         do {
           w = sccStack.pop();
           onStack[w] = 0;
-          component[w] = id;
+          component[w] = count;
           size++;
         } while (w !== v);
-        sizes.push(size);
-        cyclic.push(size > 1 || selfLoop[v] === 1);
+        if (size > 1 || selfLoop[v]) {
+          cyclic[count] = 1;
+          cyclicSizes.push(size);
+        }
+        count++;
       }
     }
   }
-  return { component, sizes, cyclic };
+  return { component, count, cyclic, cyclicSizes };
 }

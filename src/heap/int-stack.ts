@@ -30,6 +30,11 @@ export class IntStack {
     this.items[i] = value;
   }
 
+  /** The elements as a typed array view (no copy; invalid after the next push that grows). */
+  view(): Int32Array {
+    return this.items.subarray(0, this.length);
+  }
+
   clear(): void {
     this.length = 0;
   }

@@ -117,7 +117,5 @@ function countCyclicComponents(mem: Int32Array, leaked: LeakedSet): number {
     }
   }
   start[n] = targets.length;
-  const edges = new Int32Array(targets.length);
-  for (let e = 0; e < edges.length; e++) edges[e] = targets.at(e);
-  return stronglyConnectedComponents({ n, start, targets: edges }).cyclic.filter(Boolean).length;
+  return stronglyConnectedComponents({ n, start, targets: targets.view() }).cyclicSizes.length;
 }
