@@ -88,6 +88,25 @@ export abstract class Collector {
   /** Allocates a zeroed object; throws OutOfMemoryError when even a full collection cannot make room. */
   abstract alloc(nslots: number, payloadBytes: number, site: number): number;
 
+  /** Writes a fresh object's header and counts the allocation: the end of every allocation fast path. */
+  protected finishAlloc(a: number, nslots: number, payloadBytes: number, bytes: number): number {
+    const w = a >> 2;
+    this.mem[w] = nslots;
+    this.mem[w + 1] = payloadBytes;
+    this.allocatedObjects++;
+    this.allocatedBytes += bytes;
+    return a;
+  }
+
+  /** The slow path of a collector whose only remedy is a full collection: collect, retry once, else out of memory. */
+  protected allocAfterFullCollection(bytes: number, site: number, allocate: (bytes: number) => number): number {
+    this.work.allocationSlowPaths++;
+    this.collectGarbage("allocation-failure");
+    const a = allocate(bytes);
+    if (a === 0) this.outOfMemory(site, bytes);
+    return a;
+  }
+
   /** The store barrier; collectors without one never have it called. */
   writeRef(obj: number, slot: number, value: number): void {
     this.mem[(obj >> 2) + 2 + 2 * slot] = value;

@@ -41,21 +41,8 @@ export class CopyingCollector extends Collector {
   alloc(nslots: number, payloadBytes: number, site: number): number {
     const bytes = 8 + nslots * 8 + ((payloadBytes + 7) & ~7);
     let a = this.space.alloc(bytes);
-    if (a === 0) a = this.allocSlow(bytes, site);
-    const w = a >> 2;
-    this.mem[w] = nslots;
-    this.mem[w + 1] = payloadBytes;
-    this.allocatedObjects++;
-    this.allocatedBytes += bytes;
-    return a;
-  }
-
-  private allocSlow(bytes: number, site: number): number {
-    this.work.allocationSlowPaths++;
-    this.collectGarbage("allocation-failure");
-    const a = this.space.alloc(bytes);
-    if (a === 0) this.outOfMemory(site, bytes);
-    return a;
+    if (a === 0) a = this.allocAfterFullCollection(bytes, site, (n) => this.space.alloc(n));
+    return this.finishAlloc(a, nslots, payloadBytes, bytes);
   }
 
   collectGarbage(reason: string): void {

@@ -148,12 +148,7 @@ export class GenerationalCollector extends Collector {
       this.youngBytes += bytes;
       this.nurseryAllocatedBytes += bytes;
     }
-    const w = a >> 2;
-    this.mem[w] = nslots;
-    this.mem[w + 1] = payloadBytes;
-    this.allocatedObjects++;
-    this.allocatedBytes += bytes;
-    return a;
+    return this.finishAlloc(a, nslots, payloadBytes, bytes);
   }
 
   private allocLarge(bytes: number, site: number): number {

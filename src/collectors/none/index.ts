@@ -24,12 +24,7 @@ export class NoCollector extends Collector {
     const a = this.space.alloc(bytes);
     if (a === 0) this.outOfMemory(site, bytes);
     // Fresh memory from the zero-filled address space needs no clearing.
-    const w = a >> 2;
-    this.mem[w] = nslots;
-    this.mem[w + 1] = payloadBytes;
-    this.allocatedObjects++;
-    this.allocatedBytes += bytes;
-    return a;
+    return this.finishAlloc(a, nslots, payloadBytes, bytes);
   }
 
   collectGarbage(): void {

@@ -77,14 +77,9 @@ export class RefCountCollector extends Collector {
     const bytes = 8 + nslots * 8 + ((payloadBytes + 7) & ~7);
     let a = this.space.alloc(bytes);
     if (a === 0) a = this.allocSlow(bytes, site);
-    const w = a >> 2;
-    this.mem[w] = nslots;
-    this.mem[w + 1] = payloadBytes;
     this.counts[a >> 3] = 0;
     this.colours[a >> 3] = BLACK;
-    this.allocatedObjects++;
-    this.allocatedBytes += bytes;
-    return a;
+    return this.finishAlloc(a, nslots, payloadBytes, bytes);
   }
 
   private allocSlow(bytes: number, site: number): number {
