@@ -120,11 +120,10 @@ function groupByWorkload(results: RunResult[]): RunResult[][] {
   return [...groups.values()];
 }
 
+/** A run's collector with its options, e.g. "rc (cycles=off cycle-threshold=10000)". */
 export function runLabel(r: RunResult): string {
-  const options = Object.entries(r.options)
-    .filter(([k, v]) => v !== undefined && k !== "")
-    .map(([k, v]) => `${k}=${v}`);
-  return options.length > 0 && r.collector !== "none" ? `${r.collector} (${options.join(" ")})` : r.collector;
+  const options = Object.entries(r.options).map(([k, v]) => `${k}=${v}`);
+  return options.length > 0 ? `${r.collector} (${options.join(" ")})` : r.collector;
 }
 
 function renderComparison(group: RunResult[], c: ChalkInstance): string {
