@@ -8,6 +8,7 @@
  *              of up to `fraction` percent of the objects
  *   steady   - build, then `steps` times rewire `fraction` percent of the edges
  */
+import { objectBytes } from "../heap/object-model.js";
 import { basename, dirname, join, relative } from "node:path";
 import { InputError } from "../errors.js";
 import { writeAtomically } from "../util/output.js";
@@ -32,7 +33,7 @@ export interface ImportSummary {
 /** Bytes the built graph occupies in the simulated heap, with the table used while building it. */
 export function graphBytes(g: ObjectGraph): number {
   let bytes = 8 + 8 * g.n + 8 + 8 * g.roots.length;
-  for (let v = 0; v < g.n; v++) bytes += 8 + 8 * (g.edgeStart[v + 1] - g.edgeStart[v]) + ((g.payloadBytes[v] + 7) & ~7);
+  for (let v = 0; v < g.n; v++) bytes += objectBytes(g.edgeStart[v + 1] - g.edgeStart[v], g.payloadBytes[v]);
   return bytes;
 }
 

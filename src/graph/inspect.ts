@@ -5,6 +5,7 @@
  * every cyclic component and everything reachable from one, since none of
  * those objects' counts can ever reach zero.
  */
+import { objectBytes } from "../heap/object-model.js";
 import { IntStack } from "../heap/int-stack.js";
 import type { ObjectGraph } from "./graph-file.js";
 import { stronglyConnectedComponents } from "./scc.js";
@@ -47,7 +48,7 @@ export function inspectGraph(g: ObjectGraph): GraphStatistics {
   let bytes = 0;
   for (let v = 0; v < n; v++) {
     out[v] = edgeStart[v + 1] - edgeStart[v];
-    size[v] = 8 + 8 * out[v] + ((g.payloadBytes[v] + 7) & ~7);
+    size[v] = objectBytes(out[v], g.payloadBytes[v]);
     bytes += size[v];
     for (let e = edgeStart[v]; e < edgeStart[v + 1]; e++) inn[edgeTarget[e]]++;
   }

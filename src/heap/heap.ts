@@ -48,8 +48,4 @@ export class Roots {
     this.globals = new Int32Array(globalCount).fill(UNSET);
   }
 
-  /** Number of root slots currently holding a reference or null. */
-  get slotCount(): number {
-    return this.stackTop() + this.globals.length;
-  }
 }

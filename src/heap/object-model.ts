@@ -50,19 +50,8 @@ export function alignUp(bytes: number): number {
 
 /** Bytes an object with this many slots and payload bytes occupies. */
 export function objectBytes(nslots: number, payloadBytes: number): number {
-  return HEADER_BYTES + nslots * SLOT_BYTES + alignUp(payloadBytes);
-}
-
-export function statusWord(mem: Int32Array, a: number): number {
-  return mem[a >> 2];
-}
-
-export function slotCount(mem: Int32Array, a: number): number {
-  return mem[a >> 2] & NSLOTS_MASK;
-}
-
-export function payloadBytes(mem: Int32Array, a: number): number {
-  return mem[(a >> 2) + 1];
+  // Written out rather than calling alignUp: this is on every allocation, scan and sweep step.
+  return HEADER_BYTES + nslots * SLOT_BYTES + ((payloadBytes + 7) & ~7);
 }
 
 /** Size in bytes of the object or free chunk at a (not valid for a forwarded object). */
@@ -70,19 +59,7 @@ export function cellBytes(mem: Int32Array, a: number): number {
   const w = a >> 2;
   const status = mem[w];
   if (status & FREE_BIT) return mem[w + 1];
-  return HEADER_BYTES + (status & NSLOTS_MASK) * SLOT_BYTES + ((mem[w + 1] + 7) & ~7);
-}
-
-/** Int32 index of reference slot i of the object at a. */
-export function slotIndex(a: number, i: number): number {
-  return (a >> 2) + 2 + 2 * i;
-}
-
-/** Writes a fresh object's header. The caller guarantees the body is zeroed. */
-export function writeHeader(mem: Int32Array, a: number, nslots: number, payload: number): void {
-  const w = a >> 2;
-  mem[w] = nslots;
-  mem[w + 1] = payload;
+  return objectBytes(status & NSLOTS_MASK, mem[w + 1]);
 }
 
 /** Formats [a, a+bytes) as a free chunk so that a linear heap walk can step over it. */

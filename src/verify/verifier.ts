@@ -22,7 +22,7 @@ import { VerificationError } from "../errors.js";
 import type { Heap, Roots } from "../heap/heap.js";
 import { IntMap } from "../heap/int-map.js";
 import { IntStack } from "../heap/int-stack.js";
-import { FORWARDED_BIT, FREE_BIT, MARK_BIT, MAX_PAYLOAD_BYTES, NSLOTS_MASK, cellBytes } from "../heap/object-model.js";
+import { FORWARDED_BIT, FREE_BIT, MARK_BIT, MAX_PAYLOAD_BYTES, NSLOTS_MASK, alignUp, cellBytes, objectBytes } from "../heap/object-model.js";
 
 interface HeapWalk {
   objects: number;
@@ -130,7 +130,7 @@ export class HeapVerifier implements CollectionObserver {
         } else {
           if (status & MARK_BIT) throw new VerificationError(index, a, `stale mark bit ${when} the collection`);
           if (word1 < 0 || word1 > MAX_PAYLOAD_BYTES) throw new VerificationError(index, a, `bad payload size ${word1}`);
-          size = 8 + (status & NSLOTS_MASK) * 8 + ((word1 + 7) & ~7);
+          size = objectBytes(status & NSLOTS_MASK, word1);
           this.objectStart[a >> 3] = 1;
           objects++;
           bytes += size;
@@ -167,8 +167,7 @@ export class HeapVerifier implements CollectionObserver {
     for (const [start, end] of collector.parseableRegions()) {
       for (let a = start; a < end; ) {
         const status = mem[a >> 2];
-        const size =
-          status & FREE_BIT ? mem[(a >> 2) + 1] : 8 + (status & NSLOTS_MASK) * 8 + ((mem[(a >> 2) + 1] + 7) & ~7);
+        const size = cellBytes(mem, a);
         if ((status & FREE_BIT) === 0 && !reachable.has(a)) return a;
         a += size;
       }
@@ -266,8 +265,8 @@ export function traceGraph(
     const w = a >> 2;
     const n = mem[w] & NSLOTS_MASK;
     const payload = mem[w + 1];
-    const payloadWords = ((payload + 7) & ~7) >> 2;
-    bytes += 8 + 8 * n + 4 * payloadWords;
+    const payloadWords = alignUp(payload) >> 2;
+    bytes += objectBytes(n, payload);
     mix(n);
     mix(payload);
     for (let i = 0; i < n; i++) {

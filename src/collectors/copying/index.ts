@@ -20,7 +20,7 @@
  */
 import { BumpAllocator } from "../../alloc/bump.js";
 import type { Heap, Roots } from "../../heap/heap.js";
-import { FORWARDED_BIT, NSLOTS_MASK } from "../../heap/object-model.js";
+import { FORWARDED_BIT, NSLOTS_MASK, objectBytes } from "../../heap/object-model.js";
 import { Collector, type CollectorConstraints, updateRoots, type Region } from "../collector.js";
 
 export class CopyingCollector extends Collector {
@@ -39,7 +39,7 @@ export class CopyingCollector extends Collector {
   }
 
   alloc(nslots: number, payloadBytes: number, site: number): number {
-    const bytes = 8 + nslots * 8 + ((payloadBytes + 7) & ~7);
+    const bytes = objectBytes(nslots, payloadBytes);
     let a = this.space.alloc(bytes);
     if (a === 0) a = this.allocAfterFullCollection(bytes, site, (n) => this.space.alloc(n));
     return this.finishAlloc(a, nslots, payloadBytes, bytes);
@@ -84,7 +84,7 @@ export class CopyingCollector extends Collector {
         const child = mem[s];
         if (child > 0) mem[s] = this.forward(child);
       }
-      scan += 8 + n * 8 + ((mem[w + 1] + 7) & ~7);
+      scan += objectBytes(n, mem[w + 1]);
     }
     this.work.slotsScanned += slots;
   }
@@ -95,7 +95,7 @@ export class CopyingCollector extends Collector {
     const w = a >> 2;
     const status = mem[w];
     if (status & FORWARDED_BIT) return mem[w + 1];
-    const bytes = 8 + (status & NSLOTS_MASK) * 8 + ((mem[w + 1] + 7) & ~7);
+    const bytes = objectBytes(status & NSLOTS_MASK, mem[w + 1]);
     const to = this.copyCursor;
     this.copyCursor = to + bytes;
     const words = bytes >> 2;

@@ -37,16 +37,7 @@ import { BumpAllocator } from "../../alloc/bump.js";
 import { SegregatedFitAllocator } from "../../alloc/segregated-fit.js";
 import type { Heap, Roots } from "../../heap/heap.js";
 import { IntStack } from "../../heap/int-stack.js";
-import {
-  AGE_MASK,
-  AGE_SHIFT,
-  FORWARDED_BIT,
-  FREE_BIT,
-  LOGGED_BIT,
-  MARK_BIT,
-  NSLOTS_MASK,
-  cellBytes,
-} from "../../heap/object-model.js";
+import { AGE_MASK, AGE_SHIFT, FORWARDED_BIT, FREE_BIT, LOGGED_BIT, MARK_BIT, NSLOTS_MASK, cellBytes, objectBytes } from "../../heap/object-model.js";
 import { Collector, updateRoots, type CollectorConstraints, type MemoryFigures, type Region } from "../collector.js";
 import { choice, heapShare, integer, type ParsedOptions } from "../options.js";
 import { Compactor } from "../parts/compact.js";
@@ -130,7 +121,7 @@ export class GenerationalCollector extends Collector {
   }
 
   alloc(nslots: number, payloadBytes: number, site: number): number {
-    const bytes = 8 + nslots * 8 + ((payloadBytes + 7) & ~7);
+    const bytes = objectBytes(nslots, payloadBytes);
     let a: number;
     if (bytes > this.largeObjectBytes) {
       a = this.allocLarge(bytes, site);
@@ -348,7 +339,7 @@ export class GenerationalCollector extends Collector {
     const w = a >> 2;
     const status = mem[w];
     if (status & FORWARDED_BIT) return mem[w + 1];
-    const bytes = 8 + (status & NSLOTS_MASK) * 8 + ((mem[w + 1] + 7) & ~7);
+    const bytes = objectBytes(status & NSLOTS_MASK, mem[w + 1]);
     const age = ((status & AGE_MASK) >>> AGE_SHIFT) + 1;
     let to = 0;
     let header = status & ~MARK_BIT & ~AGE_MASK;

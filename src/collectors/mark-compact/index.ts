@@ -13,6 +13,7 @@
  * live objects and a walk over the whole used heap per collection.
  * Trigger: allocation failure.
  */
+import { objectBytes } from "../../heap/object-model.js";
 import { BumpAllocator } from "../../alloc/bump.js";
 import type { Heap, Roots } from "../../heap/heap.js";
 import { Collector, type CollectorConstraints, type Region } from "../collector.js";
@@ -35,7 +36,7 @@ export class MarkCompactCollector extends Collector {
   }
 
   alloc(nslots: number, payloadBytes: number, site: number): number {
-    const bytes = 8 + nslots * 8 + ((payloadBytes + 7) & ~7);
+    const bytes = objectBytes(nslots, payloadBytes);
     let a = this.space.alloc(bytes);
     if (a === 0) a = this.allocAfterFullCollection(bytes, site, (n) => this.space.alloc(n));
     return this.finishAlloc(a, nslots, payloadBytes, bytes);

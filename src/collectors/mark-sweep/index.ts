@@ -16,6 +16,7 @@
  * Fragmentation is reported as the share of free bytes outside the largest
  * free chunk (1 - largest / total free), measured after each sweep.
  */
+import { objectBytes } from "../../heap/object-model.js";
 import { SegregatedFitAllocator } from "../../alloc/segregated-fit.js";
 import type { Heap, Roots } from "../../heap/heap.js";
 import { Marker } from "../parts/marker.js";
@@ -37,7 +38,7 @@ export class MarkSweepCollector extends Collector {
   }
 
   alloc(nslots: number, payloadBytes: number, site: number): number {
-    const bytes = 8 + nslots * 8 + ((payloadBytes + 7) & ~7);
+    const bytes = objectBytes(nslots, payloadBytes);
     let a = this.space.alloc(bytes);
     if (a === 0) a = this.allocAfterFullCollection(bytes, site, (n) => this.space.alloc(n));
     return this.finishAlloc(a, nslots, payloadBytes, bytes);

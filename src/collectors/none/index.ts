@@ -4,6 +4,7 @@
  * the run is out of memory. It measures the mutator alone and the
  * allocation volume of a workload.
  */
+import { objectBytes } from "../../heap/object-model.js";
 import { BumpAllocator } from "../../alloc/bump.js";
 import type { Heap, Roots } from "../../heap/heap.js";
 import { Collector, type CollectorConstraints, type Region } from "../collector.js";
@@ -20,7 +21,7 @@ export class NoCollector extends Collector {
   }
 
   alloc(nslots: number, payloadBytes: number, site: number): number {
-    const bytes = 8 + nslots * 8 + ((payloadBytes + 7) & ~7);
+    const bytes = objectBytes(nslots, payloadBytes);
     const a = this.space.alloc(bytes);
     if (a === 0) this.outOfMemory(site, bytes);
     // Fresh memory from the zero-filled address space needs no clearing.

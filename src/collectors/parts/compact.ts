@@ -18,7 +18,7 @@
  */
 import type { Roots } from "../../heap/heap.js";
 import { IntStack } from "../../heap/int-stack.js";
-import { MARK_BIT, NSLOTS_MASK } from "../../heap/object-model.js";
+import { MARK_BIT, NSLOTS_MASK, objectBytes } from "../../heap/object-model.js";
 import type { WorkCounters } from "../../metrics/collection-log.js";
 import { updateRoots, type Region } from "../collector.js";
 
@@ -53,7 +53,7 @@ export class Compactor {
       for (let a = start; a < end; cells++) {
         const w = a >> 2;
         const payload = mem[w + 1];
-        const size = 8 + (mem[w] & NSLOTS_MASK) * 8 + ((payload + 7) & ~7);
+        const size = objectBytes(mem[w] & NSLOTS_MASK, payload);
         if (mem[w] & MARK_BIT) {
           this.oldAddresses.push(a);
           this.payloads.push(payload);
@@ -101,7 +101,7 @@ export class Compactor {
       const payload = this.payloads.at(i);
       mem[w] = mem[w] & ~MARK_BIT;
       mem[w + 1] = payload;
-      const words = (8 + (mem[w] & NSLOTS_MASK) * 8 + ((payload + 7) & ~7)) >> 2;
+      const words = objectBytes(mem[w] & NSLOTS_MASK, payload) >> 2;
       if (to !== a) {
         mem.copyWithin(to >> 2, w, w + words);
         bytesMoved += words * 4;

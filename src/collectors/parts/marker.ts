@@ -7,7 +7,7 @@
  */
 import type { Roots } from "../../heap/heap.js";
 import { IntStack } from "../../heap/int-stack.js";
-import { MARK_BIT, NSLOTS_MASK } from "../../heap/object-model.js";
+import { MARK_BIT, NSLOTS_MASK, objectBytes } from "../../heap/object-model.js";
 import type { WorkCounters } from "../../metrics/collection-log.js";
 import { updateRoots } from "../collector.js";
 
@@ -48,7 +48,7 @@ export class Marker {
       const n = mem[w] & NSLOTS_MASK;
       marked++;
       scanned += n;
-      bytes += 8 + 8 * n + ((mem[w + 1] + 7) & ~7);
+      bytes += objectBytes(n, mem[w + 1]);
       for (let s = w + 2, last = w + 2 + 2 * n; s < last; s += 2) {
         const child = mem[s];
         // Already marked means already pushed: this check is what stops cycles.

@@ -31,7 +31,7 @@
 import { SegregatedFitAllocator } from "../../alloc/segregated-fit.js";
 import type { Heap, Roots } from "../../heap/heap.js";
 import { IntStack } from "../../heap/int-stack.js";
-import { FREE_BIT, NSLOTS_MASK, cellBytes } from "../../heap/object-model.js";
+import { FREE_BIT, NSLOTS_MASK, cellBytes, objectBytes } from "../../heap/object-model.js";
 import { Collector, type CollectorConstraints, type MemoryFigures, type Region } from "../collector.js";
 import { choice, integer, type ParsedOptions } from "../options.js";
 
@@ -74,7 +74,7 @@ export class RefCountCollector extends Collector {
 
   alloc(nslots: number, payloadBytes: number, site: number): number {
     if (this.candidates.length > this.cycleThreshold && this.cyclesOn) this.collectCycles("threshold");
-    const bytes = 8 + nslots * 8 + ((payloadBytes + 7) & ~7);
+    const bytes = objectBytes(nslots, payloadBytes);
     let a = this.space.alloc(bytes);
     if (a === 0) a = this.allocSlow(bytes, site);
     this.counts[a >> 3] = 0;
