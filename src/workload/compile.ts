@@ -356,7 +356,7 @@ class Compiler {
       case "load": {
         const from = this.fieldAccess(s.load!, at, site, scope, assigned);
         if (!from) return "";
-        return `{ ${from.setup} nLoads++; ${this.assignTarget(s.to!, `${path}/to`, site, scope, assigned, "ref", `mem[${from.index}]`)} }`;
+        return `{ ${from.setup} nLoads++; ${this.assignTarget(s.to!, `${path}/to`, site, scope, assigned, "ref", `mem[(${from.obj} >> 2) + 2 + 2 * ${from.slot}]`)} }`;
       }
       case "assign": {
         const v = this.variable(s.assign!, at, scope);
@@ -462,6 +462,25 @@ class Compiler {
     return this.refRead(v, site, assigned);
   }
 
+  /** A reference variable named where an object is needed ("what" says for what, in the message). */
+  private refVariable(name: unknown, path: string, scope: Scope, what: string): Variable | undefined {
+    if (typeof name !== "string") {
+      this.error(path, `expected the name of a reference variable (${what})`);
+      return undefined;
+    }
+    const v = this.variable(name, path, scope);
+    if (v && v.kind !== "ref") {
+      this.error(path, `"${name}" is an int and has no ${what}`);
+      return undefined;
+    }
+    return v;
+  }
+
+  /** A reference store through the collector's write barrier, or straight into memory when it has none. */
+  private storeCode(obj: string, slot: string, value: string): string {
+    return this.options.storeBarrier ? `gc.writeRef(${obj}, ${slot}, ${value});` : `mem[(${obj} >> 2) + 2 + 2 * ${slot}] = ${value};`;
+  }
+
   /** Resolves "x.field" or "x[expr]" to code computing the object and slot's memory index. */
   private fieldAccess(
     text: string,
@@ -469,18 +488,14 @@ class Compiler {
     site: number,
     scope: Scope,
     assigned: Set<string>,
-  ): { setup: string; obj: string; slot: string; index: string } | undefined {
+  ): { setup: string; obj: string; slot: string } | undefined {
     const m = TARGET.exec(text);
     if (!m || (m[2] === undefined && m[3] === undefined)) {
       this.error(path, `expected "variable.field" or "variable[index]", got "${text}"`);
       return undefined;
     }
-    const v = this.variable(m[1], path, scope);
+    const v = this.refVariable(m[1], path, scope, "fields");
     if (!v) return undefined;
-    if (v.kind !== "ref") {
-      this.error(path, `"${m[1]}" is an int and has no fields`);
-      return undefined;
-    }
     let slotExpr: string;
     if (m[2] !== undefined) {
       const slot = this.fields.get(m[2]);
@@ -498,7 +513,6 @@ class Compiler {
       setup: `const ${o} = deref(${v.js}, ${site}, ${v.nameIndex}); const ${k} = slot(${o}, ${slotExpr}, ${site});`,
       obj: o,
       slot: k,
-      index: `(${o} >> 2) + 2 + 2 * ${k}`,
     };
   }
 
@@ -514,12 +528,8 @@ class Compiler {
       this.error(path, `expected "variable[index]", got "${text}"`);
       return undefined;
     }
-    const v = this.variable(m[1], path, scope);
+    const v = this.refVariable(m[1], path, scope, "payload");
     if (!v) return undefined;
-    if (v.kind !== "ref") {
-      this.error(path, `"${m[1]}" is an int and has no payload`);
-      return undefined;
-    }
     const word = this.intExpr(m[3], path, site, scope, assigned);
     const o = `o${this.temp++}`;
     return {
@@ -538,8 +548,7 @@ class Compiler {
   ): string {
     const f = this.fieldAccess(text, path, site, scope, assigned);
     if (!f) return "";
-    const write = this.options.storeBarrier ? `gc.writeRef(${f.obj}, ${f.slot}, ${value});` : `mem[${f.index}] = ${value};`;
-    return `{ ${f.setup} nStores++; ${write} }`;
+    return `{ ${f.setup} nStores++; ${this.storeCode(f.obj, f.slot, value)} }`;
   }
 
   /**
@@ -608,10 +617,7 @@ class Compiler {
         continue;
       }
       const value = this.refOperand(operand, fpath, site, scope, assigned);
-      inits.push(
-        `nStores++; ` +
-          (this.options.storeBarrier ? `gc.writeRef(${t}, ${slot}, ${value});` : `mem[(${t} >> 2) + ${2 + 2 * slot}] = ${value};`),
-      );
+      inits.push(`nStores++; ${this.storeCode(t, lit(slot), value)}`);
     }
     const store = this.assignTarget(s.to!, `${path}/to`, site, scope, assigned, "ref", t);
     return `{ const ${t} = gc.alloc(${nslots}, ${bytes}, ${site}); ${inits.join(" ")} ${store} }`;
@@ -624,12 +630,8 @@ class Compiler {
       return "";
     }
     if (s.graph === "build") return this.assignTarget(s.to!, `${path}/to`, site, scope, assigned, "ref", `rt.graph.build(${site})`);
-    const roots = typeof s.from === "string" ? this.variable(s.from, `${path}/from`, scope) : undefined;
-    if (!roots || roots.kind !== "ref") {
-      if (roots) this.error(`${path}/from`, `"${s.from}" is an int; the roots object's variable is needed`);
-      else if (typeof s.from !== "string") this.error(`${path}/from`, "expected the variable holding the roots object");
-      return "";
-    }
+    const roots = this.refVariable(s.from, `${path}/from`, scope, "roots object");
+    if (!roots) return "";
     const from = `deref(${roots.js}, ${site}, ${roots.nameIndex})`;
     const count = this.intExpr(s.count, `${path}/count`, site, scope, assigned);
     if (s.graph === "rewire") return `rt.graph.rewire(${from}, ${count});`;
