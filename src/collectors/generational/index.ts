@@ -85,12 +85,12 @@ export class GenerationalCollector extends Collector {
   private readonly marker: Marker;
   private readonly compactor: Compactor;
 
-  /** Objects and bytes in eden and the survivor spaces. */
+  /** Objects in eden and the survivor spaces (their bytes are the two bump allocators' used bytes). */
   private youngObjects = 0;
-  private youngBytes = 0;
   private promotedBytes = 0;
   private promotedObjects = 0;
-  private nurseryAllocatedBytes = 0;
+  /** Bytes allocated straight into the mature space; everything else was allocated in eden. */
+  private pretenuredBytes = 0;
   private peakRemembered = 0;
   private fragmentation = 0;
   /** The allocation being served when a collection started, for out-of-memory messages. */
@@ -136,8 +136,6 @@ export class GenerationalCollector extends Collector {
         if (a === 0) this.outOfMemory(site, bytes);
       }
       this.youngObjects++;
-      this.youngBytes += bytes;
-      this.nurseryAllocatedBytes += bytes;
     }
     return this.finishAlloc(a, nslots, payloadBytes, bytes);
   }
@@ -152,6 +150,7 @@ export class GenerationalCollector extends Collector {
       a = this.allocMature(bytes);
       if (a === 0) this.outOfMemory(site, bytes);
     }
+    this.pretenuredBytes += bytes;
     return a;
   }
 
@@ -220,6 +219,7 @@ export class GenerationalCollector extends Collector {
     const copiedBefore = this.work.objectsCopied;
     const bytesBefore = this.work.bytesCopied;
     const promotedBefore = this.promotedObjects;
+    const youngBytes = this.eden.usedBytes + this.survivorFrom.usedBytes;
     this.work.rootsScanned += updateRoots(this.roots, (ref) => (ref >= this.nurseryStart ? this.evacuate(ref) : ref));
     if (this.useCards) this.scanDirtyCards();
     else this.scanRemembered();
@@ -227,9 +227,8 @@ export class GenerationalCollector extends Collector {
     const survivors = this.work.objectsCopied - copiedBefore;
     const survivingBytes = this.work.bytesCopied - bytesBefore;
     this.freedObjects += this.youngObjects - survivors;
-    this.freedBytes += this.youngBytes - survivingBytes;
+    this.freedBytes += youngBytes - survivingBytes;
     // What stays young is what went to the survivor space.
-    this.youngBytes = this.survivorTo.usedBytes;
     this.youngObjects = survivors - (this.promotedObjects - promotedBefore);
     this.mem.fill(0, this.eden.start >> 2, this.eden.cursor >> 2);
     this.eden.reset(this.eden.start, this.eden.limit);
@@ -431,8 +430,6 @@ export class GenerationalCollector extends Collector {
     this.freedObjects = this.allocatedObjects - plan.liveObjects;
     this.freedBytes = this.allocatedBytes - plan.liveBytes;
     this.youngObjects = 0;
-    this.youngBytes = 0;
-    this.liveBytesAfterFull = plan.liveBytes;
   }
 
   /** The parts of the nursery holding objects: the old survivor space and eden. */
@@ -470,7 +467,7 @@ export class GenerationalCollector extends Collector {
   override collectorFigures(): Record<string, number> {
     return {
       promotedBytes: this.promotedBytes,
-      nurserySurvival: this.nurseryAllocatedBytes > 0 ? this.promotedBytes / this.nurseryAllocatedBytes : 0,
+      nurserySurvival: this.allocatedBytes > this.pretenuredBytes ? this.promotedBytes / (this.allocatedBytes - this.pretenuredBytes) : 0,
       nurserySize: this.heap.end - this.nurseryStart,
       peakRemembered: this.peakRemembered,
     };
