@@ -105,8 +105,12 @@ function describe(e: ErrorObject): string {
   }
 }
 
-/** Loads, validates and trial-compiles a workload; throws InputError listing every problem. */
-export function loadWorkload(file: string, params?: Record<string, number>): LoadedWorkload {
+/**
+ * Loads, validates and trial-compiles a workload, and reads its graph file if
+ * it has one; `readGraph: false` skips the graph, for commands that only
+ * validate here and run the workload elsewhere (compare and sweep's workers).
+ */
+export function loadWorkload(file: string, params?: Record<string, number>, { readGraph = true } = {}): LoadedWorkload {
   const json = readWorkloadFile(file);
   const errors = schemaErrors(json);
   if (errors.length > 0) {
@@ -115,7 +119,7 @@ export function loadWorkload(file: string, params?: Record<string, number>): Loa
   const doc = json as WorkloadDoc;
   // Semantic check now, so every command rejects a bad workload before it runs anything.
   compileWorkload(doc, { storeBarrier: false, params, maxOps: 1, maxDepth: 1 });
-  const graph = doc.graph ? readGraphFile(resolve(dirname(file), doc.graph.file)) : undefined;
+  const graph = doc.graph && readGraph ? readGraphFile(resolve(dirname(file), doc.graph.file)) : undefined;
   if (graph && doc.graph!.nodes !== undefined && doc.graph!.nodes !== graph.n) {
     throw new InputError(`${file}: the graph section says ${doc.graph!.nodes} nodes but ${doc.graph!.file} holds ${graph.n}`);
   }

@@ -36,7 +36,7 @@ export function parseCollectorList(text: string): string[] {
  * declares; a parameter no workload declares is an input error.
  */
 export function paramsPerWorkload(files: string[], params: Record<string, number> = {}): Record<string, number>[] {
-  const declared = files.map((f) => Object.keys(loadWorkload(f).doc.params ?? {}));
+  const declared = files.map((f) => Object.keys(loadWorkload(f, undefined, { readGraph: false }).doc.params ?? {}));
   for (const name of Object.keys(params)) {
     if (!declared.some((d) => d.includes(name))) {
       throw new InputError(`--param ${name}: no workload declares it (parameters: ${[...new Set(declared.flat())].join(", ") || "none"})`);

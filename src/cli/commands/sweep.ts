@@ -55,7 +55,7 @@ export function sweepCommand(): Command {
     if (flags.heap) throw new InputError("sweep chooses the heap sizes itself; use --factors instead of --heap");
     const collectors = parseCollectorList(flags.collectors).filter((c) => c !== "none" || flags.collectors !== "all");
     const factors = parseFactors(flags.factors);
-    loadWorkload(file, flags.param);
+    loadWorkload(file, flags.param, { readGraph: false }); // input errors now, before any worker starts
     const bar =
       process.stderr.isTTY && !flags.quiet
         ? new (progress().SingleBar)({ format: "{bar} {value}/{total} {phase}", stream: process.stderr }, progress().Presets.shades_classic)
