@@ -17,7 +17,7 @@ import { dirname, join } from "node:path";
 import { collectorNames } from "../collectors/registry.js";
 import { formatBytes } from "./format.js";
 import { MMU_WINDOWS_MS, type RunResult } from "./result.js";
-import { COMPARISON_COLUMNS, runLabel } from "./table.js";
+import { COMPARISON_COLUMNS, comparisonCells, runLabel } from "./table.js";
 
 const PALETTE = ["#7f7f7f", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
 /** Most points drawn per occupancy chart; longer timelines are thinned evenly (the longest pause is always kept). */
@@ -96,14 +96,11 @@ function summaryTables(results: RunResult[]): string {
       const heaps = [...new Set(group.map((r) => formatBytes(r.heapBytes)))].join(", ");
       const head = ["collector", "heap", "outcome", ...COMPARISON_COLUMNS.map((c) => c.title)];
       const rows = group.map((r) => {
-        const completed = group.filter((g) => g.outcome === "completed" && g.heapBytes === r.heapBytes);
-        const cells = COMPARISON_COLUMNS.map((c) => {
-          if (r.outcome !== "completed") return "<td>–</td>";
-          const values = completed.map(c.value);
-          const best = c.better === "lower" ? Math.min(...values) : Math.max(...values);
-          const v = c.value(r);
-          return `<td${v === best && completed.length > 1 ? ' class="best"' : ""}>${escapeHtml(c.format(v))}</td>`;
-        });
+        const peers = group.filter((g) => g.outcome === "completed" && g.heapBytes === r.heapBytes);
+        const cells =
+          r.outcome === "completed"
+            ? comparisonCells(r, peers).map((cell) => `<td${cell.best ? ' class="best"' : ""}>${escapeHtml(cell.text)}</td>`)
+            : COMPARISON_COLUMNS.map(() => "<td>–</td>");
         const swatch = `<span class="swatch" style="background:${colours()[r.collector] ?? "#333"}"></span>`;
         return `<tr><th>${swatch}${escapeHtml(runLabel(r))}</th><td>${escapeHtml(formatBytes(r.heapBytes))}${r.sweep ? ` (${r.sweep.factor}×)` : ""}</td><td class="${r.outcome}">${r.outcome}</td>${cells.join("")}</tr>`;
       });

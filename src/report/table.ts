@@ -110,6 +110,16 @@ export const COMPARISON_COLUMNS: Column[] = [
   { title: "leaked", value: (r) => r.leaked.objects, format: formatCount, better: "lower" },
 ];
 
+/** Each comparison column of a completed run, formatted, and whether it is the best value among `peers`. */
+export function comparisonCells(r: RunResult, peers: RunResult[]): { text: string; best: boolean }[] {
+  return COMPARISON_COLUMNS.map((col) => {
+    const values = peers.map(col.value);
+    const best = col.better === "lower" ? Math.min(...values) : Math.max(...values);
+    const v = col.value(r);
+    return { text: col.format(v), best: peers.length > 1 && v === best };
+  });
+}
+
 function groupByWorkload(results: RunResult[]): RunResult[][] {
   const groups = new Map<string, RunResult[]>();
   for (const r of results) {
@@ -131,14 +141,10 @@ function renderComparison(group: RunResult[], c: ChalkInstance): string {
   const completed = group.filter((r) => r.outcome === "completed");
   const table = new (cliTable())({ head: ["collector", "outcome", ...COMPARISON_COLUMNS.map((col) => col.title)], style: { head: [], border: [] } });
   for (const r of group) {
-    const cells = COMPARISON_COLUMNS.map((col) => {
-      if (r.outcome !== "completed") return c.dim("-");
-      const v = col.value(r);
-      const values = completed.map(col.value);
-      const best = col.better === "lower" ? Math.min(...values) : Math.max(...values);
-      const text = col.format(v);
-      return v === best && completed.length > 1 ? c.green.bold(text) : text;
-    });
+    const cells =
+      r.outcome === "completed"
+        ? comparisonCells(r, completed).map((cell) => (cell.best ? c.green.bold(cell.text) : cell.text))
+        : COMPARISON_COLUMNS.map(() => c.dim("-"));
     table.push([c.bold(r.collector), r.outcome === "completed" ? "completed" : c.red(r.outcome), ...cells]);
   }
   const heading = `${c.bold(first.workload)} — heap ${formatBytes(first.heapBytes)}, seed ${first.seed}`;
