@@ -6,19 +6,21 @@
  * result, not an exception: later commands (minimum-heap search, sweeps)
  * treat those outcomes as data.
  */
+import type { Collector, CollectorDefinition } from "../collectors/collector.js";
 import { parseOptions } from "../collectors/options.js";
-import { collectorEntry, type CollectorEntry } from "../collectors/registry.js";
+import { collectorEntry } from "../collectors/registry.js";
 import { OutOfMemoryError, VerificationError, WorkloadRuntimeError } from "../errors.js";
 import { Heap, Roots } from "../heap/heap.js";
-import type { Collector } from "../collectors/collector.js";
-import { MUTATOR_COUNTERS, MutatorCounter } from "../metrics/clock.js";
+import { traceGraph } from "../heap/trace.js";
+import { MUTATOR_COUNTERS, MutatorCounter, SimClock } from "../metrics/clock.js";
 import { WORK_NAMES } from "../metrics/collection-log.js";
 import { DEFAULT_COSTS, type CostModel } from "../metrics/cost-model.js";
 import { minimumMutatorUtilisation, summarisePauses } from "../metrics/stats.js";
 import { MMU_WINDOWS_MS, type RunError, type RunResult } from "../report/result.js";
 import { parseSize } from "../units.js";
 import { measureLeaks } from "../verify/leaks.js";
-import { HeapVerifier, traceGraph } from "../verify/verifier.js";
+import { Recorder } from "../metrics/recorder.js";
+import { HeapVerifier } from "../verify/verifier.js";
 import { compileWorkload } from "../workload/compile.js";
 import type { LoadedWorkload } from "../workload/load.js";
 import { instantiate } from "../workload/program.js";
@@ -30,8 +32,8 @@ export const DEFAULT_MAX_OPS = 1e10;
 export const DEFAULT_MAX_DEPTH = 10_000;
 
 export interface RunOptions {
-  /** A registered collector's name, or an entry for a collector defined outside the registry. */
-  collector: string | CollectorEntry;
+  /** A registered collector's name, or the definition of a collector outside the registry. */
+  collector: string | CollectorDefinition;
   /** Heap size in bytes; defaults to the workload's `heap`, then DEFAULT_HEAP. */
   heapBytes?: number;
   seed?: number;
@@ -77,8 +79,7 @@ export function runWorkloadWithTimeline(
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const costs = options.costModel ?? { ...DEFAULT_COSTS };
 
-  const collectorName = typeof options.collector === "string" ? options.collector : "custom";
-  const parsed = parseOptions(collectorName, entry.options, options.collectorOptions ?? {}, heapBytes);
+  const parsed = parseOptions(entry.name, entry.options, options.collectorOptions ?? {}, heapBytes);
   const heap = new Heap(heapBytes);
   const program = compileWorkload(doc, {
     storeBarrier: entry.constraints.storeBarrier,
@@ -88,18 +89,23 @@ export function runWorkloadWithTimeline(
     maxDepth,
   });
   const roots = new Roots(program.stackSlots, program.globalRefCount);
-  const collector = entry.create(heap, roots, parsed.values);
-  collector.describeSite = (site) => program.sites[site] ?? `site ${site}`;
   const verifier = options.verify ? new HeapVerifier(heap, roots) : undefined;
-  collector.observer = verifier;
-  const { main, output } = instantiate(program, collector, roots, new Rng(seed), costs, workload.graph);
+  // The clock reads the mutator's counters, and the mutator is bound to the collector: close the loop here.
+  let readMutatorCounters = (_out: Float64Array): void => {};
+  const recorder = new Recorder(new SimClock(costs, (out) => readMutatorCounters(out)), verifier);
+  const collector = entry.create(
+    { heap, roots, recorder, describeSite: (site) => program.sites[site] ?? `site ${site}` },
+    parsed.values as never,
+  );
+  const { main, output, readCounters } = instantiate(program, collector, roots, new Rng(seed), workload.graph);
+  readMutatorCounters = readCounters;
 
   let outcome: RunResult["outcome"] = "completed";
   let error: RunError | undefined;
   const t0 = performance.now();
   try {
     main();
-    verifier?.afterRun(collector);
+    verifier?.afterRun(collector, recorder);
   } catch (e) {
     error = runError(e);
     outcome = error.kind === "out-of-memory" ? "out-of-memory" : "error";
@@ -127,7 +133,7 @@ export function runWorkloadWithTimeline(
     ...(error ? { error } : {}),
     workload: doc.name,
     file: workload.file,
-    collector: collector.name,
+    collector: entry.name,
     options: parsed.effective,
     heapBytes,
     seed,
@@ -171,7 +177,8 @@ function runError(e: unknown): RunError {
 
 /** Every deterministic figure of the run so far, from the collector's counters and collection log. */
 function measure(collector: Collector, heap: Heap, roots: Roots) {
-  const log = collector.log;
+  const recorder = collector.recorder;
+  const log = recorder.log;
   const n = log.length;
   const collections: RunResult["collections"] = { total: n };
   const byKind = new Map<string, number[]>();
@@ -184,8 +191,8 @@ function measure(collector: Collector, heap: Heap, roots: Roots) {
   const pauses = summarisePauses(log.column("pauseNs")) as RunResult["pauses"];
   for (const [kind, durations] of byKind) pauses[kind] = summarisePauses(durations);
 
-  const mutatorNs = collector.mutatorNs();
-  const gcNs = collector.gcNs;
+  const mutatorNs = recorder.mutatorNs();
+  const gcNs = recorder.gcNs;
   const totalNs = mutatorNs + gcNs;
   const mmu: RunResult["mmu"] = {};
   for (const ms of MMU_WINDOWS_MS) {
@@ -193,13 +200,13 @@ function measure(collector: Collector, heap: Heap, roots: Roots) {
   }
 
   const work = {} as RunResult["work"];
-  for (const w of WORK_NAMES) work[w] = collector.work[w];
+  for (const w of WORK_NAMES) work[w] = recorder.work[w];
   const live = traceGraph(heap, roots);
   const counts = new Float64Array(MUTATOR_COUNTERS);
-  collector.clock.readMutatorCounters(counts);
+  recorder.clock.readMutatorCounters(counts);
   return {
-    allocatedObjects: collector.allocatedObjects,
-    allocatedBytes: collector.allocatedBytes,
+    allocatedObjects: recorder.allocatedObjects,
+    allocatedBytes: recorder.allocatedBytes,
     collections,
     pauses,
     mmu,
@@ -212,10 +219,10 @@ function measure(collector: Collector, heap: Heap, roots: Roots) {
     },
     work,
     memory: {
-      peakLive: collector.peakLiveBytes,
-      peakFootprint: Math.max(collector.peakFootprint, collector.footprint()),
-      fragmentation: collector.peakFragmentation,
-      allocationRate: mutatorNs > 0 ? collector.allocatedBytes / (mutatorNs / 1e6) : 0,
+      peakLive: recorder.peakLiveBytes,
+      peakFootprint: Math.max(recorder.peakFootprint, collector.footprint()),
+      fragmentation: recorder.peakFragmentation,
+      allocationRate: mutatorNs > 0 ? recorder.allocatedBytes / (mutatorNs / 1e6) : 0,
       finalLive: live.bytes,
       finalLiveObjects: live.objects,
       finalGraphHash: live.hash,
@@ -228,15 +235,15 @@ function measure(collector: Collector, heap: Heap, roots: Roots) {
       calls: counts[MutatorCounter.calls],
       payloadAccesses: counts[MutatorCounter.payloadAccesses],
     },
-    gcWallMs: collector.gcWallMs,
-    maxPauseWallMs: collector.maxPauseWallMs,
+    gcWallMs: recorder.gcWallMs,
+    maxPauseWallMs: recorder.maxPauseWallMs,
   };
 }
 
 function timelineRows(collector: Collector, count: number): TimelineRow[] {
   const rows: TimelineRow[] = [];
   for (let i = 0; i < count; i++) {
-    const r = collector.log.record(i);
+    const r = collector.recorder.log.record(i);
     rows.push({
       index: r.index,
       startNs: r.startNs,

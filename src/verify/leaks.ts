@@ -11,13 +11,12 @@
  * the heap's granules, edges among them are stored in typed arrays (CSR),
  * and the components come from graph/scc.ts.
  */
-import type { Region } from "../collectors/collector.js";
-import type { Heap, Roots } from "../heap/heap.js";
+import type { Heap, Region, Roots } from "../heap/heap.js";
 import { IntMap } from "../heap/int-map.js";
 import { IntStack } from "../heap/int-stack.js";
 import { FREE_BIT, NSLOTS_MASK, cellBytes } from "../heap/object-model.js";
 import { stronglyConnectedComponents } from "../graph/scc.js";
-import { traceGraph } from "./verifier.js";
+import { traceGraph } from "../heap/trace.js";
 
 export interface LeakReport {
   objects: number;
