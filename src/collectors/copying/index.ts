@@ -15,7 +15,7 @@ const constraints: CollectorConstraints = { moving: true, storeBarrier: false, r
 
 export class CopyingCollector extends BaseCollector {
   readonly constraints = constraints;
-  private readonly space: SemiSpaces;
+  protected readonly space: SemiSpaces;
 
   constructor(context: CollectorContext) {
     super(context);

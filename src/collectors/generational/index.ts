@@ -55,10 +55,10 @@ const constraints: CollectorConstraints = { moving: true, storeBarrier: true, ro
 
 export class GenerationalCollector extends BaseCollector {
   readonly constraints = constraints;
-  private readonly nursery: CopyNursery;
-  private readonly mature: MatureSpace;
-  private readonly barrier: RememberingBarrier;
-  private readonly marker: Marker;
+  protected readonly nursery: CopyNursery;
+  protected readonly mature: MatureSpace;
+  protected readonly barrier: RememberingBarrier;
+  protected readonly marker: Marker;
   /** Everything at or above this address is young. */
   private readonly nurseryStart: number;
   private readonly largeObjectBytes: number;

@@ -22,8 +22,8 @@ const constraints: CollectorConstraints = { moving: true, storeBarrier: false, r
 
 export class MarkCompactCollector extends BaseCollector {
   readonly constraints = constraints;
-  private readonly space: CompactSpace;
-  private readonly marker: Marker;
+  protected readonly space: CompactSpace;
+  protected readonly marker: Marker;
 
   constructor(context: CollectorContext) {
     super(context);

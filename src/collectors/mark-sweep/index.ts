@@ -26,8 +26,8 @@ const constraints: CollectorConstraints = { moving: false, storeBarrier: false, 
 
 export class MarkSweepCollector extends BaseCollector {
   readonly constraints = constraints;
-  private readonly space: FreeListSpace;
-  private readonly marker: Marker;
+  protected readonly space: FreeListSpace;
+  protected readonly marker: Marker;
 
   constructor(context: CollectorContext) {
     super(context);

@@ -13,7 +13,7 @@ const constraints: CollectorConstraints = { moving: false, storeBarrier: false, 
 
 export class NoCollector extends BaseCollector {
   readonly constraints = constraints;
-  private readonly space: BumpSpace;
+  protected readonly space: BumpSpace;
 
   constructor(context: CollectorContext) {
     super(context);

@@ -51,7 +51,7 @@ const constraints: CollectorConstraints = { moving: false, storeBarrier: true, r
 
 export class RefCountCollector extends BaseCollector {
   readonly constraints: CollectorConstraints;
-  private readonly space: FreeListSpace;
+  protected readonly space: FreeListSpace;
   private readonly counts: Int32Array;
   private readonly colours: Uint8Array;
   /** Possible roots of garbage cycles (the purple buffer). */
