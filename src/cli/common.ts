@@ -40,7 +40,7 @@ export function addRunOptions(command: Command): Command {
 }
 
 /** RunOptions for one collector from the shared flags. */
-export function runOptionsFrom(flags: RunFlags, collector: string): RunOptions & { collector: string } {
+export function runOptionsFrom<C extends RunOptions["collector"]>(flags: RunFlags, collector: C): RunOptions & { collector: C } {
   return {
     collector,
     heapBytes: flags.heap === undefined ? undefined : parseSize(flags.heap, "--heap"),

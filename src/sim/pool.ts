@@ -8,21 +8,24 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { GcsimError, InputError } from "../errors.js";
 import type { RunResult } from "../report/result.js";
+import { loadCollector } from "../collectors/user-collector.js";
 import { loadWorkload } from "../workload/load.js";
 import { findMinHeap, type MinHeapResult } from "./minheap.js";
 import { runWorkload, type RunOptions } from "./run.js";
 
 export interface RunRequest {
   file: string;
+  /** `collector` is a built-in's name or a user collector's path: each thread loads it itself. */
   options: RunOptions & { collector: string };
 }
 
 /** What a worker can do: one run, or a whole minimum-heap search (a sequence of runs). */
 export type Task = ({ kind: "run" } | { kind: "minheap"; resolution: number }) & RunRequest;
 
-export function performTask(task: Task): RunResult | MinHeapResult {
+export async function performTask(task: Task): Promise<RunResult | MinHeapResult> {
   const workload = loadWorkload(task.file, task.options.params);
-  return task.kind === "run" ? runWorkload(workload, task.options) : findMinHeap(workload, task.options, task.resolution);
+  const options = { ...task.options, collector: await loadCollector(task.options.collector) };
+  return task.kind === "run" ? runWorkload(workload, options) : findMinHeap(workload, options, task.resolution);
 }
 
 const WORKER_URL = new URL("./worker.js", import.meta.url);
@@ -52,10 +55,10 @@ async function performAll(
 ): Promise<(RunResult | MinHeapResult)[]> {
   const results = new Array<RunResult | MinHeapResult>(requests.length);
   if (jobs <= 1 || requests.length <= 1) {
-    requests.forEach((task, i) => {
-      results[i] = performTask(task);
+    for (const [i, task] of requests.entries()) {
+      results[i] = await performTask(task);
       onDone(i + 1);
-    });
+    }
     return results;
   }
   let next = 0;

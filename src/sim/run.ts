@@ -8,7 +8,7 @@
  */
 import type { Collector, CollectorDefinition } from "../collectors/collector.js";
 import { parseOptions } from "../collectors/options.js";
-import { collectorEntry } from "../collectors/registry.js";
+import { collectorEntry, collectors, isCollectorName } from "../collectors/registry.js";
 import { OutOfMemoryError, VerificationError, WorkloadRuntimeError } from "../errors.js";
 import { Heap, Roots } from "../heap/heap.js";
 import { traceGraph } from "../heap/trace.js";
@@ -26,13 +26,14 @@ import type { LoadedWorkload } from "../workload/load.js";
 import { instantiate } from "../workload/program.js";
 import { Rng } from "../workload/rng.js";
 import { VERSION } from "../version.js";
+import { fileURLToPath } from "node:url";
 
 export const DEFAULT_HEAP = "64MiB";
 export const DEFAULT_MAX_OPS = 1e10;
 export const DEFAULT_MAX_DEPTH = 10_000;
 
 export interface RunOptions {
-  /** A registered collector's name, or the definition of a collector outside the registry. */
+  /** A built-in collector's name, or a collector's definition (a user's, from loadCollector). */
   collector: string | CollectorDefinition;
   /** Heap size in bytes; defaults to the workload's `heap`, then DEFAULT_HEAP. */
   heapBytes?: number;
@@ -68,10 +69,18 @@ export function runWorkload(workload: LoadedWorkload, options: RunOptions): RunR
   return runWorkloadWithTimeline(workload, options).result;
 }
 
+/** A run's result, its timeline on demand, and what only the conformance checks need. */
+export interface RunOutput {
+  result: RunResult;
+  timeline: () => TimelineRow[];
+  /** Leaked objects on a garbage cycle or reachable from one (see measureLeaks). */
+  leakedFromCycles: number;
+}
+
 export function runWorkloadWithTimeline(
   workload: LoadedWorkload,
   options: RunOptions,
-): { result: RunResult; timeline: () => TimelineRow[] } {
+): RunOutput {
   const { doc } = workload;
   const entry = typeof options.collector === "string" ? collectorEntry(options.collector) : options.collector;
   const heapBytes = options.heapBytes ?? parseSize(doc.heap ?? DEFAULT_HEAP, "workload heap");
@@ -79,6 +88,8 @@ export function runWorkloadWithTimeline(
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const costs = options.costModel ?? { ...DEFAULT_COSTS };
 
+  // A user's collector that throws is a finding about that collector, not a bug in gcsim.
+  const userCollector = !isCollectorName(entry.name) || collectors[entry.name] !== entry;
   const parsed = parseOptions(entry.name, entry.options, options.collectorOptions ?? {}, heapBytes);
   const heap = new Heap(heapBytes);
   const program = compileWorkload(doc, {
@@ -107,7 +118,7 @@ export function runWorkloadWithTimeline(
     main();
     verifier?.afterRun(collector, recorder);
   } catch (e) {
-    error = runError(e);
+    error = runError(e, userCollector);
     outcome = error.kind === "out-of-memory" ? "out-of-memory" : "error";
   }
   const totalMs = performance.now() - t0;
@@ -115,14 +126,17 @@ export function runWorkloadWithTimeline(
   // Figures are taken before the end-of-run collection, which exists only to measure leaks.
   const figures = measure(collector, heap, roots);
   let leaked: RunResult["leaked"] = { objects: 0, bytes: 0, cycles: 0 };
+  let leakedFromCycles = 0;
   if (error?.kind !== "verification") {
     try {
       if (outcome === "completed") collector.collectGarbage("end-of-run");
-      leaked = measureLeaks(heap, roots, collector.parseableRegions(), figures.memory.finalLiveObjects);
+      const leaks = measureLeaks(heap, roots, collector.parseableRegions(), figures.memory.finalLiveObjects);
+      leaked = { objects: leaks.objects, bytes: leaks.bytes, cycles: leaks.cycles };
+      leakedFromCycles = leaks.fromCycles;
     } catch (e) {
       // The end-of-run collection itself can fail: out of memory when the live data no longer
       // fits the space a full collection needs (e.g. a generational mature space), or verification.
-      error = runError(e);
+      error = runError(e, userCollector);
       outcome = error.kind === "out-of-memory" ? "out-of-memory" : "error";
     }
   }
@@ -161,16 +175,27 @@ export function runWorkloadWithTimeline(
   const pausesInRun = figures.collections.total;
   const timeline = () => timelineRows(collector, pausesInRun);
   if (options.timeline) result.timeline = timeline();
-  return { result, timeline };
+  return { result, timeline, leakedFromCycles };
 }
 
-/** Turns what a run threw into its recorded error; anything unexpected is a bug and propagates. */
-function runError(e: unknown): RunError {
+/** gcsim's own compiled (or, in development, source) folder: stack frames there are not the user's. */
+const OWN_CODE = fileURLToPath(new URL("../", import.meta.url));
+
+/**
+ * Turns what a run threw into its recorded error. Anything unexpected is a
+ * bug and propagates - unless a user's collector threw it, which is recorded
+ * with the place in the user's file.
+ */
+function runError(e: unknown, userCollector: boolean): RunError {
   if (e instanceof OutOfMemoryError) return { kind: "out-of-memory", message: e.message, path: e.path };
   if (e instanceof WorkloadRuntimeError) return { kind: "runtime", message: e.message, path: e.path };
   if (e instanceof VerificationError) return { kind: "verification", message: e.message };
   if (e instanceof RangeError && /call stack/.test(e.message)) {
     return { kind: "runtime", message: `recursion too deep for the JavaScript stack (lower --max-depth): ${e.message}` };
+  }
+  if (userCollector && e instanceof Error) {
+    const frame = e.stack?.split("\n").find((line) => /^\s+at /.test(line) && !line.includes(OWN_CODE) && !line.includes("node_modules"));
+    return { kind: "runtime", message: `the collector threw ${e.name}: ${e.message}${frame ? ` (${frame.trim()})` : ""}` };
   }
   throw e;
 }

@@ -2,7 +2,9 @@
 import { Command } from "commander";
 import type cliProgressType from "cli-progress";
 import { lazyRequire } from "../../util/lazy.js";
-import { collectorNames, collectors } from "../../collectors/registry.js";
+import type { CollectorDefinition } from "../../collectors/collector.js";
+import { collectorNames, isCollectorName } from "../../collectors/registry.js";
+import { isCollectorPath, loadCollector } from "../../collectors/user-collector.js";
 import { InputError } from "../../errors.js";
 import { reporters } from "../../report/index.js";
 import { runAll, type RunRequest } from "../../sim/pool.js";
@@ -24,7 +26,7 @@ export function parseCollectorList(text: string): string[] {
   if (text === "all") return [...collectorNames];
   const names = text.split(",").map((s) => s.trim());
   for (const name of names) {
-    if (!(collectorNames as string[]).includes(name)) {
+    if (!isCollectorName(name) && !isCollectorPath(name)) {
       throw new InputError(`unknown collector "${name}" (collectors: ${collectorNames.join(", ")}, or all)`);
     }
   }
@@ -54,19 +56,21 @@ export function compareCommand(): Command {
     .option("--report <file>", "also write a self-contained HTML report with charts");
   return addRunOptions(command).action(async (files: string[], flags: CompareFlags) => {
     const chosen = parseCollectorList(flags.collectors);
+    // Loaded here too, so a bad collector file fails before any run starts.
+    const definitions = await Promise.all(chosen.map(loadCollector));
     for (const key of Object.keys(flags.opt ?? {})) {
-      if (!chosen.some((c) => Object.hasOwn(collectors[c as keyof typeof collectors].options, key))) {
+      if (!definitions.some((d) => Object.hasOwn(d.options, key))) {
         throw new InputError(`--opt ${key}: none of the chosen collectors (${chosen.join(", ")}) has this option`);
       }
     }
     const params = paramsPerWorkload(files, flags.param);
     const requests: RunRequest[] = files.flatMap((file, i) =>
-      chosen.map((collector) => ({
+      chosen.map((collector, c) => ({
         file,
         // Options given with --opt apply to the collectors that have them.
         options: {
           ...runOptionsFrom({ ...flags, param: params[i], withTimeline: flags.withTimeline || flags.report !== undefined }, collector),
-          collectorOptions: optionsFor(collector, flags.opt),
+          collectorOptions: optionsFor(definitions[c], flags.opt),
         },
       })),
     );
@@ -86,7 +90,6 @@ export function compareCommand(): Command {
 }
 
 /** The subset of --opt values a collector declares (compare passes each collector its own). */
-function optionsFor(collector: string, opt: Record<string, string> = {}): Record<string, string> {
-  const entry = collectors[collector as keyof typeof collectors];
-  return Object.fromEntries(Object.entries(opt).filter(([k]) => Object.hasOwn(entry.options, k)));
+function optionsFor(definition: CollectorDefinition, opt: Record<string, string> = {}): Record<string, string> {
+  return Object.fromEntries(Object.entries(opt).filter(([k]) => Object.hasOwn(definition.options, k)));
 }

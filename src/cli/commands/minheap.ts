@@ -1,6 +1,6 @@
 /** `gcsim minheap`: the smallest heap in which a workload completes under a collector, by bisection. */
 import { Command, Option } from "commander";
-import { collectorNames } from "../../collectors/registry.js";
+import { loadCollector } from "../../collectors/user-collector.js";
 import { InputError } from "../../errors.js";
 import { formatBytes } from "../../report/format.js";
 import { findMinHeap } from "../../sim/minheap.js";
@@ -19,7 +19,7 @@ export function minheapCommand(): Command {
   return new Command("minheap")
     .description("find the smallest heap in which a workload completes under a collector")
     .argument("<workload>", "workload JSON file")
-    .addOption(new Option("-c, --collector <name>", "collector").choices(collectorNames).makeOptionMandatory())
+    .addOption(new Option("-c, --collector <name>", "a built-in collector (gcsim list) or a collector file (./my-gc.ts)").makeOptionMandatory())
     .option("--param <name=value>", "set a workload parameter (repeatable)", collectParam)
     .option("--opt <key=value>", "set a collector option (repeatable)", collectOption)
     .option("--seed <n>", "random seed", parseInteger("--seed"))
@@ -27,9 +27,10 @@ export function minheapCommand(): Command {
     .option("--resolution <percent>", "stop when the bracket is narrower than this share of the heap", "1%")
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
     .option("-o, --output <file>", "write the result to a file (atomically)")
-    .action((file: string, flags: RunFlags & { collector: string; resolution: string; format: "table" | "json" }) => {
+    .action(async (file: string, flags: RunFlags & { collector: string; resolution: string; format: "table" | "json" }) => {
       const workload = loadWorkload(file, flags.param);
-      const options = runOptionsFrom({ ...flags, format: undefined, maxOps: 1e10, maxDepth: 10_000 }, flags.collector);
+      const collector = await loadCollector(flags.collector);
+      const options = runOptionsFrom({ ...flags, format: undefined, maxOps: 1e10, maxDepth: 10_000 }, collector);
       const result = findMinHeap(workload, options, parseResolution(flags.resolution));
       const text =
         flags.format === "json"

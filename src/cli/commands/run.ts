@@ -1,6 +1,6 @@
 /** `gcsim run`: one workload under one collector. */
 import { Command, Option } from "commander";
-import { collectorNames } from "../../collectors/registry.js";
+import { loadCollector } from "../../collectors/user-collector.js";
 import { reporters } from "../../report/index.js";
 import { renderTimelineCsv } from "../../report/csv.js";
 import { exitCodeFor } from "../../report/result.js";
@@ -13,11 +13,12 @@ export function runCommand(): Command {
   const command = new Command("run")
     .description("run a workload under a collector and report what the collector did")
     .argument("<workload>", "workload JSON file")
-    .addOption(new Option("-c, --collector <name>", "collector").choices(collectorNames).makeOptionMandatory())
+    .addOption(new Option("-c, --collector <name>", "a built-in collector (gcsim list) or a collector file (./my-gc.ts)").makeOptionMandatory())
     .option("--timeline <file>", "write one CSV row per collection or pause (simulated time, heap before/after)");
-  return addRunOptions(command).action((file: string, flags: RunFlags & { collector: string; timeline?: string }) => {
+  return addRunOptions(command).action(async (file: string, flags: RunFlags & { collector: string; timeline?: string }) => {
     const workload = loadWorkload(file, flags.param);
-    const { result, timeline } = runWorkloadWithTimeline(workload, runOptionsFrom(flags, flags.collector));
+    const collector = await loadCollector(flags.collector);
+    const { result, timeline } = runWorkloadWithTimeline(workload, runOptionsFrom(flags, collector));
     emit(reporters[formatFor(flags)]([result], colourFor(flags)), flags.output);
     if (flags.timeline) writeAtomically(flags.timeline, renderTimelineCsv(timeline() as unknown as Record<string, unknown>[]));
     if (result.error) process.stderr.write(`gcsim: ${result.error.message}\n`);
