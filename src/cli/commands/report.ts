@@ -4,7 +4,7 @@ import { Command } from "commander";
 import { InputError } from "../../errors.js";
 import { renderHtmlReport } from "../../report/html.js";
 import type { RunResult } from "../../report/result.js";
-import { writeAtomically } from "../../util/output.js";
+import { checkOutputPaths, writeAtomically } from "../../util/output.js";
 
 export function readResultFiles(files: string[]): RunResult[] {
   return files.flatMap((file) => {
@@ -28,6 +28,7 @@ export function reportCommand(): Command {
     .argument("<results...>", "JSON written by run, compare or sweep (--with-timeline adds heap occupancy charts)")
     .requiredOption("-o, --output <file>", "the HTML file to write")
     .action((files: string[], flags: { output: string }) => {
+      checkOutputPaths({ "-o": flags.output });
       writeAtomically(flags.output, renderHtmlReport(readResultFiles(files)));
     });
 }
