@@ -101,12 +101,14 @@ function summaryTables(results: RunResult[]): string {
           r.outcome === "completed"
             ? comparisonCells(r, peers).map((cell) => `<td${cell.best ? ' class="best"' : ""}>${escapeHtml(cell.text)}</td>`)
             : COMPARISON_COLUMNS.map(() => "<td>–</td>");
-        const swatch = `<span class="swatch" style="background:${colours()[r.collector] ?? "#333"}"></span>`;
-        return `<tr><th>${swatch}${escapeHtml(runLabel(r))}</th><td>${escapeHtml(formatBytes(r.heapBytes))}${r.sweep ? ` (${r.sweep.factor}×)` : ""}</td><td class="${r.outcome}">${r.outcome}</td>${cells.join("")}</tr>`;
+        const palette = colours();
+        const swatch = `<span class="swatch" style="background:${escapeHtml(Object.hasOwn(palette, r.collector) ? palette[r.collector] : "#333")}"></span>`;
+        const factor = r.sweep ? escapeHtml(` (${r.sweep.factor}×)`) : "";
+        return `<tr><th>${swatch}${escapeHtml(runLabel(r))}</th><td>${escapeHtml(formatBytes(r.heapBytes))}${factor}</td><td class="${escapeHtml(r.outcome)}">${escapeHtml(r.outcome)}</td>${cells.join("")}</tr>`;
       });
       const costs = Object.entries(first.costModel).map(([k, v]) => `${k} ${v}`).join(", ");
       return `<h3>${escapeHtml(first.workload)}</h3>
-<p class="meta">parameters: ${escapeHtml(params)} · seed ${first.seed} · heap ${escapeHtml(heaps)} · gcsim ${escapeHtml(first.gcsim)}</p>
+<p class="meta">parameters: ${escapeHtml(params)} · seed ${escapeHtml(String(first.seed))} · heap ${escapeHtml(heaps)} · gcsim ${escapeHtml(first.gcsim)}</p>
 <details class="meta"><summary>cost model (simulated ns)</summary><p>${escapeHtml(costs)}</p></details>
 <table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
     })
@@ -166,7 +168,7 @@ ${swept ? `<h2>Heap size</h2>\n<p class="note">Heap as a multiple of the referen
 const PAGE_SCRIPT = `
 "use strict";
 const data = JSON.parse(document.getElementById("gcsim-data").textContent);
-const colour = (name) => data.colours[name] || "#333";
+const colour = (name) => (Object.hasOwn(data.colours, name) ? data.colours[name] : "#333");
 const ms = (ns) => ns / 1e6;
 const mib = (bytes) => bytes / 1048576;
 Chart.defaults.animation = false;
