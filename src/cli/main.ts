@@ -5,7 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { ExitCode, GcsimError, InputError } from "../errors.js";
 import { describeFsError } from "../util/output.js";
-import { escapeTerminal, escapeTerminalLines } from "../util/text.js";
+import { escapeTerminal } from "../util/text.js";
 import { VERSION } from "../version.js";
 import { checkCommand } from "./commands/check.js";
 import { compareCommand } from "./commands/compare.js";
@@ -49,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? ExitCode.ok : ExitCode.input;
     }
     if (e instanceof GcsimError) {
-      process.stderr.write(`gcsim: ${escapeTerminalLines(e.message)}\n`);
+      process.stderr.write(`gcsim: ${escapeTerminal(e.message)}\n`);
       if (e instanceof InputError) for (const d of e.details) process.stderr.write(`  ${escapeTerminal(d)}\n`);
       return e.exitCode;
     }

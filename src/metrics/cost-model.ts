@@ -64,7 +64,7 @@ export function loadCostModel(file: string | undefined): CostModel {
       throw new InputError(`cost model ${file}: unknown cost "${escapeTerminal(key)}" (costs: ${Object.keys(DEFAULT_COSTS).join(", ")})`);
     }
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > MAX_COST_NS) {
-      throw new InputError(`cost model ${file}: /${key} must be a number of nanoseconds in 0..${MAX_COST_NS}, got ${escapeTerminal(JSON.stringify(value) ?? String(value))}`);
+      throw new InputError(`cost model ${file}: /${key} must be a number of nanoseconds in 0..${MAX_COST_NS}, got ${typeof value === "number" ? value : value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : `a ${typeof value}`}`);
     }
     costs[key as CostName] = value;
   }

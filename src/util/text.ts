@@ -6,7 +6,6 @@
 
 // C0 controls, DEL and C1 controls; the line and paragraph separators too.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-const CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 function escapeChar(c: string): string {
   const code = c.charCodeAt(0);
@@ -19,9 +18,4 @@ function escapeChar(c: string): string {
 /** One line of text from an input file, safe to print: every control character escaped, newlines included. */
 export function escapeTerminal(text: string): string {
   return text.replace(CONTROL, escapeChar);
-}
-
-/** A message gcsim composed, possibly of several lines: control characters escaped, its own newlines kept. */
-export function escapeTerminalLines(text: string): string {
-  return text.replace(CONTROL_BUT_NEWLINE, escapeChar);
 }

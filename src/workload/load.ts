@@ -58,9 +58,14 @@ export function readWorkloadFile(file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
+    if (e instanceof RangeError) throw new InputError(`${file} is nested too deeply to read (limit: ${WORKLOAD_LIMITS.depth} levels)`);
     // JSON.parse does not always say where; a tolerant parser finds the first error's offset.
     const errors: ParseError[] = [];
-    jsonc().parse(text, errors, { disallowComments: true, allowTrailingComma: false });
+    try {
+      jsonc().parse(text, errors, { disallowComments: true, allowTrailingComma: false });
+    } catch {
+      // the tolerant parser recurses: too deep to locate the error
+    }
     const first = errors[0];
     if (!first) throw new InputError(`${file} is not valid JSON: ${escapeTerminal((e as Error).message)}`);
     const before = text.slice(0, first.offset);
