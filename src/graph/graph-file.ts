@@ -20,7 +20,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { MAX_HEAP_BYTES } from "../heap/heap.js";
 import { HEADER_BYTES, MAX_PAYLOAD_BYTES, MAX_SLOTS, objectBytes, SLOT_BYTES } from "../heap/object-model.js";
-import { describeFsError, writeAtomically } from "../util/output.js";
+import { describeFsError, writeAtomically, type OutputFs } from "../util/output.js";
 
 const MAGIC = 0x47534347; // "GCSG" read as a little-endian int32
 const VERSION = 2;
@@ -88,9 +88,10 @@ export function encodeGraph(g: ObjectGraph): Int32Array {
   return out;
 }
 
-export function writeGraphFile(file: string, g: ObjectGraph): void {
+/** Writes the sidecar atomically: a failed write (a full disk) leaves the previous file intact. `fs` is for tests. */
+export function writeGraphFile(file: string, g: ObjectGraph, fs?: OutputFs): void {
   const words = encodeGraph(g);
-  writeAtomically(file, new Uint8Array(words.buffer, words.byteOffset, words.byteLength));
+  writeAtomically(file, new Uint8Array(words.buffer, words.byteOffset, words.byteLength), fs);
 }
 
 /** Reads and validates a graph file; every problem is an input error naming the file (and the byte offset). */

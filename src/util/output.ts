@@ -13,7 +13,7 @@
  *                      temporary file is removed and the previous file is
  *                      untouched; a SIGINT/SIGTERM arriving during the write
  *                      is held until the temporary file is gone, then
- *                      delivered. A symlink to a regular file is written
+ *                      delivered (see guardSignals). A symlink to a regular file is written
  *                      through (its target is replaced, the link kept).
  * Every failure is an OutputError: one line naming the file, exit 2.
  */
@@ -130,6 +130,41 @@ function writeTarget(file: string): string {
 let temps = 0;
 
 /**
+ * Signals during a write. A synchronous write cannot be interrupted by a
+ * JavaScript handler, but with none installed SIGINT and SIGTERM kill the
+ * process at once and leave the temporary file. So while writes happen a
+ * listener is installed; it can only run once the write has returned (the
+ * temporary file renamed or removed), and it then removes itself and raises
+ * the signal again, which now ends the process as usual. The listener is
+ * removed after the next turn of the event loop (a timer, then an immediate:
+ * a signal that arrived during the write is handled in the poll phase between them).
+ */
+let guarded = false;
+let release: NodeJS.Timeout | undefined;
+
+function unguard(): void {
+  process.off("SIGINT", reraise);
+  process.off("SIGTERM", reraise);
+  guarded = false;
+}
+
+function reraise(signal: NodeJS.Signals): void {
+  unguard();
+  process.kill(process.pid, signal);
+}
+
+function guardSignals(): void {
+  if (!guarded) {
+    process.on("SIGINT", reraise);
+    process.on("SIGTERM", reraise);
+    guarded = true;
+  }
+  clearTimeout(release);
+  release = setTimeout(() => setImmediate(unguard), 0);
+  release.unref();
+}
+
+/**
  * Writes `text` to `file` atomically. On failure the previous file is intact,
  * no temporary file remains, and an OutputError (exit 2) says why in one line.
  */
@@ -137,15 +172,7 @@ export function writeAtomically(file: string, text: string | Uint8Array, fs: Out
   checkOutputPath(file);
   const target = writeTarget(file);
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${temps++}.tmp`);
-  // With a listener installed, SIGINT and SIGTERM no longer kill the process at once:
-  // Node runs the listener when the event loop next turns, after this synchronous
-  // write has renamed or removed its temporary file. The signal is then delivered again.
-  let caught: NodeJS.Signals | undefined;
-  const hold = (signal: NodeJS.Signals) => {
-    caught ??= signal;
-  };
-  process.on("SIGINT", hold);
-  process.on("SIGTERM", hold);
+  guardSignals();
   try {
     fs.writeFileSync(temp, text as string, { flag: "wx", mode: 0o644 });
     fs.renameSync(temp, target);
@@ -156,12 +183,6 @@ export function writeAtomically(file: string, text: string | Uint8Array, fs: Out
       // nothing more can be done; the message below still names the file
     }
     throw new OutputError(`cannot write ${file}: ${describeFsError(e)}; the previous file, if any, is unchanged`);
-  } finally {
-    setImmediate(() => {
-      process.off("SIGINT", hold);
-      process.off("SIGTERM", hold);
-      if (caught) process.kill(process.pid, caught);
-    });
   }
 }
 
