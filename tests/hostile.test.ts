@@ -16,7 +16,7 @@ import type { WorkloadDoc } from "../src/workload/types.js";
 
 /** The real executable; `timeout` is a hang budget (a killed process has status null). */
 function gcsim(args: string[], { timeout = 60_000, cwd }: { timeout?: number; cwd?: string } = {}) {
-  const r = spawnSync(process.execPath, [join(process.cwd(), "bin/gcsim.js"), ...args], { encoding: "utf8", timeout, cwd, env: { ...process.env, NO_COLOR: "1" } });
+  const r = spawnSync(process.execPath, [process.env.GCSIM_BIN ?? join(process.cwd(), "bin/gcsim.js"), ...args], { encoding: "utf8", timeout, cwd, env: { ...process.env, NO_COLOR: "1" } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
