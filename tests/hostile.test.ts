@@ -197,14 +197,15 @@ describe("defect 2: output paths are checked before any work, and writes are ato
     const dir = tempDir();
     const script = `
       const { writeAtomically } = await import(${JSON.stringify(join(process.cwd(), "dist/util/output.js"))});
-      const big = "x".repeat(64 << 20);
+      const big = Buffer.alloc(256 << 20, 120);
       process.stdout.write("ready\\n");
-      for (let i = 0; i < 20; i++) writeAtomically(${JSON.stringify(join(dir, "out.txt"))}, big);
+      for (let i = 0; i < 2; i++) writeAtomically(${JSON.stringify(join(dir, "out.txt"))}, big);
       setTimeout(() => process.exit(0), 10000);
     `;
     const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
     const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
-    child.stdout.once("data", () => setTimeout(() => child.kill("SIGTERM"), 20));
+    // 50 ms in, the first 256 MiB write is under way (before, this left its temporary file behind).
+    child.stdout.once("data", () => setTimeout(() => child.kill("SIGTERM"), 50));
     const { signal } = await exit;
     expect(signal).toBe("SIGTERM");
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
