@@ -10,6 +10,9 @@
  *     out-of-memory points shown as such.
  * Every collector keeps one colour across all charts. Charts are drawn by
  * the page script from the embedded data; this module only assembles HTML.
+ * Results files can be crafted: every string taken from them is escaped
+ * (escapeHtml in the page, scriptJson in the embedded data, which the page
+ * only draws on canvases), and src/report/read.ts has checked every field's type.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
