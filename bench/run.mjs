@@ -90,7 +90,8 @@ const scaling = [];
 for (const n of SCALING) {
   const stretchBytes = (2 ** (n + 2) - 1) * 24;
   const heapBytes = Math.ceil((4 * stretchBytes) / 1048576) * 1048576;
-  const r = gcsim(["run", "workloads/binary-trees.json", "-c", "generational", "--param", `N=${n}`, "--heap", String(heapBytes), "-f", "json", "--quiet"]);
+  // N=21 executes more statements than the default --max-ops allows.
+  const r = gcsim(["run", "workloads/binary-trees.json", "-c", "generational", "--param", `N=${n}`, "--heap", String(heapBytes), "--max-ops", "100000000000", "-f", "json", "--quiet"]);
   const objects = JSON.parse(r.stdout).allocated.objects;
   scaling.push({ N: n, heapBytes, allocations: objects, wallMs: Math.round(r.ms), msPerMillionAllocations: Number(((r.ms / objects) * 1e6).toFixed(1)), peakRssMiB: Math.round(r.maxRssKiB / 1024) });
   log(`binary-trees N=${n}: ${objects} allocations in ${Math.round(r.ms)} ms`);

@@ -8,6 +8,8 @@ export {
   type CollectorDefinition,
 } from "./collectors/collector.js";
 export { collectors, collectorNames, collectorEntry, type CollectorName } from "./collectors/registry.js";
+export { loadCollector, isCollectorPath, definitionProblems } from "./collectors/user-collector.js";
+export { testCollector, type CheckResult, type ConformanceOptions } from "./conformance/suite.js";
 export { parseOptions, choice, integer, heapShare, type OptionSpec, type OptionSpecs, type ParsedOptions } from "./collectors/options.js";
 export { Marker } from "./collectors/trace/marker.js";
 export { Compactor, type CompactionPlan } from "./collectors/trace/compactor.js";

@@ -34,15 +34,16 @@ class PacedMarkSweep extends BaseCollector {
   readonly constraints = constraints;
   private readonly space: FreeListSpace;
   private readonly marker: Marker;
-  private readonly grow: number;
   /** Bytes in use at which the next collection is due (1 MiB before the first). */
   private nextCollection = 1 << 20;
 
-  constructor(context: CollectorContext, { grow }: { grow: number }) {
+  constructor(
+    context: CollectorContext,
+    private readonly options: { grow: number },
+  ) {
     super(context);
     this.space = new FreeListSpace(this.mem, this.heap.start, this.heap.end);
     this.marker = new Marker(this.mem, this.work);
-    this.grow = grow;
   }
 
   alloc(nslots: number, payloadBytes: number, site: number): number {
@@ -59,7 +60,7 @@ class PacedMarkSweep extends BaseCollector {
       this.space.sweep(this.recorder);
       return true;
     });
-    this.nextCollection = Math.max(1 << 20, this.recorder.heapUsedBytes * this.grow);
+    this.nextCollection = Math.max(1 << 20, this.recorder.heapUsedBytes * this.options.grow);
   }
 
   override fragmentation(): number {
@@ -80,5 +81,5 @@ export default defineCollector({
   description: "mark-sweep that collects when the heap grows to `grow` times the last live size (clox's trigger)",
   constraints,
   options,
-  create: (context, parsed) => new PacedMarkSweep(context, parsed),
+  create: (context, options) => new PacedMarkSweep(context, options),
 });

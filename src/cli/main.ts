@@ -4,6 +4,8 @@
  */
 import { Command, CommanderError } from "commander";
 import { ExitCode, GcsimError, InputError } from "../errors.js";
+import { describeFsError } from "../util/output.js";
+import { escapeTerminal } from "../util/text.js";
 import { VERSION } from "../version.js";
 import { checkCommand } from "./commands/check.js";
 import { compareCommand } from "./commands/compare.js";
@@ -48,9 +50,15 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? ExitCode.ok : ExitCode.input;
     }
     if (e instanceof GcsimError) {
-      process.stderr.write(`gcsim: ${e.message}\n`);
-      if (e instanceof InputError) for (const d of e.details) process.stderr.write(`  ${d}\n`);
+      process.stderr.write(`gcsim: ${escapeTerminal(e.message)}\n`);
+      if (e instanceof InputError) for (const d of e.details) process.stderr.write(`  ${escapeTerminal(d)}\n`);
       return e.exitCode;
+    }
+    // A filesystem error that no command turned into an input error (a file vanished, a disk filled): one line, exit 2.
+    if (typeof (e as NodeJS.ErrnoException | undefined)?.code === "string" && typeof (e as NodeJS.ErrnoException).syscall === "string") {
+      const err = e as NodeJS.ErrnoException;
+      process.stderr.write(`gcsim: ${escapeTerminal(err.path ?? err.syscall ?? "")}: ${describeFsError(err)}\n`);
+      return ExitCode.input;
     }
     throw e;
   }

@@ -14,8 +14,16 @@
  * through its root barrier, and addresses that an allocation could move are
  * kept in hidden roots and re-read, so every collector, moving or counting,
  * sees a correct heap.
+ *
+ * Work limit: rewire and rebuild count their steps (one per edge rewired,
+ * one per object copied) against `maxOps`, like the statements of the
+ * workload against --max-ops. A count that cannot fit in what is left fails
+ * before any work is done, so a runaway count stops at once instead of
+ * running for minutes; a rebuild whose copies exhaust the limit stops at the
+ * copy that does.
  */
 import type { Collector } from "../collectors/collector.js";
+import { WorkloadRuntimeError } from "../errors.js";
 import { IntMap } from "../heap/int-map.js";
 import { IntStack } from "../heap/int-stack.js";
 import { NSLOTS_MASK } from "../heap/object-model.js";
@@ -33,6 +41,8 @@ const WALK_STEPS = 8;
 
 export class GraphRuntime {
   private readonly mem: Int32Array;
+  /** Steps done by rewire and rebuild so far. */
+  ops = 0;
 
   constructor(
     private readonly graph: ObjectGraph,
@@ -40,6 +50,10 @@ export class GraphRuntime {
     private readonly globals: Int32Array,
     private readonly slots: GraphRootSlots,
     private readonly rng: Rng,
+    /** The most steps rewire and rebuild may do in a run: the run's --max-ops. */
+    private readonly maxOps: number,
+    /** Statement paths by site, to name the statement that hit the limit. */
+    private readonly sites: readonly string[],
   ) {
     this.mem = gc.heap.mem;
   }
@@ -115,7 +129,17 @@ export class GraphRuntime {
     return x;
   }
 
-  rewire(roots: number, count: number): void {
+  /** Charges `steps` to the work limit, or fails naming the statement. */
+  private charge(steps: number, what: string, site: number): void {
+    if (steps > this.maxOps - this.ops) {
+      const path = this.sites[site] ?? `a graph ${what} statement`;
+      throw new WorkloadRuntimeError(`graph ${what} of ${steps} steps exceeds the operation limit of ${this.maxOps} (raise it with --max-ops)`, path);
+    }
+    this.ops += steps;
+  }
+
+  rewire(roots: number, count: number, site: number): void {
+    this.charge(Math.max(0, count), "rewire", site);
     for (let i = 0; i < count; i++) {
       const x = this.walk(roots);
       if (x <= 0 || this.slotCount(x) === 0) continue;
@@ -126,6 +150,8 @@ export class GraphRuntime {
 
   rebuild(roots: number, count: number, nodes: number, site: number): void {
     const g = this.graph;
+    // At least one step per round up front; the objects each copy makes are charged as it is made.
+    this.charge(Math.max(0, count), "rebuild", site);
     this.hold(this.slots.roots, roots);
     for (let i = 0; i < count; i++) {
       const x = this.walk(this.globals[this.slots.roots]);
@@ -149,6 +175,7 @@ export class GraphRuntime {
           }
         }
       }
+      this.charge(copy.length - 1, "rebuild", site);
       this.hold(this.slots.hold, x);
       const t = this.materialise(copy, site);
       this.gc.writeRef(this.globals[this.slots.hold], slot, this.load(t, 0));

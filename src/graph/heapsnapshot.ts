@@ -18,7 +18,13 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { IntStack } from "../heap/int-stack.js";
-import type { ObjectGraph } from "./graph-file.js";
+import { GRAPH_LIMITS, type ObjectGraph } from "./graph-file.js";
+
+/** Largest integer in the nodes and edges arrays (V8 node ids can pass 2^31); the fields gcsim keeps are checked against GRAPH_LIMITS. */
+const MAX_FIELD = Number.MAX_SAFE_INTEGER;
+/** V8 writes `snapshot.meta` first, and it is small: where to look for it, and its largest size. */
+const MAX_META_OFFSET = 1 << 16;
+const MAX_META_BYTES = 1 << 20;
 
 export const ALL_EDGE_KINDS = ["context", "element", "property", "internal", "hidden", "shortcut", "weak"] as const;
 /** Weak and shortcut edges do not keep objects alive in V8; everything else does. */
@@ -66,13 +72,15 @@ class Scanner {
     throw new InputError(`${this.file} is not a valid heap snapshot: ${why} (at byte ${this.offset})`);
   }
 
-  /** Skips to just after the next occurrence of `"key"` followed by a colon. */
-  seekKey(key: string): void {
+  /** Skips to just after the next occurrence of `"key"` followed by a colon, looking at most `within` bytes ahead. */
+  seekKey(key: string, within = Infinity): void {
     const target = Buffer.from(`"${key}"`);
+    const limit = this.offset + within;
     let matched = 0;
     for (;;) {
       const c = this.next();
       if (c < 0) this.fail(`no "${key}" section (the file may be truncated)`);
+      if (this.offset > limit) this.fail(`no "${key}" section in the first ${within} bytes`);
       matched = c === target[matched] ? matched + 1 : c === target[0] ? 1 : 0;
       if (matched === target.length) break;
     }
@@ -97,6 +105,7 @@ class Scanner {
     while (depth > 0) {
       const c = this.next();
       if (c < 0) this.fail("unexpected end inside snapshot.meta");
+      if (bytes.length > MAX_META_BYTES) this.fail(`snapshot.meta is longer than ${MAX_META_BYTES} bytes`);
       bytes.push(c);
       if (inString) {
         if (c === 92) bytes.push(this.next());
@@ -117,7 +126,10 @@ class Scanner {
     let value = -1;
     for (;;) {
       const c = this.next();
-      if (c >= 48 && c <= 57) value = (value < 0 ? 0 : value * 10) + (c - 48);
+      if (c >= 48 && c <= 57) {
+        value = (value < 0 ? 0 : value * 10) + (c - 48);
+        if (value > MAX_FIELD) this.fail(`integer larger than ${MAX_FIELD} in an array`);
+      }
       else if (c === 44 || c === 93) {
         if (value >= 0) take(value);
         else if (c === 44) this.fail("empty element in an integer array");
@@ -144,7 +156,7 @@ export interface SnapshotGraph extends ObjectGraph {
 export function readHeapSnapshot(file: string, keptKinds: readonly string[] = DEFAULT_EDGE_KINDS): SnapshotGraph {
   const scan = new Scanner(file);
   try {
-    scan.seekKey("meta");
+    scan.seekKey("meta", MAX_META_OFFSET);
     scan.skipSpace(123);
     const meta = scan.readObject() as Meta;
     const nodeFields = meta.node_fields;
@@ -178,8 +190,17 @@ export function readHeapSnapshot(file: string, keptKinds: readonly string[] = DE
     scan.skipSpace(91);
     let field = 0;
     scan.readIntegers((value) => {
-      if (field === selfSizeField) selfSizes.push(value);
-      else if (field === edgeCountField) edgeCounts.push(value);
+      if (field === selfSizeField) {
+        // Node 0, the synthetic root, is not an object; every other node becomes one.
+        if (selfSizes.length > GRAPH_LIMITS.nodes) scan.fail(`more than ${GRAPH_LIMITS.nodes} objects, the most a graph can hold`);
+        if (value > GRAPH_LIMITS.payloadBytes) {
+          scan.fail(`node ${selfSizes.length}: self_size ${value} is larger than the largest object (${GRAPH_LIMITS.payloadBytes} bytes)`);
+        }
+        selfSizes.push(value);
+      } else if (field === edgeCountField) {
+        if (value > GRAPH_LIMITS.slots) scan.fail(`node ${edgeCounts.length}: edge_count ${value} is more than an object's ${GRAPH_LIMITS.slots} slots`);
+        edgeCounts.push(value);
+      }
       field = field + 1 === nf ? 0 : field + 1;
     });
     if (field !== 0) scan.fail(`the nodes array is not a whole number of ${nf}-field nodes`);
@@ -193,6 +214,7 @@ export function readHeapSnapshot(file: string, keptKinds: readonly string[] = DE
     field = 0;
     let edgeIndex = 0;
     scan.readIntegers((value) => {
+      if (field === 0 && edgeIndex >= GRAPH_LIMITS.edges) scan.fail(`more than ${GRAPH_LIMITS.edges} edges, the most a graph can hold`);
       if (field === edgeTypeField) edgeKinds.push(value);
       else if (field === toNodeField) {
         if (value % nf !== 0 || value / nf >= nodeCount) {

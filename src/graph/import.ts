@@ -8,12 +8,12 @@
  *              of up to `fraction` percent of the objects
  *   steady   - build, then `steps` times rewire `fraction` percent of the edges
  */
-import { objectBytes } from "../heap/object-model.js";
+import { MAX_HEAP_BYTES } from "../heap/heap.js";
 import { basename, dirname, join, relative } from "node:path";
 import { InputError } from "../errors.js";
-import { writeAtomically } from "../util/output.js";
+import { checkOutputPaths, writeAtomically } from "../util/output.js";
 import type { WorkloadDoc } from "../workload/types.js";
-import { writeGraphFile, type ObjectGraph } from "./graph-file.js";
+import { GRAPH_LIMITS, graphBytes, writeGraphFile, type ObjectGraph } from "./graph-file.js";
 import { readHeapSnapshot } from "./heapsnapshot.js";
 
 export const SCENARIOS = ["drop-all", "churn", "steady"] as const;
@@ -30,31 +30,29 @@ export interface ImportSummary {
   scenario: Scenario;
 }
 
-/** Bytes the built graph occupies in the simulated heap, with the table used while building it. */
-export function graphBytes(g: ObjectGraph): number {
-  let bytes = 8 + 8 * g.n + 8 + 8 * g.roots.length;
-  for (let v = 0; v < g.n; v++) bytes += objectBytes(g.edgeStart[v + 1] - g.edgeStart[v], g.payloadBytes[v]);
-  return bytes;
-}
-
 export function importHeapSnapshot(input: string, output: string, edgeKinds: string[], scenario: Scenario): ImportSummary {
   if (!(SCENARIOS as readonly string[]).includes(scenario)) {
     throw new InputError(`unknown scenario "${scenario}" (scenarios: ${SCENARIOS.join(", ")})`);
   }
-  const graph = readHeapSnapshot(input, edgeKinds);
   const workloadFile = output.endsWith(".json") ? output : `${output}.json`;
   const graphFile = workloadFile.replace(/\.json$/, ".graph.bin");
+  checkOutputPaths({ "-o": workloadFile, "graph file": graphFile });
+  const graph = readHeapSnapshot(input, edgeKinds);
   const name = basename(workloadFile, ".json").replace(/[^A-Za-z0-9_.-]/g, "-");
   const bytes = graphBytes(graph);
+  if (bytes > GRAPH_LIMITS.bytes) {
+    throw new InputError(`heap snapshot ${input}: the graph needs ${bytes} bytes of simulated heap, more than the largest heap (${MAX_HEAP_BYTES} bytes)`);
+  }
   // A default heap with room for the graph three times over (a semispace collector rebuilding
-  // subgraphs needs about that), in whole MiB.
-  const heapMiB = Math.max(1, Math.ceil((3 * bytes) / 1048576));
+  // subgraphs needs about that), in whole MiB, and never more than the largest heap.
+  const heapMiB = Math.min(Math.floor(MAX_HEAP_BYTES / 1048576), Math.max(1, Math.ceil((3 * bytes) / 1048576)));
   const doc = scenarioWorkload(name, graph, scenario, `${heapMiB}MiB`, {
     file: relative(dirname(workloadFile), graphFile) || basename(graphFile),
     source: basename(input),
     edgeKinds,
     dropped: graph.droppedEdges,
   });
+  // Both atomically: a failed re-import leaves the previous pair intact.
   writeGraphFile(graphFile, graph);
   writeAtomically(workloadFile, JSON.stringify(doc, null, 2) + "\n");
   return {

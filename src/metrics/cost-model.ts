@@ -5,8 +5,9 @@
  * model give identical times on any machine. Defaults and their rationale
  * are in README.md ("Simulated time").
  */
-import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
+import { readTextFile } from "../util/input.js";
+import { escapeTerminal } from "../util/text.js";
 
 export const DEFAULT_COSTS = {
   // Mutator
@@ -33,16 +34,25 @@ export const DEFAULT_COSTS = {
 };
 
 export type CostModel = typeof DEFAULT_COSTS;
+
+/**
+ * The largest cost of one operation, in simulated ns (a millisecond): with the
+ * operation limit, every simulated time stays finite, so every statistic
+ * over it terminates. Also the largest cost-model file, in bytes.
+ */
+export const MAX_COST_NS = 1e6;
+const MAX_COST_MODEL_BYTES = 1 << 20;
 export type CostName = keyof CostModel;
 
 /** Reads a JSON object of overrides; unknown keys and non-numbers are input errors. */
 export function loadCostModel(file: string | undefined): CostModel {
   if (!file) return { ...DEFAULT_COSTS };
+  const text = readTextFile(file, "cost model", MAX_COST_MODEL_BYTES);
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, "utf8"));
+    json = JSON.parse(text);
   } catch (e) {
-    throw new InputError(`cannot read cost model ${file}: ${(e as Error).message}`);
+    throw new InputError(`cost model ${file} is not valid JSON: ${escapeTerminal((e as Error).message)}`);
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new InputError(`cost model ${file} must be a JSON object of costs in nanoseconds`);
@@ -51,10 +61,10 @@ export function loadCostModel(file: string | undefined): CostModel {
   for (const [key, value] of Object.entries(json)) {
     if (key === "$schema" || key === "description") continue;
     if (!Object.hasOwn(DEFAULT_COSTS, key)) {
-      throw new InputError(`cost model ${file}: unknown cost "${key}" (costs: ${Object.keys(DEFAULT_COSTS).join(", ")})`);
+      throw new InputError(`cost model ${file}: unknown cost "${escapeTerminal(key)}" (costs: ${Object.keys(DEFAULT_COSTS).join(", ")})`);
     }
-    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-      throw new InputError(`cost model ${file}: "${key}" must be a non-negative number of nanoseconds`);
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > MAX_COST_NS) {
+      throw new InputError(`cost model ${file}: /${key} must be a number of nanoseconds in 0..${MAX_COST_NS}, got ${typeof value === "number" ? value : value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : `a ${typeof value}`}`);
     }
     costs[key as CostName] = value;
   }

@@ -6,6 +6,7 @@
  * MMU and throughput higher is.
  */
 import { InputError } from "../errors.js";
+import { escapeTerminal } from "../util/text.js";
 import type { RunResult } from "./result.js";
 
 export const DEFAULT_CHECK_METRICS = ["time.gc", "time.total", "pauses.p99", "pauses.max", "memory.peakFootprint", "leaked.objects"];
@@ -27,12 +28,32 @@ export function runKey(r: RunResult): string {
 
 const higherIsBetter = (metric: string) => metric.startsWith("mmu.") || metric === "time.throughput";
 
-function read(r: RunResult, metric: string): number {
+function read(r: RunResult, metric: string, which: string): number {
   let value: unknown = r;
-  for (const part of metric.split(".")) value = (value as Record<string, unknown> | undefined)?.[part];
-  if (value === null) return 1; // an MMU window longer than the run: no pause can reduce it
-  if (typeof value !== "number") throw new InputError(`unknown metric "${metric}" (e.g. ${DEFAULT_CHECK_METRICS.join(", ")})`);
+  for (const part of metric.split(".")) {
+    value = typeof value === "object" && value !== null && Object.hasOwn(value, part) ? (value as Record<string, unknown>)[part] : undefined;
+  }
+  if (value === null) {
+    // An MMU window longer than the run: no pause can reduce it. Null anywhere else is a damaged file.
+    if (metric.startsWith("mmu.")) return 1;
+    throw new InputError(`${which} run ${escapeTerminal(runKey(r))}: ${escapeTerminal(metric)} is null`);
+  }
+  if (value === undefined) throw new InputError(`unknown metric "${escapeTerminal(metric)}" (e.g. ${DEFAULT_CHECK_METRICS.join(", ")})`);
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new InputError(`${which} run ${escapeTerminal(runKey(r))}: ${escapeTerminal(metric)} is not a number`);
+  }
   return value;
+}
+
+/** Runs by key; a run that appears twice is an input error (one copy could hide a regression in the other). */
+function byKey(runs: RunResult[], which: string): Map<string, RunResult> {
+  const map = new Map<string, RunResult>();
+  for (const r of runs) {
+    const key = runKey(r);
+    if (map.has(key)) throw new InputError(`the ${which} hold the same run twice: ${escapeTerminal(key)}`);
+    map.set(key, r);
+  }
+  return map;
 }
 
 export function checkAgainstBaseline(
@@ -41,8 +62,8 @@ export function checkAgainstBaseline(
   metrics: string[],
   tolerance: number,
 ): { regressions: Regression[]; compared: number } {
-  const base = new Map(baseline.map((r) => [runKey(r), r]));
-  const mine = new Map(results.map((r) => [runKey(r), r]));
+  const base = byKey(baseline, "baseline");
+  const mine = byKey(results, "results");
   const missing = [
     ...[...base.keys()].filter((k) => !mine.has(k)).map((k) => `in the baseline but not the results: ${k}`),
     ...[...mine.keys()].filter((k) => !base.has(k)).map((k) => `in the results but not the baseline: ${k}`),
@@ -52,16 +73,16 @@ export function checkAgainstBaseline(
   for (const [key, r] of mine) {
     const b = base.get(key)!;
     if (r.outcome !== b.outcome) {
-      regressions.push({ run: key, metric: `outcome ${b.outcome} -> ${r.outcome}`, baseline: 0, result: 0, change: Infinity });
+      regressions.push({ run: escapeTerminal(key), metric: `outcome ${b.outcome} -> ${r.outcome}`, baseline: 0, result: 0, change: Infinity });
       continue;
     }
     if (r.outcome !== "completed") continue;
     for (const metric of metrics) {
-      const was = read(b, metric);
-      const now = read(r, metric);
+      const was = read(b, metric, "baseline");
+      const now = read(r, metric, "results");
       const worse = higherIsBetter(metric) ? was - now : now - was;
       const change = was === 0 ? (worse > 0 ? Infinity : 0) : worse / Math.abs(was);
-      if (change > tolerance) regressions.push({ run: key, metric, baseline: was, result: now, change });
+      if (change > tolerance) regressions.push({ run: escapeTerminal(key), metric, baseline: was, result: now, change });
     }
   }
   return { regressions, compared: mine.size };

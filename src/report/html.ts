@@ -10,6 +10,9 @@
  *     out-of-memory points shown as such.
  * Every collector keeps one colour across all charts. Charts are drawn by
  * the page script from the embedded data; this module only assembles HTML.
+ * Results files can be crafted: every string taken from them is escaped
+ * (escapeHtml in the page, scriptJson in the embedded data, which the page
+ * only draws on canvases), and src/report/read.ts has checked every field's type.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -101,12 +104,14 @@ function summaryTables(results: RunResult[]): string {
           r.outcome === "completed"
             ? comparisonCells(r, peers).map((cell) => `<td${cell.best ? ' class="best"' : ""}>${escapeHtml(cell.text)}</td>`)
             : COMPARISON_COLUMNS.map(() => "<td>–</td>");
-        const swatch = `<span class="swatch" style="background:${colours()[r.collector] ?? "#333"}"></span>`;
-        return `<tr><th>${swatch}${escapeHtml(runLabel(r))}</th><td>${escapeHtml(formatBytes(r.heapBytes))}${r.sweep ? ` (${r.sweep.factor}×)` : ""}</td><td class="${r.outcome}">${r.outcome}</td>${cells.join("")}</tr>`;
+        const palette = colours();
+        const swatch = `<span class="swatch" style="background:${escapeHtml(Object.hasOwn(palette, r.collector) ? palette[r.collector] : "#333")}"></span>`;
+        const factor = r.sweep ? escapeHtml(` (${r.sweep.factor}×)`) : "";
+        return `<tr><th>${swatch}${escapeHtml(runLabel(r))}</th><td>${escapeHtml(formatBytes(r.heapBytes))}${factor}</td><td class="${escapeHtml(r.outcome)}">${escapeHtml(r.outcome)}</td>${cells.join("")}</tr>`;
       });
       const costs = Object.entries(first.costModel).map(([k, v]) => `${k} ${v}`).join(", ");
       return `<h3>${escapeHtml(first.workload)}</h3>
-<p class="meta">parameters: ${escapeHtml(params)} · seed ${first.seed} · heap ${escapeHtml(heaps)} · gcsim ${escapeHtml(first.gcsim)}</p>
+<p class="meta">parameters: ${escapeHtml(params)} · seed ${escapeHtml(String(first.seed))} · heap ${escapeHtml(heaps)} · gcsim ${escapeHtml(first.gcsim)}</p>
 <details class="meta"><summary>cost model (simulated ns)</summary><p>${escapeHtml(costs)}</p></details>
 <table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
     })
@@ -166,7 +171,7 @@ ${swept ? `<h2>Heap size</h2>\n<p class="note">Heap as a multiple of the referen
 const PAGE_SCRIPT = `
 "use strict";
 const data = JSON.parse(document.getElementById("gcsim-data").textContent);
-const colour = (name) => data.colours[name] || "#333";
+const colour = (name) => (Object.hasOwn(data.colours, name) ? data.colours[name] : "#333");
 const ms = (ns) => ns / 1e6;
 const mib = (bytes) => bytes / 1048576;
 Chart.defaults.animation = false;

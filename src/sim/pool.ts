@@ -30,6 +30,14 @@ export async function performTask(task: Task): Promise<RunResult | MinHeapResult
 
 const WORKER_URL = new URL("./worker.js", import.meta.url);
 
+/** A worker thread; under the no-build development loop (tsx, this module a .ts file) it registers tsx first. */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith(".ts")) return new Worker(WORKER_URL);
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const worker = new URL("./worker.ts", import.meta.url).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}); });`, { eval: true });
+}
+
 export async function runAll(
   requests: RunRequest[],
   jobs = availableParallelism(),
@@ -65,7 +73,7 @@ async function performAll(
   let done = 0;
   const worker = () =>
     new Promise<void>((resolve, reject) => {
-      const thread = new Worker(WORKER_URL);
+      const thread = startWorker();
       const feed = () => {
         if (next >= requests.length) {
           void thread.terminate().then(() => resolve());

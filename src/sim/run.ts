@@ -29,7 +29,7 @@ import { VERSION } from "../version.js";
 import { fileURLToPath } from "node:url";
 
 export const DEFAULT_HEAP = "64MiB";
-export const DEFAULT_MAX_OPS = 1e10;
+export const DEFAULT_MAX_OPS = 1e9;
 export const DEFAULT_MAX_DEPTH = 10_000;
 
 export interface RunOptions {

@@ -58,6 +58,8 @@ export interface CompiledProgram {
   distributions: { cumulative: number[]; values: number[] }[];
   globalRefCount: number;
   stackSlots: number;
+  /** The operation limit the code was compiled with (graph statements count against it too). */
+  maxOps: number;
 }
 
 type Kind = "int" | "ref";
@@ -175,6 +177,7 @@ class Compiler {
       graphRoots: this.graphRoots,
       globalRefCount: this.globalRefs,
       stackSlots: (options.maxDepth + 2) * Math.max(1, this.maxFrameRefs),
+      maxOps: options.maxOps,
     };
   }
 
@@ -427,7 +430,7 @@ class Compiler {
         const literals = parts.filter((_, i) => i % 2 === 0);
         const values = parts.filter((_, i) => i % 2 === 1).map((e) => this.intExpr(e, at, site, scope, assigned));
         const template = this.templates.push(literals) - 1;
-        return `rt.print(${template}, [${values.join(", ")}]);`;
+        return `rt.print(${template}, [${values.join(", ")}], ${site});`;
       }
     }
   }
@@ -634,7 +637,7 @@ class Compiler {
     if (!roots) return "";
     const from = `deref(${roots.js}, ${site}, ${roots.nameIndex})`;
     const count = this.intExpr(s.count, `${path}/count`, site, scope, assigned);
-    if (s.graph === "rewire") return `rt.graph.rewire(${from}, ${count});`;
+    if (s.graph === "rewire") return `rt.graph.rewire(${from}, ${count}, ${site});`;
     const nodes = this.intExpr(s.nodes, `${path}/nodes`, site, scope, assigned);
     return `rt.graph.rebuild(${from}, ${count}, Math.max(1, ${nodes}), ${site});`;
   }
@@ -699,7 +702,7 @@ class Compiler {
     const body = this.block(s.do!, `${path}/do`, scope, inner);
     const t = `t${this.temp++}`;
     const stepSource = s.step ?? 1;
-    const constantStep = this.constant(stepSource);
+    const constantStep = this.constant(stepSource, scope);
     assigned.add(v.name);
     if (constantStep !== undefined) {
       if (constantStep === 0) {
@@ -714,12 +717,13 @@ class Compiler {
   }
 
   /** The value of an expression made only of literals and parameters, if it is one. */
-  private constant(source: ExprSource): number | undefined {
+  /** The value of a literal or a parameter (not shadowed by a variable in scope), else undefined. */
+  private constant(source: ExprSource, scope: Scope): number | undefined {
     if (typeof source === "number") return source;
     try {
       const e = parseExpr(source);
       if (e.kind === "num") return e.value;
-      if (e.kind === "name" && Object.hasOwn(this.params, e.name)) return this.params[e.name];
+      if (e.kind === "name" && !scope.vars.has(e.name) && Object.hasOwn(this.params, e.name)) return this.params[e.name];
       if (e.kind === "unary" && e.op === "-" && e.arg.kind === "num") return -e.arg.value;
     } catch {
       // reported when the expression is compiled

@@ -3,8 +3,8 @@
  * with ajv) -> semantic compilation. Every problem is reported with its JSON
  * path; all of them at once, not only the first.
  */
-import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { ParseError } from "jsonc-parser";
@@ -14,7 +14,10 @@ import { lazyRequire } from "../util/lazy.js";
 const jsonc = lazyRequire<typeof import("jsonc-parser")>("jsonc-parser");
 import { InputError } from "../errors.js";
 import { readGraphFile, type ObjectGraph } from "../graph/graph-file.js";
+import { readTextFile } from "../util/input.js";
+import { escapeTerminal } from "../util/text.js";
 import { compileWorkload } from "./compile.js";
+import { confinedPathError, notConfined, WORKLOAD_LIMITS, workloadLimitErrors } from "./limits.js";
 import type { WorkloadDoc } from "./types.js";
 
 export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -51,20 +54,20 @@ function schemaValidator(): ValidateFunction {
 
 /** Reads and parses a workload file; throws InputError naming the file and position. */
 export function readWorkloadFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new InputError(`cannot read workload ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  const text = readTextFile(file, "workload", WORKLOAD_LIMITS.fileBytes);
   try {
     return JSON.parse(text);
   } catch (e) {
+    if (e instanceof RangeError) throw new InputError(`${file} is nested too deeply to read (limit: ${WORKLOAD_LIMITS.depth} levels)`);
     // JSON.parse does not always say where; a tolerant parser finds the first error's offset.
     const errors: ParseError[] = [];
-    jsonc().parse(text, errors, { disallowComments: true, allowTrailingComma: false });
+    try {
+      jsonc().parse(text, errors, { disallowComments: true, allowTrailingComma: false });
+    } catch {
+      // the tolerant parser recurses: too deep to locate the error
+    }
     const first = errors[0];
-    if (!first) throw new InputError(`${file} is not valid JSON: ${(e as Error).message}`);
+    if (!first) throw new InputError(`${file} is not valid JSON: ${escapeTerminal((e as Error).message)}`);
     const before = text.slice(0, first.offset);
     const line = before.split("\n").length;
     const column = first.offset - before.lastIndexOf("\n");
@@ -83,7 +86,7 @@ export function schemaErrors(json: unknown): string[] {
   for (const e of errors) {
     if (e.keyword === "if") continue;
     if (oneOfPaths.has(e.instancePath) && e.keyword !== "oneOf") continue;
-    lines.push(`${e.instancePath || "/"}: ${describe(e)}`);
+    lines.push(escapeTerminal(`${e.instancePath || "/"}: ${describe(e)}`));
   }
   return [...new Set(lines)];
 }
@@ -112,16 +115,55 @@ function describe(e: ErrorObject): string {
  */
 export function loadWorkload(file: string, params?: Record<string, number>, { readGraph = true } = {}): LoadedWorkload {
   const json = readWorkloadFile(file);
-  const errors = schemaErrors(json);
-  if (errors.length > 0) {
+  const fail = (errors: readonly string[]): never => {
     throw new InputError(`${file}: ${errors.length} error${errors.length === 1 ? "" : "s"}`, errors);
-  }
+  };
+  // The limits first: the schema validator and the compiler recurse on what they are given.
+  const limitErrors = workloadLimitErrors(json);
+  if (limitErrors.length > 0) fail(limitErrors);
+  const errors = schemaErrors(json);
+  if (errors.length > 0) fail(errors);
   const doc = json as WorkloadDoc;
+  const pathError = doc.graph && confinedPathError(doc.graph.file);
+  if (pathError) fail([`/graph/file: ${pathError}`]);
   // Semantic check now, so every command rejects a bad workload before it runs anything.
-  compileWorkload(doc, { storeBarrier: false, params, maxOps: 1, maxDepth: 1 });
-  const graph = doc.graph && readGraph ? readGraphFile(resolve(dirname(file), doc.graph.file)) : undefined;
+  try {
+    compileWorkload(doc, { storeBarrier: false, params, maxOps: 1, maxDepth: 1 });
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(escapeTerminal(e.message), e.details.map((d) => escapeTerminal(d)));
+    throw e;
+  }
+  const graph = doc.graph && readGraph ? readGraphFile(graphFilePath(file, doc.graph.file)) : undefined;
   if (graph && doc.graph!.nodes !== undefined && doc.graph!.nodes !== graph.n) {
     throw new InputError(`${file}: the graph section says ${doc.graph!.nodes} nodes but ${doc.graph!.file} holds ${graph.n}`);
   }
   return { doc, file, graph };
+}
+
+/**
+ * Where a workload's graph file is, under the confinement rule: in the
+ * workload's folder or below it, also once symbolic links are followed, and
+ * a regular file (never a device or a FIFO, which are not opened). A path
+ * outside gets the same message whether or not something is there.
+ */
+function graphFilePath(workloadFile: string, name: string): string {
+  const folder = dirname(resolve(workloadFile));
+  const full = resolve(folder, name);
+  let real: string;
+  try {
+    real = realpathSync(full);
+  } catch {
+    return full; // missing: reading it says so, and it is inside the folder
+  }
+  let realFolder: string;
+  try {
+    realFolder = realpathSync(folder);
+  } catch {
+    realFolder = folder;
+  }
+  if (!real.startsWith(realFolder.endsWith(sep) ? realFolder : realFolder + sep)) {
+    throw new InputError(`${workloadFile}: 1 error`, [`/graph/file: ${notConfined(name)}`]);
+  }
+  if (!statSync(real).isFile()) throw new InputError(`${workloadFile}: 1 error`, [`/graph/file: "${escapeTerminal(name)}" is not a regular file`]);
+  return real;
 }

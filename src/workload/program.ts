@@ -12,6 +12,10 @@ import { NSLOTS_MASK } from "../heap/object-model.js";
 import type { CompiledProgram } from "./compile.js";
 import type { Rng } from "./rng.js";
 
+/** What a workload may print in one run: enough for any report, far below what exhausts memory. */
+export const MAX_OUTPUT_LINES = 100_000;
+export const MAX_OUTPUT_CHARS = 16 << 20;
+
 export class WorkloadRuntime {
   constructor(
     private readonly program: CompiledProgram,
@@ -67,10 +71,17 @@ export class WorkloadRuntime {
   /** Lines the workload printed, in order. */
   readonly output: string[] = [];
 
-  print(template: number, values: number[]): void {
+  /** Characters printed so far, held to MAX_OUTPUT_CHARS. */
+  private outputChars = 0;
+
+  print(template: number, values: number[], site: number): void {
     const literals = this.program.templates[template];
     let line = literals[0];
     for (let i = 0; i < values.length; i++) line += String(values[i]) + literals[i + 1];
+    this.outputChars += line.length + 1;
+    if (this.output.length >= MAX_OUTPUT_LINES || this.outputChars > MAX_OUTPUT_CHARS) {
+      this.fail(`printed more than the output limit of ${MAX_OUTPUT_LINES} lines or ${MAX_OUTPUT_CHARS} characters`, site);
+    }
     this.output.push(line);
   }
 
@@ -108,7 +119,9 @@ export interface Mutator {
 export function instantiate(program: CompiledProgram, gc: Collector, roots: Roots, rng: Rng, graph?: ObjectGraph): Mutator {
   const mem = gc.heap.mem;
   const rt = new WorkloadRuntime(program, rng, mem);
-  if (graph && program.graphRoots) rt.graph = new GraphRuntime(graph, gc, roots.globals, program.graphRoots, rng);
+  if (graph && program.graphRoots) {
+    rt.graph = new GraphRuntime(graph, gc, roots.globals, program.graphRoots, rng, program.maxOps, program.sites);
+  }
   const factory = new Function("gc", "mem", "R", "G", "rt", "rng", program.source) as (
     ...args: unknown[]
   ) => { main: () => number; stackTop: () => number; readCounters: (out: Float64Array) => void };

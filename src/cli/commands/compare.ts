@@ -11,7 +11,7 @@ import { runAll, type RunRequest } from "../../sim/pool.js";
 import { loadWorkload } from "../../workload/load.js";
 import { addRunOptions, colourFor, formatFor, runOptionsFrom, type RunFlags } from "../common.js";
 import { renderHtmlReport } from "../../report/html.js";
-import { emit, writeAtomically } from "../../util/output.js";
+import { checkOutputPaths, emit, writeAtomically } from "../../util/output.js";
 import { parseInteger } from "../parse.js";
 
 interface CompareFlags extends RunFlags {
@@ -55,6 +55,7 @@ export function compareCommand(): Command {
     .option("-j, --jobs <n>", "runs in parallel (default: one per core)", parseInteger("--jobs", 1))
     .option("--report <file>", "also write a self-contained HTML report with charts");
   return addRunOptions(command).action(async (files: string[], flags: CompareFlags) => {
+    checkOutputPaths({ "-o": flags.output, "--report": flags.report });
     const chosen = parseCollectorList(flags.collectors);
     // Loaded here too, so a bad collector file fails before any run starts.
     const definitions = await Promise.all(chosen.map(loadCollector));
@@ -81,9 +82,11 @@ export function compareCommand(): Command {
     bar?.start(requests.length, 0);
     const results = await runAll(requests, flags.jobs, (done) => bar?.update(done));
     bar?.stop();
-    if (flags.report) writeAtomically(flags.report, renderHtmlReport(results));
+    // The results are written before the report, so a report that cannot be written loses no data.
+    const html = flags.report ? renderHtmlReport(results) : undefined;
     if (!flags.withTimeline) for (const r of results) delete r.timeline;
     emit(reporters[formatFor(flags)](results, colourFor(flags)), flags.output);
+    if (flags.report) writeAtomically(flags.report, html!);
     const leaked = results.some((r) => r.leaked.objects > 0);
     process.exitCode = flags.failOnLeak && leaked ? 1 : 0;
   });

@@ -6,7 +6,7 @@ import { formatBytes } from "../../report/format.js";
 import { findMinHeap } from "../../sim/minheap.js";
 import { loadWorkload } from "../../workload/load.js";
 import { runOptionsFrom, type RunFlags } from "../common.js";
-import { emit } from "../../util/output.js";
+import { checkOutputPaths, emit } from "../../util/output.js";
 import { collectOption, collectParam, parseInteger } from "../parse.js";
 
 export function parseResolution(text: string): number {
@@ -28,6 +28,7 @@ export function minheapCommand(): Command {
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
     .option("-o, --output <file>", "write the result to a file (atomically)")
     .action(async (file: string, flags: RunFlags & { collector: string; resolution: string; format: "table" | "json" }) => {
+      checkOutputPaths({ "-o": flags.output });
       const workload = loadWorkload(file, flags.param);
       const collector = await loadCollector(flags.collector);
       const options = runOptionsFrom({ ...flags, format: undefined, maxOps: 1e10, maxDepth: 10_000 }, collector);

@@ -7,7 +7,7 @@ import { exitCodeFor } from "../../report/result.js";
 import { runWorkloadWithTimeline } from "../../sim/run.js";
 import { loadWorkload } from "../../workload/load.js";
 import { addRunOptions, colourFor, formatFor, runOptionsFrom, type RunFlags } from "../common.js";
-import { emit, writeAtomically } from "../../util/output.js";
+import { checkOutputPaths, emit, writeAtomically } from "../../util/output.js";
 
 export function runCommand(): Command {
   const command = new Command("run")
@@ -16,6 +16,7 @@ export function runCommand(): Command {
     .addOption(new Option("-c, --collector <name>", "a built-in collector (gcsim list) or a collector file (./my-gc.ts)").makeOptionMandatory())
     .option("--timeline <file>", "write one CSV row per collection or pause (simulated time, heap before/after)");
   return addRunOptions(command).action(async (file: string, flags: RunFlags & { collector: string; timeline?: string }) => {
+    checkOutputPaths({ "-o": flags.output, "--timeline": flags.timeline });
     const workload = loadWorkload(file, flags.param);
     const collector = await loadCollector(flags.collector);
     const { result, timeline } = runWorkloadWithTimeline(workload, runOptionsFrom(flags, collector));

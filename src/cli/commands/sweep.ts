@@ -19,7 +19,7 @@ import { findMinHeaps, runAll } from "../../sim/pool.js";
 import { loadWorkload } from "../../workload/load.js";
 import { addRunOptions, colourFor, formatFor, runOptionsFrom, type RunFlags } from "../common.js";
 import { renderHtmlReport } from "../../report/html.js";
-import { emit, writeAtomically } from "../../util/output.js";
+import { checkOutputPaths, emit, writeAtomically } from "../../util/output.js";
 import { parseInteger } from "../parse.js";
 import { parseCollectorList } from "./compare.js";
 import { parseResolution } from "./minheap.js";
@@ -52,6 +52,7 @@ export function sweepCommand(): Command {
     .option("-j, --jobs <n>", "runs in parallel (default: one per core)", parseInteger("--jobs", 1))
     .option("--report <file>", "also write a self-contained HTML report with charts");
   return addRunOptions(command).action(async (file: string, flags: SweepFlags) => {
+    checkOutputPaths({ "-o": flags.output, "--report": flags.report });
     if (flags.heap) throw new InputError("sweep chooses the heap sizes itself; use --factors instead of --heap");
     const collectors = parseCollectorList(flags.collectors).filter((c) => c !== "none" || flags.collectors !== "all");
     const factors = parseFactors(flags.factors);
@@ -83,9 +84,11 @@ export function sweepCommand(): Command {
     });
 
     process.stdout.write(renderSweepTable(results, collectors, factors, reference) + "\n");
-    if (flags.report) writeAtomically(flags.report, renderHtmlReport(results));
+    // The results are written before the report, so a report that cannot be written loses no data.
+    const html = flags.report ? renderHtmlReport(results) : undefined;
     if (!flags.withTimeline) for (const r of results) delete r.timeline;
     if (flags.output) emit(reporters[formatFor(flags)](results, colourFor(flags)), flags.output);
+    if (flags.report) writeAtomically(flags.report, html!);
   });
 }
 

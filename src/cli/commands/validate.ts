@@ -1,6 +1,7 @@
 /** `gcsim validate`: schema and semantic checks of workload files, every error with its JSON path. */
 import { Command } from "commander";
 import { InputError } from "../../errors.js";
+import { escapeTerminal } from "../../util/text.js";
 import { loadWorkload } from "../../workload/load.js";
 
 export function validateCommand(): Command {
@@ -12,12 +13,13 @@ export function validateCommand(): Command {
       for (const file of files) {
         try {
           loadWorkload(file);
-          process.stdout.write(`ok ${file}\n`);
+          process.stdout.write(`ok ${escapeTerminal(file)}\n`);
         } catch (e) {
           if (!(e instanceof InputError)) throw e;
-          problems.push(e.message, ...e.details.map((d) => `  ${d}`));
+          // One line per problem: a name from a file can never start a line of its own.
+          problems.push(escapeTerminal(e.message), ...e.details.map((d) => `  ${escapeTerminal(d)}`));
         }
       }
-      if (problems.length > 0) throw new InputError(problems.join("\n"));
+      if (problems.length > 0) throw new InputError(problems[0], problems.slice(1).map((p) => p.replace(/^  /, "")));
     });
 }
