@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { importHeapSnapshot } from "../src/graph/import.js";
+import { importHeapSnapshot } from "../src/workload/from-heapsnapshot.js";
 import { inspectGraph } from "../src/graph/inspect.js";
 import { runWorkload } from "../src/sim/run.js";
 import { loadWorkload } from "../src/workload/load.js";

@@ -27,7 +27,7 @@ import { WorkloadRuntimeError } from "../errors.js";
 import { IntMap } from "../heap/int-map.js";
 import { IntStack } from "../heap/int-stack.js";
 import { NSLOTS_MASK } from "../heap/object-model.js";
-import type { Rng } from "../workload/rng.js";
+import type { Rng } from "../util/rng.js";
 import type { ObjectGraph } from "./graph-file.js";
 
 /** Indices in the globals array of the hidden roots the graph statements use. */

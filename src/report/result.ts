@@ -8,7 +8,6 @@
 import type { WorkName } from "../metrics/collection-log.js";
 import type { CostModel } from "../metrics/cost-model.js";
 import type { PauseSummary } from "../metrics/stats.js";
-import type { TimelineRow } from "../sim/run.js";
 
 export type Outcome = "completed" | "out-of-memory" | "error";
 
@@ -87,4 +86,19 @@ export function exitCodeFor(result: RunResult): number {
   if (result.outcome === "completed") return 0;
   if (result.outcome === "out-of-memory") return 3;
   return result.error?.kind === "verification" ? 4 : 2;
+}
+
+/** One row of a run's timeline: a collection or other pause, in simulated time. */
+export interface TimelineRow {
+  index: number;
+  /** Simulated time at which the pause began (ns). */
+  startNs: number;
+  kind: string;
+  reason: string;
+  pauseNs: number;
+  usedBefore: number;
+  usedAfter: number;
+  /** Live bytes after the collection, when it was a full one (it reclaimed everything unreachable). */
+  liveAfter: number | null;
+  footprint: number;
 }

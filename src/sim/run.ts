@@ -16,7 +16,7 @@ import { MUTATOR_COUNTERS, MutatorCounter, SimClock } from "../metrics/clock.js"
 import { WORK_NAMES } from "../metrics/collection-log.js";
 import { DEFAULT_COSTS, type CostModel } from "../metrics/cost-model.js";
 import { minimumMutatorUtilisation, summarisePauses } from "../metrics/stats.js";
-import { MMU_WINDOWS_MS, type RunError, type RunResult } from "../report/result.js";
+import { MMU_WINDOWS_MS, type RunError, type RunResult, type TimelineRow } from "../report/result.js";
 import { parseSize } from "../units.js";
 import { measureLeaks } from "../verify/leaks.js";
 import { Recorder } from "../metrics/recorder.js";
@@ -24,7 +24,7 @@ import { HeapVerifier } from "../verify/verifier.js";
 import { compileWorkload } from "../workload/compile.js";
 import type { LoadedWorkload } from "../workload/load.js";
 import { instantiate } from "../workload/program.js";
-import { Rng } from "../workload/rng.js";
+import { Rng } from "../util/rng.js";
 import { VERSION } from "../version.js";
 import { fileURLToPath } from "node:url";
 
@@ -48,21 +48,6 @@ export interface RunOptions {
   params?: Record<string, number>;
   maxOps?: number;
   maxDepth?: number;
-}
-
-/** One row of a run's timeline: a collection or other pause, in simulated time. */
-export interface TimelineRow {
-  index: number;
-  /** Simulated time at which the pause began (ns). */
-  startNs: number;
-  kind: string;
-  reason: string;
-  pauseNs: number;
-  usedBefore: number;
-  usedAfter: number;
-  /** Live bytes after the collection, when it was a full one (it reclaimed everything unreachable). */
-  liveAfter: number | null;
-  footprint: number;
 }
 
 export function runWorkload(workload: LoadedWorkload, options: RunOptions): RunResult {

@@ -10,7 +10,7 @@ import type { ObjectGraph } from "../graph/graph-file.js";
 import { GraphRuntime } from "../graph/graph-runtime.js";
 import { NSLOTS_MASK } from "../heap/object-model.js";
 import type { CompiledProgram } from "./compile.js";
-import type { Rng } from "./rng.js";
+import type { Rng } from "../util/rng.js";
 
 /** What a workload may print in one run: enough for any report, far below what exhausts memory. */
 export const MAX_OUTPUT_LINES = 100_000;

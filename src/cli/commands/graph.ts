@@ -2,7 +2,7 @@
 import { Command, Option } from "commander";
 import { InputError } from "../../errors.js";
 import { ALL_EDGE_KINDS, DEFAULT_EDGE_KINDS } from "../../graph/heapsnapshot.js";
-import { importHeapSnapshot, SCENARIOS, type Scenario } from "../../graph/import.js";
+import { importHeapSnapshot, SCENARIOS, type Scenario } from "../../workload/from-heapsnapshot.js";
 import { inspectGraph, type GraphStatistics } from "../../graph/inspect.js";
 import { formatBytes, formatCount, formatPercent } from "../../report/format.js";
 import { loadWorkload } from "../../workload/load.js";

@@ -6,7 +6,15 @@
  * The plan's writeRef does the store and the cheap address test, and calls
  * `remember` only for a mature-to-young store.
  */
-import type { YoungCopier } from "../spaces/nursery.js";
+/** What a barrier needs to forward the young references it remembered. */
+export interface YoungCopier {
+  /** Everything at or above this address is young. */
+  readonly start: number;
+  /** The survivor's new address, copying it on first visit. */
+  forward(ref: number): number;
+  /** Forwards the young references in slots [from, to) of the object whose header is at word w. */
+  forwardSlots(w: number, from: number, to: number): void;
+}
 
 /** A space whose cells can be walked up to its top. */
 export interface ParseableSpace {

@@ -9,8 +9,7 @@
 import { IntStack } from "../../heap/int-stack.js";
 import { FREE_BIT, NSLOTS_MASK, cellBytes } from "../../heap/object-model.js";
 import type { WorkCounters } from "../../metrics/collection-log.js";
-import type { YoungCopier } from "../spaces/nursery.js";
-import type { ParseableSpace, RememberingBarrier } from "./barrier.js";
+import type { ParseableSpace, RememberingBarrier, YoungCopier } from "./barrier.js";
 
 const CARD_SHIFT = 9; // 512-byte cards, as in HotSpot
 

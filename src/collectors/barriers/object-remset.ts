@@ -9,8 +9,7 @@
 import { IntStack } from "../../heap/int-stack.js";
 import { LOGGED_BIT, MARK_BIT, NSLOTS_MASK } from "../../heap/object-model.js";
 import type { WorkCounters } from "../../metrics/collection-log.js";
-import type { YoungCopier } from "../spaces/nursery.js";
-import type { RememberingBarrier } from "./barrier.js";
+import type { RememberingBarrier, YoungCopier } from "./barrier.js";
 
 export class ObjectRememberedSet implements RememberingBarrier {
   private readonly remembered = new IntStack();

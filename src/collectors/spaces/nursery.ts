@@ -18,18 +18,8 @@ import { updateRoots, type Region, type Roots } from "../../heap/heap.js";
 import { IntStack } from "../../heap/int-stack.js";
 import { AGE_MASK, AGE_SHIFT, FORWARDED_BIT, MARK_BIT, NSLOTS_MASK, cellBytes, objectBytes } from "../../heap/object-model.js";
 import type { Recorder } from "../../metrics/recorder.js";
-import type { RememberingBarrier } from "../barriers/barrier.js";
+import type { RememberingBarrier, YoungCopier } from "../barriers/barrier.js";
 import type { MatureSpace, YoungGeneration } from "./mature.js";
-
-/** What a barrier needs to forward the young references it remembered. */
-export interface YoungCopier {
-  /** Everything at or above this address is young. */
-  readonly start: number;
-  /** The survivor's new address, copying it on first visit. */
-  forward(ref: number): number;
-  /** Forwards the young references in slots [from, to) of the object whose header is at word w. */
-  forwardSlots(w: number, from: number, to: number): void;
-}
 
 export class CopyNursery implements YoungGeneration, YoungCopier {
   readonly eden: BumpAllocator;

@@ -12,9 +12,9 @@ import { MAX_HEAP_BYTES } from "../heap/heap.js";
 import { basename, dirname, join, relative } from "node:path";
 import { InputError } from "../errors.js";
 import { checkOutputPaths, writeAtomically } from "../util/output.js";
-import type { WorkloadDoc } from "../workload/types.js";
-import { GRAPH_LIMITS, graphBytes, writeGraphFile, type ObjectGraph } from "./graph-file.js";
-import { readHeapSnapshot } from "./heapsnapshot.js";
+import type { WorkloadDoc } from "./types.js";
+import { GRAPH_LIMITS, graphBytes, writeGraphFile, type ObjectGraph } from "../graph/graph-file.js";
+import { readHeapSnapshot } from "../graph/heapsnapshot.js";
 
 export const SCENARIOS = ["drop-all", "churn", "steady"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
