@@ -1,7 +1,7 @@
 /** `gcsim test-collector`: the conformance suite against a built-in collector or a collector file. */
 import { Command } from "commander";
 import { loadCollector } from "../../collectors/user-collector.js";
-import { testCollector, type CheckResult } from "../../conformance/suite.js";
+import type { CheckResult } from "../../conformance/suite.js";
 import { ExitCode } from "../../errors.js";
 import { collectOption, parseInteger } from "../parse.js";
 
@@ -15,6 +15,8 @@ export function testCollectorCommand(): Command {
     .option("--counterexample-dir <dir>", "where a failing random workload is written", ".")
     .action(async (spec: string, flags: { opt?: Record<string, string>; runs: number; seed: number; counterexampleDir: string }) => {
       const definition = await loadCollector(spec);
+      // Loaded on use: the suite brings fast-check, which no other command needs at start-up.
+      const { testCollector } = await import("../../conformance/suite.js");
       const results = testCollector(definition, {
         spec,
         collectorOptions: flags.opt,
