@@ -9,6 +9,13 @@ export {
 } from "./collectors/collector.js";
 export { collectors, collectorNames, collectorEntry, type CollectorName } from "./collectors/registry.js";
 export { loadCollector, isCollectorPath, definitionProblems } from "./collectors/user-collector.js";
+// The built-in collectors: definitions to spread into a variant, classes to extend.
+export { default as none, NoCollector } from "./collectors/none/index.js";
+export { default as markSweep, MarkSweepCollector } from "./collectors/mark-sweep/index.js";
+export { default as copying, CopyingCollector } from "./collectors/copying/index.js";
+export { default as markCompact, MarkCompactCollector } from "./collectors/mark-compact/index.js";
+export { default as rc, RefCountCollector } from "./collectors/rc/index.js";
+export { default as generational, GenerationalCollector } from "./collectors/generational/index.js";
 export { testCollector, type CheckResult, type ConformanceOptions } from "./conformance/suite.js";
 export { parseOptions, choice, integer, heapShare, type OptionSpec, type OptionSpecs, type ParsedOptions } from "./collectors/options.js";
 export { Marker } from "./collectors/trace/marker.js";

@@ -6,9 +6,8 @@
  * those objects' counts can ever reach zero.
  */
 import { objectBytes } from "../heap/object-model.js";
-import { IntStack } from "../heap/int-stack.js";
 import type { ObjectGraph } from "./graph-file.js";
-import { stronglyConnectedComponents } from "./scc.js";
+import { reachableFromCycles, stronglyConnectedComponents } from "./scc.js";
 
 export interface GraphStatistics {
   objects: number;
@@ -52,26 +51,11 @@ export function inspectGraph(g: ObjectGraph): GraphStatistics {
     bytes += size[v];
     for (let e = edgeStart[v]; e < edgeStart[v + 1]; e++) inn[edgeTarget[e]]++;
   }
-  const { component, count, cyclic, cyclicSizes } = stronglyConnectedComponents({ n, start: edgeStart, targets: edgeTarget });
+  const csr = { n, start: edgeStart, targets: edgeTarget };
+  const components = stronglyConnectedComponents(csr);
+  const { count, cyclicSizes } = components;
   // Plain RC's leak with every root dropped: cyclic components and all they reach.
-  const leaked = new Uint8Array(n);
-  const work = new IntStack();
-  for (let v = 0; v < n; v++) {
-    if (cyclic[component[v]]) {
-      leaked[v] = 1;
-      work.push(v);
-    }
-  }
-  while (work.length > 0) {
-    const v = work.pop();
-    for (let e = edgeStart[v]; e < edgeStart[v + 1]; e++) {
-      const t = edgeTarget[e];
-      if (!leaked[t]) {
-        leaked[t] = 1;
-        work.push(t);
-      }
-    }
-  }
+  const leaked = reachableFromCycles(csr, components);
   let leakedObjects = 0;
   let leakedBytes = 0;
   for (let v = 0; v < n; v++) {
