@@ -33,7 +33,7 @@ class StaleRootCopying extends CopyingCollector {
     for (let i = 0; i < sp; i++) if (stack[i] > 0) slot = i;
     const old = slot >= 0 ? stack[slot] : 0;
     this.pause("full", reason, () => {
-      this.space.evacuate(this.roots, this.recorder);
+      this.space.evacuate(this.roots);
       if (slot >= 0) stack[slot] = old;
       return true;
     });
@@ -44,7 +44,7 @@ class StaleRootCopying extends CopyingCollector {
 class PayloadMixingCopying extends CopyingCollector {
   override collectGarbage(reason: string): void {
     this.pause("full", reason, () => {
-      this.space.evacuate(this.roots, this.recorder);
+      this.space.evacuate(this.roots);
       const [start, end] = this.parseableRegions()[0];
       const mem = this.mem;
       for (let a = start; a < end; a += cellBytes(mem, a)) {

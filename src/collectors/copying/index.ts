@@ -19,7 +19,7 @@ export class CopyingCollector extends BaseCollector {
 
   constructor(context: CollectorContext) {
     super(context);
-    this.space = new SemiSpaces(this.mem, this.heap.start, this.heap.heapBytes);
+    this.space = new SemiSpaces(this.mem, this.heap.start, this.heap.heapBytes, this.recorder);
   }
 
   alloc(nslots: number, payloadBytes: number, site: number): number {
@@ -31,7 +31,7 @@ export class CopyingCollector extends BaseCollector {
 
   collectGarbage(reason: string): void {
     this.pause("full", reason, () => {
-      this.space.evacuate(this.roots, this.recorder);
+      this.space.evacuate(this.roots);
       return true;
     });
   }

@@ -29,6 +29,7 @@ export class SemiSpaces extends BumpAllocator {
     private readonly mem: Int32Array,
     private readonly base: number,
     heapBytes: number,
+    private readonly recorder: Recorder,
   ) {
     const semispaceBytes = Math.floor(heapBytes / 16) * 8;
     super(base, base + semispaceBytes);
@@ -36,8 +37,8 @@ export class SemiSpaces extends BumpAllocator {
   }
 
   /** One whole collection: flip, copy everything reachable, release from-space. */
-  evacuate(roots: Roots, recorder: Recorder): void {
-    const work = recorder.work;
+  evacuate(roots: Roots): void {
+    const work = this.recorder.work;
     const fromStart = this.start;
     const fromEnd = this.cursor;
     const toStart = fromStart === this.base ? this.base + this.semispaceBytes : this.base;
@@ -45,18 +46,18 @@ export class SemiSpaces extends BumpAllocator {
     const objectsBefore = work.objectsCopied;
     const bytesBefore = work.bytesCopied;
 
-    work.rootsScanned += updateRoots(roots, (ref) => this.forward(ref, recorder));
-    this.scan(toStart, recorder);
+    work.rootsScanned += updateRoots(roots, (ref) => this.forward(ref));
+    this.scan(toStart);
 
     // Everything not copied is garbage: the heap now holds exactly the survivors.
-    recorder.survived(work.objectsCopied - objectsBefore, work.bytesCopied - bytesBefore);
+    this.recorder.survived(work.objectsCopied - objectsBefore, work.bytesCopied - bytesBefore);
     this.mem.fill(0, fromStart >> 2, fromEnd >> 2);
     this.reset(toStart, toStart + this.semispaceBytes);
     this.cursor = this.copyCursor;
   }
 
   /** Cheney scan: to-space between scan and copyCursor is the gray queue. */
-  private scan(scan: number, recorder: Recorder): void {
+  private scan(scan: number): void {
     const mem = this.mem;
     let slots = 0;
     while (scan < this.copyCursor) {
@@ -65,15 +66,15 @@ export class SemiSpaces extends BumpAllocator {
       slots += n;
       for (let s = w + 2, last = w + 2 + 2 * n; s < last; s += 2) {
         const child = mem[s];
-        if (child > 0) mem[s] = this.forward(child, recorder);
+        if (child > 0) mem[s] = this.forward(child);
       }
       scan += objectBytes(n, mem[w + 1]);
     }
-    recorder.work.slotsScanned += slots;
+    this.recorder.work.slotsScanned += slots;
   }
 
   /** Returns the to-space address of the object at `a`, copying it on first visit. */
-  private forward(a: number, recorder: Recorder): number {
+  private forward(a: number): number {
     const mem = this.mem;
     const w = a >> 2;
     const status = mem[w];
@@ -89,7 +90,7 @@ export class SemiSpaces extends BumpAllocator {
     }
     mem[w] = status | FORWARDED_BIT;
     mem[w + 1] = to;
-    const work = recorder.work;
+    const work = this.recorder.work;
     work.objectsCopied++;
     work.bytesCopied += bytes;
     return to;
