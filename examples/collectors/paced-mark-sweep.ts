@@ -50,7 +50,7 @@ class PacedMarkSweep extends BaseCollector {
     const bytes = objectModel.objectBytes(nslots, payloadBytes);
     if (this.recorder.heapUsedBytes + bytes > this.nextCollection) this.collectGarbage("paced");
     let a = this.space.alloc(bytes);
-    if (a === 0) a = this.allocAfterFullCollection(bytes, site, (n) => this.space.alloc(n));
+    if (a === 0) a = this.allocAfterFullCollection(bytes, site, this.space);
     return this.finishAlloc(a, nslots, payloadBytes, bytes);
   }
 

@@ -129,11 +129,16 @@ export abstract class BaseCollector implements Collector {
     return a;
   }
 
-  /** The slow path of a collector whose only remedy is a full collection: collect, retry once, else out of memory. */
-  protected allocAfterFullCollection(bytes: number, site: number, allocate: (bytes: number) => number): number {
+  /**
+   * The slow path of a collector whose only remedy is a full collection:
+   * collect, retry once in `space`, else out of memory. It takes the space,
+   * not a closure: an arrow function in `alloc` would make V8 allocate a
+   * context on every allocation, fast path included.
+   */
+  protected allocAfterFullCollection(bytes: number, site: number, space: { alloc(bytes: number): number }): number {
     this.work.allocationSlowPaths++;
     this.collectGarbage("allocation-failure");
-    const a = allocate(bytes);
+    const a = space.alloc(bytes);
     if (a === 0) this.outOfMemory(site, bytes);
     return a;
   }

@@ -34,7 +34,7 @@ export class MarkCompactCollector extends BaseCollector {
   alloc(nslots: number, payloadBytes: number, site: number): number {
     const bytes = objectBytes(nslots, payloadBytes);
     let a = this.space.alloc(bytes);
-    if (a === 0) a = this.allocAfterFullCollection(bytes, site, (n) => this.space.alloc(n));
+    if (a === 0) a = this.allocAfterFullCollection(bytes, site, this.space);
     return this.finishAlloc(a, nslots, payloadBytes, bytes);
   }
 
