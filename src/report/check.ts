@@ -3,7 +3,8 @@
  * run by run. Runs are matched by workload, parameters, collector, options,
  * heap size and seed. A metric regresses when it is worse than the baseline by
  * more than the tolerance (relative); for most metrics lower is better, for
- * MMU and throughput higher is.
+ * MMU and throughput higher is. A figure not measured (null) on both sides is
+ * not compared; measured on one side only, it is reported as a change.
  */
 import { InputError } from "../errors.js";
 import type { RunResult } from "./result.js";
@@ -13,24 +14,26 @@ export const DEFAULT_CHECK_METRICS = ["time.gc", "time.total", "pauses.p99", "pa
 export interface Regression {
   run: string;
   metric: string;
-  baseline: number;
-  result: number;
-  /** Relative change, positive when worse. */
+  /** null: not measured. */
+  baseline: number | null;
+  result: number | null;
+  /** Relative change, positive when worse; Infinity when the figure appeared, disappeared or the outcome changed. */
   change: number;
 }
 
 export function runKey(r: RunResult): string {
   const options = Object.entries(r.options).map(([k, v]) => `${k}=${v}`).join(",");
   const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(",");
+  // The effective options identify the variant (generational:barrier=cards has barrier=cards here).
   return `${r.workload}[${params}] ${r.collector}[${options}] heap=${r.heapBytes} seed=${r.seed}`;
 }
 
 const higherIsBetter = (metric: string) => metric.startsWith("mmu.") || metric === "time.throughput";
 
-function read(r: RunResult, metric: string): number {
+function read(r: RunResult, metric: string): number | null {
   let value: unknown = r;
-  for (const part of metric.split(".")) value = (value as Record<string, unknown> | undefined)?.[part];
-  if (value === null) return 1; // an MMU window longer than the run: no pause can reduce it
+  for (const part of metric.split(".")) value = (value as Record<string, unknown> | undefined | null)?.[part];
+  if (value === null) return null;
   if (typeof value !== "number") throw new InputError(`unknown metric "${metric}" (e.g. ${DEFAULT_CHECK_METRICS.join(", ")})`);
   return value;
 }
@@ -59,6 +62,10 @@ export function checkAgainstBaseline(
     for (const metric of metrics) {
       const was = read(b, metric);
       const now = read(r, metric);
+      if (was === null || now === null) {
+        if (was !== now) regressions.push({ run: key, metric, baseline: was, result: now, change: Infinity });
+        continue;
+      }
       const worse = higherIsBetter(metric) ? was - now : now - was;
       const change = was === 0 ? (worse > 0 ? Infinity : 0) : worse / Math.abs(was);
       if (change > tolerance) regressions.push({ run: key, metric, baseline: was, result: now, change });

@@ -14,9 +14,8 @@ import type { Collector } from "../collectors/collector.js";
 import { MUTATOR_COUNTERS, MutatorCounter } from "../metrics/clock.js";
 import { WORK_NAMES } from "../metrics/collection-log.js";
 import { DEFAULT_COSTS, type CostModel } from "../metrics/cost-model.js";
-import { minimumMutatorUtilisation, summarisePauses } from "../metrics/stats.js";
-import { MMU_WINDOWS_MS, type RunError, type RunResult } from "../report/result.js";
-import { parseSize } from "../units.js";
+import type { RunError, RunResult } from "../report/result.js";
+import { checkHeapBytes, parseSize } from "../units.js";
 import { measureLeaks } from "../verify/leaks.js";
 import { HeapVerifier, traceGraph } from "../verify/verifier.js";
 import { compileWorkload } from "../workload/compile.js";
@@ -24,6 +23,9 @@ import type { LoadedWorkload } from "../workload/load.js";
 import { instantiate } from "../workload/program.js";
 import { Rng } from "../workload/rng.js";
 import { VERSION } from "../version.js";
+import { collectorLabel } from "./collector-spec.js";
+import { shapeFigures, type RawFigures } from "./measure.js";
+import { combineObservers, progressObserver, type RunProgress } from "./progress.js";
 
 export const DEFAULT_HEAP = "64MiB";
 export const DEFAULT_MAX_OPS = 1e10;
@@ -32,6 +34,8 @@ export const DEFAULT_MAX_DEPTH = 10_000;
 export interface RunOptions {
   /** A registered collector's name, or an entry for a collector defined outside the registry. */
   collector: string | CollectorEntry;
+  /** The run's label in tables and reports; defaults to the collector and the options set (`collectorLabel`). */
+  label?: string;
   /** Heap size in bytes; defaults to the workload's `heap`, then DEFAULT_HEAP. */
   heapBytes?: number;
   seed?: number;
@@ -45,6 +49,8 @@ export interface RunOptions {
   params?: Record<string, number>;
   maxOps?: number;
   maxDepth?: number;
+  /** Called after a collection at most every two seconds of wall time, with how far the run has got. */
+  onProgress?: (p: RunProgress) => void;
 }
 
 /** One row of a run's timeline: a collection or other pause, in simulated time. */
@@ -72,7 +78,7 @@ export function runWorkloadWithTimeline(
 ): { result: RunResult; timeline: () => TimelineRow[] } {
   const { doc } = workload;
   const entry = typeof options.collector === "string" ? collectorEntry(options.collector) : options.collector;
-  const heapBytes = options.heapBytes ?? parseSize(doc.heap ?? DEFAULT_HEAP, "workload heap");
+  const heapBytes = checkHeapBytes(options.heapBytes ?? parseSize(doc.heap ?? DEFAULT_HEAP, "workload heap"), options.heapBytes === undefined ? "workload heap" : "--heap");
   const seed = options.seed ?? doc.seed ?? 1;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const costs = options.costModel ?? { ...DEFAULT_COSTS };
@@ -91,7 +97,7 @@ export function runWorkloadWithTimeline(
   const collector = entry.create(heap, roots, parsed.values);
   collector.describeSite = (site) => program.sites[site] ?? `site ${site}`;
   const verifier = options.verify ? new HeapVerifier(heap, roots) : undefined;
-  collector.observer = verifier;
+  collector.observer = combineObservers(verifier, options.onProgress && progressObserver(options.onProgress));
   const { main, output } = instantiate(program, collector, roots, new Rng(seed), costs, workload.graph);
 
   let outcome: RunResult["outcome"] = "completed";
@@ -107,12 +113,12 @@ export function runWorkloadWithTimeline(
   const totalMs = performance.now() - t0;
 
   // Figures are taken before the end-of-run collection, which exists only to measure leaks.
-  const figures = measure(collector, heap, roots);
-  let leaked: RunResult["leaked"] = { objects: 0, bytes: 0, cycles: 0 };
-  if (error?.kind !== "verification") {
+  const raw = measure(collector, heap, roots);
+  let leaked: RunResult["leaked"] = { objects: null, bytes: null, cycles: null };
+  if (outcome === "completed") {
     try {
-      if (outcome === "completed") collector.collectGarbage("end-of-run");
-      leaked = measureLeaks(heap, roots, collector.parseableRegions(), figures.memory.finalLiveObjects);
+      collector.collectGarbage("end-of-run");
+      leaked = measureLeaks(heap, roots, collector.parseableRegions(), raw.live.objects);
     } catch (e) {
       // The end-of-run collection itself can fail: out of memory when the live data no longer
       // fits the space a full collection needs (e.g. a generational mature space), or verification.
@@ -120,39 +126,36 @@ export function runWorkloadWithTimeline(
       outcome = error.kind === "out-of-memory" ? "out-of-memory" : "error";
     }
   }
+  const completed = outcome === "completed";
+  const figures = shapeFigures(raw, completed);
+  const pausesInRun = raw.pauseKinds.length;
 
   const result: RunResult = {
     gcsim: VERSION,
     outcome,
-    ...(error ? { error } : {}),
+    error: error ?? null,
     workload: doc.name,
     file: workload.file,
     collector: collector.name,
+    label: options.label ?? collectorLabel(collector.name, options.collectorOptions ?? {}),
     options: parsed.effective,
     heapBytes,
     seed,
     params: program.params,
     costModel: costs,
     verified: verifier !== undefined,
-    allocated: { objects: figures.allocatedObjects, bytes: figures.allocatedBytes },
-    collections: figures.collections,
-    pauses: figures.pauses,
-    mmu: figures.mmu,
-    time: figures.time,
-    work: figures.work,
-    memory: figures.memory,
+    ...figures,
     leaked,
-    mutator: figures.mutator,
     output: [...output],
+    sweep: null,
     wall: {
       totalMs,
-      mutatorMs: totalMs - figures.gcWallMs,
-      gcMs: figures.gcWallMs,
-      pauses: { count: figures.collections.total, totalMs: figures.gcWallMs, maxMs: figures.maxPauseWallMs },
-      allocationsPerSecond: totalMs > 0 ? figures.allocatedObjects / (totalMs / 1000) : 0,
+      mutatorMs: totalMs - collector.gcWallMs,
+      gcMs: collector.gcWallMs,
+      pauses: { count: pausesInRun, totalMs: collector.gcWallMs, maxMs: collector.maxPauseWallMs },
+      allocationsPerSecond: completed ? (totalMs > 0 ? raw.allocatedObjects / (totalMs / 1000) : 0) : null,
     },
   };
-  const pausesInRun = figures.collections.total;
   const timeline = () => timelineRows(collector, pausesInRun);
   if (options.timeline) result.timeline = timeline();
   return { result, timeline };
@@ -169,58 +172,28 @@ function runError(e: unknown): RunError {
   throw e;
 }
 
-/** Every deterministic figure of the run so far, from the collector's counters and collection log. */
-function measure(collector: Collector, heap: Heap, roots: Roots) {
+/** Every deterministic figure of the run so far, as plain numbers from the collector's counters and collection log. */
+function measure(collector: Collector, heap: Heap, roots: Roots): RawFigures {
   const log = collector.log;
-  const n = log.length;
-  const collections: RunResult["collections"] = { total: n };
-  const byKind = new Map<string, number[]>();
-  for (let i = 0; i < n; i++) {
-    const kind = log.kindOf(i);
-    collections[kind] = (collections[kind] ?? 0) + 1;
-    if (!byKind.has(kind)) byKind.set(kind, []);
-    byKind.get(kind)!.push(log.column("pauseNs")[i]);
-  }
-  const pauses = summarisePauses(log.column("pauseNs")) as RunResult["pauses"];
-  for (const [kind, durations] of byKind) pauses[kind] = summarisePauses(durations);
-
-  const mutatorNs = collector.mutatorNs();
-  const gcNs = collector.gcNs;
-  const totalNs = mutatorNs + gcNs;
-  const mmu: RunResult["mmu"] = {};
-  for (const ms of MMU_WINDOWS_MS) {
-    mmu[`${ms}ms`] = minimumMutatorUtilisation(log.column("startNs"), log.column("pauseNs"), totalNs, ms * 1e6);
-  }
-
-  const work = {} as RunResult["work"];
+  const work = {} as RawFigures["work"];
   for (const w of WORK_NAMES) work[w] = collector.work[w];
-  const live = traceGraph(heap, roots);
   const counts = new Float64Array(MUTATOR_COUNTERS);
   collector.clock.readMutatorCounters(counts);
   return {
+    pauseKinds: Array.from({ length: log.length }, (_, i) => log.kindOf(i)),
+    pauseStartNs: log.column("startNs"),
+    pauseNs: log.column("pauseNs"),
+    pauseFull: log.column("full"),
+    mutatorNs: collector.mutatorNs(),
+    gcNs: collector.gcNs,
     allocatedObjects: collector.allocatedObjects,
     allocatedBytes: collector.allocatedBytes,
-    collections,
-    pauses,
-    mmu,
-    time: {
-      mutator: mutatorNs,
-      gc: gcNs,
-      total: totalNs,
-      gcOverhead: totalNs > 0 ? gcNs / totalNs : 0,
-      throughput: totalNs > 0 ? 1 - gcNs / totalNs : 1,
-    },
     work,
-    memory: {
-      peakLive: collector.peakLiveBytes,
-      peakFootprint: Math.max(collector.peakFootprint, collector.footprint()),
-      fragmentation: collector.peakFragmentation,
-      allocationRate: mutatorNs > 0 ? collector.allocatedBytes / (mutatorNs / 1e6) : 0,
-      finalLive: live.bytes,
-      finalLiveObjects: live.objects,
-      finalGraphHash: live.hash,
-      ...collector.collectorFigures(),
-    },
+    peakLiveBytes: collector.peakLiveBytes,
+    peakFootprint: Math.max(collector.peakFootprint, collector.footprint()),
+    peakFragmentation: collector.peakFragmentation,
+    live: traceGraph(heap, roots),
+    collectorFigures: collector.collectorFigures(),
     mutator: {
       statements: counts[MutatorCounter.statements],
       loads: counts[MutatorCounter.loads],
@@ -228,8 +201,6 @@ function measure(collector: Collector, heap: Heap, roots: Roots) {
       calls: counts[MutatorCounter.calls],
       payloadAccesses: counts[MutatorCounter.payloadAccesses],
     },
-    gcWallMs: collector.gcWallMs,
-    maxPauseWallMs: collector.maxPauseWallMs,
   };
 }
 

@@ -13,6 +13,7 @@ parentPort!.on("message", ({ index, request }: { index: number; request: Task })
       error: {
         name: error.name,
         message: error.message,
+        stack: error.stack,
         exitCode: e instanceof GcsimError ? e.exitCode : undefined,
         details: e instanceof InputError ? e.details : undefined,
       },
