@@ -182,3 +182,126 @@ describe("gcsim validate and list", () => {
     expect(r.stdout).toMatch(/4 +heap verification failed/);
   });
 });
+
+describe("the result contract on the command line", () => {
+  const dir = () => mkdtempSync(join(tmpdir(), "gcsim-"));
+
+  it("--heap beyond the simulated heap's limit is one line naming the limit, exit 2 (run and compare)", () => {
+    for (const args of [["run", "linked-list", "-c", "mark-sweep", "--heap", "2GiB"], ["run", "linked-list", "-c", "mark-sweep", "--heap", "100GiB"], ["compare", "linked-list", "--collectors", "mark-sweep,copying", "--heap", "4GiB"]]) {
+      const r = gcsim(...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      // The limit: addresses stay below 2^31 and two granules are reserved.
+      expect(r.stderr).toContain(`largest simulated heap, ${2 ** 31 - 16} bytes`);
+    }
+  });
+
+  it("sizes are case-insensitive and take JVM-style k/m/g", () => {
+    const sized = (heap: string) => JSON.parse(gcsim("run", "linked-list", "-c", "copying", "--heap", heap, "-f", "json").stdout).heapBytes;
+    expect(sized("4m")).toBe(4 << 20);
+    expect(sized("4096K")).toBe(4 << 20);
+    expect(sized("4mib")).toBe(4 << 20);
+    expect(sized("4MB")).toBe(4_000_000);
+  });
+
+  it("compare keeps the good rows when one workload fails, and exits 2", () => {
+    const r = gcsim("compare", "linked-list", "tests/fixtures/null-deref.json", "--collectors", "mark-sweep,copying", "-f", "json");
+    expect(r.code).toBe(2);
+    const rows = JSON.parse(r.stdout);
+    expect(rows.map((x: { workload: string; outcome: string }) => `${x.workload} ${x.outcome}`)).toEqual([
+      "linked-list completed",
+      "linked-list completed",
+      "null-deref error",
+      "null-deref error",
+    ]);
+    expect(r.stderr).toContain("null-deref under mark-sweep: null dereference");
+  });
+
+  it("compare: out of memory is data, exit 3 with --fail-on-oom, 1 with --fail-on-leak", () => {
+    const args = ["compare", "linked-list", "--collectors", "none,mark-sweep", "-f", "json"];
+    const plain = gcsim(...args);
+    expect(JSON.parse(plain.stdout).map((x: { outcome: string }) => x.outcome)).toEqual(["out-of-memory", "completed"]);
+    expect(plain.code).toBe(0);
+    expect(gcsim(...args, "--fail-on-oom").code).toBe(3);
+    const leak = gcsim("compare", "cyclic-garbage", "--collectors", "rc:cycles=off,mark-sweep", "--heap", "4MiB", "--param", "rounds=100", "--fail-on-leak", "-f", "json");
+    expect(leak.code).toBe(1);
+  });
+
+  it("compare -f json is always an array, with one distinct label per variant", () => {
+    const one = gcsim("compare", "linked-list", "--collectors", "mark-sweep", "-f", "json");
+    expect(JSON.parse(one.stdout)).toHaveLength(1);
+    const r = gcsim("compare", "workloads/linked-list.json", "--collectors", "generational,generational:barrier=cards", "-f", "json");
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout);
+    expect(rows.map((x: { label: string }) => x.label)).toEqual(["generational", "generational:barrier=cards"]);
+    expect(rows.map((x: { options: { barrier: string } }) => x.options.barrier)).toEqual(["remset", "cards"]);
+  });
+
+  it("gives each variant its own colour in the HTML report", () => {
+    const out = join(dir(), "report.html");
+    expect(gcsim("compare", "linked-list", "--collectors", "generational,generational:barrier=cards,mark-sweep", "--report", out, "-f", "json").code).toBe(0);
+    const data = JSON.parse(/<script type="application\/json" id="gcsim-data">(.*?)<\/script>/s.exec(readFileSync(out, "utf8"))![1]);
+    const colours = data.runs.map((run: { collector: string }) => data.colours[run.collector]);
+    expect(data.runs.map((run: { collector: string }) => run.collector)).toEqual(["generational", "generational:barrier=cards", "mark-sweep"]);
+    expect(new Set(colours).size).toBe(3);
+  });
+
+  it("rejects a variant that repeats a configuration, and suggests near-miss names", () => {
+    const dup = gcsim("compare", "linked-list", "--collectors", "generational,generational:barrier=remset");
+    expect(dup.code).toBe(2);
+    expect(dup.stderr).toContain("are the same configuration");
+    const typo = gcsim("run", "linked-list", "-c", "mark-swep");
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("did you mean mark-sweep?");
+    const option = gcsim("run", "linked-list", "-c", "generational:barier=cards");
+    expect(option.code).toBe(2);
+    expect(option.stderr).toContain("did you mean barrier?");
+    const workload = gcsim("run", "gcbenhc", "-c", "mark-sweep");
+    expect(workload.code).toBe(2);
+    expect(workload.stderr).toMatch(/did you mean gcbench\?.*shipped: binary-trees, cyclic-garbage/);
+  });
+
+  it("shipped workloads resolve by bare name from any directory, and - reads a workload from stdin", () => {
+    const elsewhere = spawnSync(process.execPath, [join(process.cwd(), "bin/gcsim.js"), "run", "gcbench", "-c", "mark-sweep", ...SMALL_GCBENCH, "-f", "json"], { cwd: tmpdir(), encoding: "utf8" });
+    expect(elsewhere.status).toBe(0);
+    expect(JSON.parse(elsewhere.stdout)).toMatchObject({ workload: "gcbench", file: "workloads/gcbench.json", outcome: "completed" });
+    const stdin = spawnSync(process.execPath, ["bin/gcsim.js", "run", "-", "-c", "copying", "-f", "json"], { input: readFileSync("workloads/linked-list.json"), encoding: "utf8" });
+    expect(stdin.status).toBe(0);
+    expect(JSON.parse(stdin.stdout).allocated.objects).toBe(400_000);
+  });
+
+  it("writes several formats from one run with repeatable -o, and records timelines with --with-timeline", () => {
+    const d = dir();
+    const files = ["r.json", "r.csv", "r.md"].map((f) => join(d, f));
+    const r = gcsim("compare", "linked-list", "--collectors", "mark-sweep,copying", "--with-timeline", ...files.flatMap((f) => ["-o", f]));
+    expect(r.code).toBe(0);
+    const json = JSON.parse(readFileSync(files[0], "utf8"));
+    expect(json[0].timeline.length).toBe(json[0].collections.total);
+    expect(parse(readFileSync(files[1], "utf8"), { columns: true })).toHaveLength(2);
+    expect(readFileSync(files[2], "utf8")).toMatch(/^\| workload \| collector \|/);
+    expect(gcsim("compare", "linked-list", "--collectors", "mark-sweep", "-f", "csv", "-o", join(d, "x.json")).code).toBe(2);
+  });
+
+  it("shows not-measured figures as - and never as the best value", () => {
+    // The run is shorter than 10 ms of simulated time, so MMU 10ms is not measured for either collector.
+    const r = gcsim("compare", "gcbench", ...SMALL_GCBENCH, "--heap", "256KiB", "--collectors", "mark-sweep,copying", "-f", "markdown");
+    const rows = r.stdout.trim().split("\n").slice(2).map((line) => line.split("|").map((c) => c.trim()));
+    const mmu = r.stdout.split("\n")[0].split("|").map((c) => c.trim()).indexOf("MMU 10ms");
+    expect(rows.map((row) => row[mmu])).toEqual(["-", "-"]);
+    const csv: Record<string, string>[] = parse(gcsim("compare", "gcbench", ...SMALL_GCBENCH, "--heap", "256KiB", "--collectors", "mark-sweep", "-f", "csv").stdout, { columns: true });
+    expect(csv[0]["mmu.10ms"]).toBe("");
+  });
+
+  it("prints what the workload printed under the table", () => {
+    const r = gcsim("run", "binary-trees", "-c", "generational", "--param", "N=6");
+    expect(r.stdout).toMatch(/┘\noutput\nstretch tree of depth 7\t check: 255\n/);
+  });
+
+  it("check --format markdown and json, for a CI step summary and scripts", () => {
+    const md = gcsim("check", "results/baseline.json", "--baseline", "results/baseline.json", "--format", "markdown");
+    expect(md.code).toBe(0);
+    expect(md.stdout).toMatch(/^### gcsim check: passed\n\n24 runs compared/);
+    const json = gcsim("check", "results/baseline.json", "--baseline", "results/baseline.json", "--format", "json");
+    expect(JSON.parse(json.stdout)).toEqual([]);
+  });
+});
