@@ -305,3 +305,89 @@ describe("the result contract on the command line", () => {
     expect(JSON.parse(json.stdout)).toEqual([]);
   });
 });
+
+describe("every option is registered, documented and exercised", () => {
+  const dir = () => mkdtempSync(join(tmpdir(), "gcsim-"));
+  const json = (...args: string[]) => {
+    const r = gcsim(...args, "-f", "json");
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+  /** Deterministic figures only: everything but wall-clock time. */
+  const deterministic = (r: { wall?: unknown }) => ({ ...r, wall: undefined });
+
+  it("--seed is recorded and changes a random workload; the same seed gives the same figures", () => {
+    const one = json("run", "random-graph", "-c", "mark-sweep", "--seed", "1");
+    const two = json("run", "random-graph", "-c", "mark-sweep", "--seed", "2");
+    expect([one.seed, two.seed]).toEqual([1, 2]);
+    expect(two.memory.finalGraphHash).not.toBe(one.memory.finalGraphHash);
+    expect(deterministic(json("run", "random-graph", "-c", "mark-sweep", "--seed", "2"))).toEqual(deterministic(two));
+  });
+
+  it("--cost-model changes exactly the costs it names", () => {
+    const file = join(dir(), "costs.json");
+    writeFileSync(file, JSON.stringify({ objectMarked: 20 }));
+    const base = json("run", "linked-list", "-c", "mark-sweep");
+    const costly = json("run", "linked-list", "-c", "mark-sweep", "--cost-model", file);
+    expect(costly.costModel.objectMarked).toBe(20);
+    // Marking happens inside pauses: GC time grows by (20 - 5) ns per object marked, the mutator's not at all.
+    expect(costly.time.gc - base.time.gc).toBe((20 - base.costModel.objectMarked) * base.work.objectsMarked);
+    expect(costly.time.mutator).toBe(base.time.mutator);
+  });
+
+  it("--max-depth stops deep recursion with the call's path, exit 2; --quiet prints nothing else", () => {
+    const r = gcsim("run", "binary-trees", "-c", "mark-sweep", "--param", "N=6", "--max-depth", "3", "--quiet");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("gcsim: recursion deeper than the limit (raise it with --max-depth) at /functions/BottomUpTree/body/1\n");
+  });
+
+  it("--timeline writes one CSV row per pause", () => {
+    const file = join(dir(), "timeline.csv");
+    const result = json("run", "linked-list", "-c", "generational", "--timeline", file);
+    const rows: Record<string, string>[] = parse(readFileSync(file, "utf8"), { columns: true });
+    expect(rows).toHaveLength(result.collections.total);
+    expect(Object.keys(rows[0])).toEqual(["index", "startNs", "kind", "reason", "pauseNs", "usedBefore", "usedAfter", "liveAfter", "footprint"]);
+    expect(rows.filter((row) => row.kind === "minor")).toHaveLength(result.collections.minor);
+  });
+
+  it("--jobs changes nothing but the wall clock", () => {
+    const args = ["compare", "linked-list", "cyclic-garbage", "--collectors", "mark-sweep,rc,rc:cycles=off"];
+    expect(json(...args, "--jobs", "1").map(deterministic)).toEqual(json(...args, "--jobs", "2").map(deterministic));
+  });
+
+  it("minheap takes a spec, --resolution and -o; report and check write to -o", () => {
+    const d = dir();
+    const out = join(d, "minheap.json");
+    const r = gcsim("minheap", "linked-queue", "-c", "generational:barrier=cards", "--param", "length=500", "--param", "steps=2000", "--resolution", "5%", "--seed", "3", "-f", "json", "-o", out);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(readFileSync(out, "utf8"));
+    expect(m).toMatchObject({ collector: "generational", seed: 3, resolution: 0.05 });
+    expect(m.options.barrier).toBe("cards");
+    expect(m.minHeapBytes - m.failedHeapBytes).toBeLessThanOrEqual(Math.max(8, Math.ceil(m.minHeapBytes * 0.05)));
+    expect(gcsim("report", "results/baseline.json", "-o", join(d, "report.html")).code).toBe(0);
+    expect(readFileSync(join(d, "report.html"), "utf8")).toMatch(/^<!doctype html>/);
+    expect(gcsim("check", "results/baseline.json", "--baseline", "results/baseline.json", "-o", join(d, "check.txt")).code).toBe(0);
+    expect(readFileSync(join(d, "check.txt"), "utf8")).toMatch(/^ok: 24 runs/);
+  });
+
+  it("every option --help lists is in the README and in a test, and every option the README's synopsis lists is registered", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const tests = readdirSync("tests").filter((f) => f.endsWith(".test.ts")).map((f) => readFileSync(join("tests", f), "utf8")).join("\n");
+    const synopsis = /## Commands\n\n```\n([\s\S]*?)```/.exec(readme)![1];
+    const shared = [...synopsis.matchAll(/^(?:options|run only|\s+).*$/gm)].map((m) => m[0]).join(" ");
+    for (const command of ["run", "compare", "sweep", "minheap", "check", "report"]) {
+      const help = gcsim(command, "--help").stdout;
+      const entries = [...help.matchAll(/^\s+(?:(-\w), )?(--[a-z-]+)/gm)].filter((m) => m[2] !== "--help");
+      const registered = entries.map((m) => m[2]);
+      for (const [, short, option] of entries) {
+        const either = (text: string, quote: string) => text.includes(`${quote}${option}${quote}`) || (short !== undefined && text.includes(`${quote}${short}${quote}`));
+        expect(either(readme, "`") || readme.includes(`${option} `) || readme.includes(`[${option}`), `${command} ${option} in the README`).toBe(true);
+        expect(either(tests, '"'), `${command} ${option} in a test`).toBe(true);
+      }
+      const line = new RegExp(`^gcsim ${command} .*$`, "m").exec(synopsis)![0];
+      const documented = [...(line + (["run", "compare", "sweep"].includes(command) ? shared : "")).matchAll(/(--[a-z-]+)/g)].map((m) => m[1]);
+      const applicable = documented.filter((o) => !(o === "--timeline" && command !== "run") && !(["--report", "--fail-on-oom"].includes(o) && command === "run"));
+      for (const option of applicable) expect(registered, `${command} ${option} registered`).toContain(option);
+    }
+  });
+});

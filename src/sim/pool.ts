@@ -48,11 +48,16 @@ export function failedRun(request: RunRequest, e: unknown): RunResult {
         ? { kind: "input", message: e.message }
         : { kind: "internal", message: `internal error (please report it): ${(e as Error)?.stack ?? String(e)}` };
   const o = request.options;
-  let options = o.collectorOptions ?? {};
+  let name = o.collector;
+  let given = o.collectorOptions ?? {};
+  let options = given;
   try {
-    options = effectiveOptions(resolveCollectorSpec(o.collector).entry, options);
+    const spec = resolveCollectorSpec(o.collector);
+    name = spec.name;
+    given = { ...given, ...spec.options };
+    options = effectiveOptions(spec.entry, given);
   } catch {
-    // An unknown collector: keep the options as given.
+    // An unknown collector: keep the name and options as given.
   }
   const nothing = shapeFigures(
     {
@@ -83,8 +88,8 @@ export function failedRun(request: RunRequest, e: unknown): RunResult {
     error,
     workload: basename(request.file).replace(/\.json$/, ""),
     file: request.file,
-    collector: o.collector,
-    label: o.label ?? collectorLabel(o.collector, o.collectorOptions ?? {}),
+    collector: name,
+    label: o.label ?? collectorLabel(name, given),
     options,
     heapBytes: o.heapBytes ?? 0,
     seed: o.seed ?? 1,

@@ -7,7 +7,7 @@
  * treat those outcomes as data.
  */
 import { parseOptions } from "../collectors/options.js";
-import { collectorEntry, type CollectorEntry } from "../collectors/registry.js";
+import type { CollectorEntry } from "../collectors/registry.js";
 import { OutOfMemoryError, VerificationError, WorkloadRuntimeError } from "../errors.js";
 import { Heap, Roots } from "../heap/heap.js";
 import type { Collector } from "../collectors/collector.js";
@@ -23,7 +23,7 @@ import type { LoadedWorkload } from "../workload/load.js";
 import { instantiate } from "../workload/program.js";
 import { Rng } from "../workload/rng.js";
 import { VERSION } from "../version.js";
-import { collectorLabel } from "./collector-spec.js";
+import { collectorLabel, resolveCollectorSpec } from "./collector-spec.js";
 import { shapeFigures, type RawFigures } from "./measure.js";
 import { combineObservers, progressObserver, type RunProgress } from "./progress.js";
 
@@ -32,7 +32,7 @@ export const DEFAULT_MAX_OPS = 1e10;
 export const DEFAULT_MAX_DEPTH = 10_000;
 
 export interface RunOptions {
-  /** A registered collector's name, or an entry for a collector defined outside the registry. */
+  /** A collector spec (a registered name, optionally with options: "rc:cycles=off"), or an entry for a collector defined outside the registry. */
   collector: string | CollectorEntry;
   /** The run's label in tables and reports; defaults to the collector and the options set (`collectorLabel`). */
   label?: string;
@@ -77,14 +77,17 @@ export function runWorkloadWithTimeline(
   options: RunOptions,
 ): { result: RunResult; timeline: () => TimelineRow[] } {
   const { doc } = workload;
-  const entry = typeof options.collector === "string" ? collectorEntry(options.collector) : options.collector;
+  // A collector named by a spec ("generational:barrier=cards") runs with the spec's options over collectorOptions.
+  const spec = typeof options.collector === "string" ? resolveCollectorSpec(options.collector) : undefined;
+  const entry = spec ? spec.entry : (options.collector as CollectorEntry);
+  const collectorOptions = { ...options.collectorOptions, ...spec?.options };
   const heapBytes = checkHeapBytes(options.heapBytes ?? parseSize(doc.heap ?? DEFAULT_HEAP, "workload heap"), options.heapBytes === undefined ? "workload heap" : "--heap");
   const seed = options.seed ?? doc.seed ?? 1;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const costs = options.costModel ?? { ...DEFAULT_COSTS };
 
-  const collectorName = typeof options.collector === "string" ? options.collector : "custom";
-  const parsed = parseOptions(collectorName, entry.options, options.collectorOptions ?? {}, heapBytes);
+  const collectorName = spec ? spec.name : "custom";
+  const parsed = parseOptions(collectorName, entry.options, collectorOptions, heapBytes);
   const heap = new Heap(heapBytes);
   const program = compileWorkload(doc, {
     storeBarrier: entry.constraints.storeBarrier,
@@ -137,7 +140,7 @@ export function runWorkloadWithTimeline(
     workload: doc.name,
     file: workload.file,
     collector: collector.name,
-    label: options.label ?? collectorLabel(collector.name, options.collectorOptions ?? {}),
+    label: options.label ?? collectorLabel(collector.name, collectorOptions),
     options: parsed.effective,
     heapBytes,
     seed,
