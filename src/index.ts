@@ -1,21 +1,39 @@
 /** gcsim as a library: everything the CLI uses, usable without it. */
-export { Collector, updateRoots, type CollectorConstraints, type CollectionObserver, type Region } from "./collectors/collector.js";
-export { collectors, collectorNames, collectorEntry, type CollectorEntry, type CollectorName } from "./collectors/registry.js";
-export { parseOptions, choice, integer, heapShare, type OptionSpec } from "./collectors/options.js";
-export { Marker } from "./collectors/parts/marker.js";
-export { sweepSpace } from "./collectors/parts/sweep.js";
-export { Compactor } from "./collectors/parts/compact.js";
+export {
+  BaseCollector,
+  defineCollector,
+  type Collector,
+  type CollectorConstraints,
+  type CollectorContext,
+  type CollectorDefinition,
+} from "./collectors/collector.js";
+export { collectors, collectorNames, collectorEntry, type CollectorName } from "./collectors/registry.js";
+export { parseOptions, choice, integer, heapShare, type OptionSpec, type OptionSpecs, type ParsedOptions } from "./collectors/options.js";
+export { Marker } from "./collectors/trace/marker.js";
+export { Compactor, type CompactionPlan } from "./collectors/trace/compactor.js";
+export { FreeListSpace, type SweepResult } from "./collectors/spaces/free-list-space.js";
+export { BumpSpace } from "./collectors/spaces/bump-space.js";
+export { CompactSpace } from "./collectors/spaces/compact-space.js";
+export { SemiSpaces } from "./collectors/spaces/semispaces.js";
+export { CopyNursery, type YoungCopier } from "./collectors/spaces/nursery.js";
+export type { MatureSpace, YoungGeneration } from "./collectors/spaces/mature.js";
+export type { RememberingBarrier } from "./collectors/barriers/barrier.js";
+export { ObjectRememberedSet } from "./collectors/barriers/object-remset.js";
+export { CardTable } from "./collectors/barriers/card-table.js";
 export * from "./errors.js";
-export { Heap, Roots, UNSET } from "./heap/heap.js";
+export { Heap, Roots, UNSET, updateRoots, type Region } from "./heap/heap.js";
+export { traceGraph, type GraphSummary } from "./heap/trace.js";
 export * as objectModel from "./heap/object-model.js";
 export { IntStack } from "./heap/int-stack.js";
 export { IntMap } from "./heap/int-map.js";
 export { BumpAllocator } from "./alloc/bump.js";
 export { SegregatedFitAllocator } from "./alloc/segregated-fit.js";
 export { CollectionLog, WorkCounters } from "./metrics/collection-log.js";
+export { Recorder, type Collected, type CollectionObserver } from "./metrics/recorder.js";
+export { SimClock } from "./metrics/clock.js";
 export { DEFAULT_COSTS, loadCostModel, type CostModel } from "./metrics/cost-model.js";
 export { summarisePauses, minimumMutatorUtilisation, nearestRank } from "./metrics/stats.js";
-export { HeapVerifier, traceGraph, type GraphSummary } from "./verify/verifier.js";
+export { HeapVerifier } from "./verify/verifier.js";
 export { measureLeaks } from "./verify/leaks.js";
 export { compileWorkload, type CompiledProgram, type CompileOptions } from "./workload/compile.js";
 export { loadWorkload, readWorkloadFile, resolveWorkloadFile, shippedWorkloads, schemaErrors, type LoadedWorkload } from "./workload/load.js";

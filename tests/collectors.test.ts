@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { GenerationalCollector, generationalOptions } from "../src/collectors/generational/index.js";
-import type { ParsedOptions } from "../src/collectors/options.js";
+import { defineCollector } from "../src/collectors/collector.js";
+import generational, { GenerationalCollector } from "../src/collectors/generational/index.js";
 import { loadWorkload } from "../src/workload/load.js";
 import { runWorkload } from "../src/sim/run.js";
 import type { Statement, WorkloadDoc } from "../src/workload/types.js";
@@ -187,12 +187,7 @@ describe("generational", () => {
   it("without its write barrier is caught by the verifier", () => {
     const w = loadWorkload("workloads/random-tree.json");
     const r = runWorkload(w, {
-      collector: {
-        description: "generational with the barrier removed",
-        constraints: GenerationalCollector.constraints,
-        options: generationalOptions,
-        create: (heap, roots, options) => new NoBarrierGenerational(heap, roots, options as ParsedOptions<typeof generationalOptions>),
-      },
+      collector: defineCollector({ ...generational, description: "generational with the barrier removed", create: (context, options) => new NoBarrierGenerational(context, options) }),
       verify: true,
     });
     expect(r.error?.kind).toBe("verification");

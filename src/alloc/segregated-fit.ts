@@ -36,7 +36,7 @@ export class SegregatedFitAllocator {
   highWater: number;
 
   constructor(
-    private readonly mem: Int32Array,
+    protected readonly mem: Int32Array,
     readonly start: number,
     readonly end: number,
   ) {

@@ -1,6 +1,7 @@
 /**
- * The contract between the mutator and a collector, and the bookkeeping every
- * collector shares.
+ * The contract between the mutator and a collector, and the shape of a
+ * collector definition - what the registry lists and what a user's collector
+ * file default-exports.
  *
  * The mutator (generated workload code) calls only:
  *   alloc(nslots, payloadBytes, site)  -> address of a zeroed object
@@ -12,16 +13,18 @@
  * `CollectorConstraints`, read once when the workload is compiled, so the
  * choice of barrier costs nothing per operation.
  *
- * A collector subclass implements its algorithm in `collectGarbage` and wraps
- * each stop-the-world piece of work in `recordCollection`, which keeps the
- * collection log, the wall clock, and calls the verifier when one is attached.
+ * A collector is built from a CollectorContext and is complete when its
+ * constructor returns: the heap, the roots, and the Recorder it reports
+ * allocations, frees and pauses to (which carries the simulated clock and
+ * the verifier, when one watches) all come in through the context.
+ * `BaseCollector` supplies the parts every collector writes the same way.
  */
 import { OutOfMemoryError } from "../errors.js";
-import type { Heap, Roots } from "../heap/heap.js";
-import { CollectionLog, WORK_NAMES, WorkCounters, snapshotWork } from "../metrics/collection-log.js";
-import { SimClock } from "../metrics/clock.js";
-import { DEFAULT_COSTS } from "../metrics/cost-model.js";
-import { traceGraph } from "../verify/verifier.js";
+import type { Heap, Region, Roots } from "../heap/heap.js";
+import { traceGraph } from "../heap/trace.js";
+import type { Collected, Recorder } from "../metrics/recorder.js";
+import type { WorkCounters } from "../metrics/collection-log.js";
+import type { OptionSpecs, ParsedOptions } from "./options.js";
 
 export interface CollectorConstraints {
   /** Objects change address during collection. */
@@ -30,71 +33,97 @@ export interface CollectorConstraints {
   readonly storeBarrier: boolean;
   /** The mutator must report writes of reference variables and frame exits (reference counting). */
   readonly rootBarrier: boolean;
+  /**
+   * The collector reclaims cyclic garbage. One that does not (plain reference
+   * counting) is held by `test-collector` to leaking exactly the cyclic garbage.
+   */
+  readonly reclaimsCycles: boolean;
 }
 
-/** Watches collections from outside; the heap verifier is one. */
-export interface CollectionObserver {
-  beforeCollection(collector: Collector, index: number): void;
-  afterCollection(collector: Collector, index: number, full: boolean): void;
+/** Everything a collector is built from. */
+export interface CollectorContext {
+  readonly heap: Heap;
+  readonly roots: Roots;
+  readonly recorder: Recorder;
+  /** Turns an allocation site number into the workload statement path, for messages. */
+  describeSite(site: number): string;
 }
 
-/** A half-open range of addresses that a linear walk can parse cell by cell. */
-export type Region = readonly [start: number, end: number];
-
-export interface MemoryFigures {
-  /** Free bytes not in the largest free chunk, as a fraction of free bytes (0 for bump-allocated spaces). */
-  fragmentation: number;
+export interface Collector extends Collected {
+  readonly constraints: CollectorConstraints;
+  /** The simulated memory it manages (the mutator reads and writes objects there directly). */
+  readonly heap: Heap;
+  readonly recorder: Recorder;
+  /** Allocates a zeroed object; throws OutOfMemoryError when even a full collection cannot make room. */
+  alloc(nslots: number, payloadBytes: number, site: number): number;
+  /** The store barrier: called for every reference store into the heap when constraints.storeBarrier. */
+  writeRef(obj: number, slot: number, value: number): void;
+  /** Root barrier: writes a reference variable (frame slot in R, or global in G). */
+  writeRoot(roots: Int32Array, index: number, value: number): void;
+  /** Root barrier: a reference parameter has just been stored into a new frame. */
+  retainRoot(ref: number): void;
+  /** Root barrier: the frame occupying stack slots [from, to) is about to be popped. */
+  releaseFrame(stack: Int32Array, from: number, to: number): void;
+  /** Runs a collection of the whole heap. */
+  collectGarbage(reason: string): void;
+  /** Figures only this kind of collector has (e.g. promotion for generational), added to the result's memory section. */
+  collectorFigures(): Record<string, number>;
 }
 
-export abstract class Collector {
-  abstract readonly name: string;
+/**
+ * A collector as the registry lists it and as a user's collector file
+ * default-exports it: its name, what it is, its constraints, its `--opt`
+ * options (defaults, meanings, parsers) and a factory.
+ */
+export interface CollectorDefinition<S extends OptionSpecs = OptionSpecs> {
+  readonly name: string;
+  readonly description: string;
+  readonly constraints: CollectorConstraints;
+  readonly options: S;
+  /** Builds the collector; `options` holds every option of `options`, parsed. */
+  create(context: CollectorContext, options: ParsedOptions<S>): Collector;
+}
+
+/** Types a collector definition, so `create` sees its options parsed and typed. */
+export function defineCollector<const S extends OptionSpecs>(definition: CollectorDefinition<S>): CollectorDefinition<S> {
+  return definition;
+}
+
+/**
+ * What most collectors share: the context's parts as fields, barriers that
+ * just store, the allocation epilogue, the collect-and-retry slow path and
+ * the out-of-memory ending.
+ */
+export abstract class BaseCollector implements Collector {
   abstract readonly constraints: CollectorConstraints;
-
+  readonly heap: Heap;
+  readonly roots: Roots;
   readonly mem: Int32Array;
-  readonly log = new CollectionLog();
-  readonly work = new WorkCounters();
-  /** Work counters when the current pause began (reused: no allocation per pause). */
-  private readonly workBefore = new Float64Array(WORK_NAMES.length);
-  /** Simulated time; the runner installs one with the run's cost model and the mutator's counters. */
-  clock = new SimClock(DEFAULT_COSTS);
-  /** Simulated nanoseconds spent in pauses so far. */
-  gcNs = 0;
-  peakFootprint = 0;
-  observer: CollectionObserver | undefined;
-  /** Turns an allocation site number into the workload path for messages. */
-  describeSite: (site: number) => string = (site) => `site ${site}`;
+  readonly recorder: Recorder;
+  /** The recorder's work counters, which the collector's parts bump directly. */
+  readonly work: WorkCounters;
+  private readonly describeSite: (site: number) => string;
 
-  /** Cumulative allocation by the mutator. */
-  allocatedObjects = 0;
-  allocatedBytes = 0;
-  /** Cumulative reclamation by the collector. */
-  freedObjects = 0;
-  freedBytes = 0;
-  /** Bytes that survived the most recent full collection, and the most seen. */
-  liveBytesAfterFull = 0;
-  peakLiveBytes = 0;
-  /** Worst fragmentation seen after a collection. */
-  peakFragmentation = 0;
-  gcWallMs = 0;
-  maxPauseWallMs = 0;
-
-  constructor(
-    readonly heap: Heap,
-    readonly roots: Roots,
-  ) {
-    this.mem = heap.mem;
+  constructor(context: CollectorContext) {
+    this.heap = context.heap;
+    this.roots = context.roots;
+    this.mem = context.heap.mem;
+    this.recorder = context.recorder;
+    this.work = context.recorder.work;
+    this.describeSite = context.describeSite;
   }
 
-  /** Allocates a zeroed object; throws OutOfMemoryError when even a full collection cannot make room. */
   abstract alloc(nslots: number, payloadBytes: number, site: number): number;
+  abstract collectGarbage(reason: string): void;
+  abstract parseableRegions(): Region[];
+  abstract footprint(): number;
 
   /** Writes a fresh object's header and counts the allocation: the end of every allocation fast path. */
   protected finishAlloc(a: number, nslots: number, payloadBytes: number, bytes: number): number {
     const w = a >> 2;
     this.mem[w] = nslots;
     this.mem[w + 1] = payloadBytes;
-    this.allocatedObjects++;
-    this.allocatedBytes += bytes;
+    this.recorder.allocated(bytes);
     return a;
   }
 
@@ -107,111 +136,29 @@ export abstract class Collector {
     return a;
   }
 
-  /** The store barrier; collectors without one never have it called. */
+  /** Wraps one stop-the-world piece of work in the recorder's pause accounting. */
+  protected pause(kind: string, reason: string, body: () => boolean): void {
+    this.recorder.pause(this, kind, reason, body);
+  }
+
   writeRef(obj: number, slot: number, value: number): void {
     this.mem[(obj >> 2) + 2 + 2 * slot] = value;
   }
 
-  /** Root barrier: writes a reference variable (frame slot in R, or global in G). */
   writeRoot(roots: Int32Array, index: number, value: number): void {
     roots[index] = value;
   }
 
-  /** Root barrier: a reference parameter has just been stored into a new frame. */
   retainRoot(_ref: number): void {}
 
-  /** Root barrier: the frame occupying stack slots [from, to) is about to be popped. */
   releaseFrame(_stack: Int32Array, _from: number, _to: number): void {}
 
-  /** Runs a full collection of the whole heap. */
-  abstract collectGarbage(reason: string): void;
-
-  /** Regions holding every allocated object, formatted for a linear walk. */
-  abstract parseableRegions(): Region[];
-
-  /**
-   * The reference count the collector keeps for an object, if it counts
-   * references; the verifier then checks it against the references that
-   * actually point at the object.
-   */
-  referenceCount?(address: number): number;
-
-  /** Fragmentation of the free memory right now. */
-  memoryFigures(): MemoryFigures {
-    return { fragmentation: 0 };
+  fragmentation(): number {
+    return 0;
   }
 
-  /** Simulated mutator time so far (ns). */
-  mutatorNs(): number {
-    return this.clock.mutatorNs(this.allocatedObjects, this.allocatedBytes, this.work, this.gcNs);
-  }
-
-  /**
-   * The span of the heap in use: bytes a real runtime would have to keep
-   * committed - live and dead objects, unusable free fragments and any copy
-   * reserve the algorithm needs.
-   */
-  abstract footprint(): number;
-
-  get heapObjects(): number {
-    return this.allocatedObjects - this.freedObjects;
-  }
-
-  get heapUsedBytes(): number {
-    return this.allocatedBytes - this.freedBytes;
-  }
-
-  /**
-   * Wraps one stop-the-world piece of collector work. `body` does the work,
-   * updating freedObjects/freedBytes and the work counters, and says whether
-   * it reclaimed every unreachable object (a full collection).
-   */
-  protected recordCollection(kind: string, reason: string, body: () => boolean): void {
-    const index = this.log.length + 1;
-    this.observer?.beforeCollection(this, index);
-    const objectsBefore = this.heapObjects;
-    const bytesBefore = this.heapUsedBytes;
-    // The heap is at its fullest when a collection starts.
-    this.peakFootprint = Math.max(this.peakFootprint, this.footprint());
-    const startNs = this.mutatorNs() + this.gcNs;
-    // Pause cost is the cost of the work counted while it ran (workNs is linear in the counters).
-    const workNsBefore = this.clock.workNs(this.work);
-    snapshotWork(this.work, this.workBefore);
-    const t0 = performance.now();
-    const full = body();
-    const wallMs = performance.now() - t0;
-    const pauseNs = this.clock.workNs(this.work) - workNsBefore;
-    this.gcNs += pauseNs;
-    const footprintAfter = this.footprint();
-    if (footprintAfter > this.peakFootprint) this.peakFootprint = footprintAfter;
-    const bytesAfter = this.heapUsedBytes;
-    this.log.add(
-      {
-        kind,
-        reason,
-        objectsBefore,
-        bytesBefore,
-        objectsAfter: this.heapObjects,
-        bytesAfter,
-        allocatedBytesAtStart: this.allocatedBytes,
-        wallMs,
-        full,
-        startNs,
-        pauseNs,
-        footprintAfter,
-      },
-      this.workBefore,
-      this.work,
-    );
-    this.gcWallMs += wallMs;
-    if (wallMs > this.maxPauseWallMs) this.maxPauseWallMs = wallMs;
-    if (full) {
-      this.liveBytesAfterFull = bytesAfter;
-      if (bytesAfter > this.peakLiveBytes) this.peakLiveBytes = bytesAfter;
-      const { fragmentation } = this.memoryFigures();
-      if (fragmentation > this.peakFragmentation) this.peakFragmentation = fragmentation;
-    }
-    this.observer?.afterCollection(this, index, full);
+  collectorFigures(): Record<string, number> {
+    return {};
   }
 
   /**
@@ -223,28 +170,4 @@ export abstract class Collector {
     const live = liveBytes ?? traceGraph(this.heap, this.roots).bytes;
     throw new OutOfMemoryError(this.describeSite(site), bytes, this.heap.heapBytes, live);
   }
-
-  /** Figures only this kind of collector has (e.g. promotion for generational), added to the result's memory section. */
-  collectorFigures(): Record<string, number> {
-    return {};
-  }
-}
-
-/**
- * Calls `update` on every root slot that holds a reference and stores what it
- * returns: a tracing collector returns the reference unchanged after marking
- * it, a moving one returns the new address. Returns the number of root slots.
- */
-export function updateRoots(roots: Roots, update: (ref: number) => number): number {
-  const { stack, globals } = roots;
-  const sp = roots.stackTop();
-  for (let i = 0; i < globals.length; i++) {
-    const ref = globals[i];
-    if (ref > 0) globals[i] = update(ref);
-  }
-  for (let i = 0; i < sp; i++) {
-    const ref = stack[i];
-    if (ref > 0) stack[i] = update(ref);
-  }
-  return globals.length + sp;
 }

@@ -1,73 +1,37 @@
 /**
- * The one place collectors are registered. Adding a collector is one folder
- * under src/collectors and one entry here.
+ * The one place built-in collectors are registered. Adding a collector is
+ * one folder under src/collectors, whose index.ts default-exports a
+ * `defineCollector({...})` definition, and one line in `builtIns` below
+ * (plus its import). A user's collector is one file with the same default
+ * export, loaded by path (see user-collector.ts).
  */
 import { InputError } from "../errors.js";
-import type { Heap, Roots } from "../heap/heap.js";
-import type { Collector, CollectorConstraints } from "./collector.js";
-import type { OptionSpecs, ParsedOptions } from "./options.js";
-import { CopyingCollector } from "./copying/index.js";
-import { GenerationalCollector, generationalOptions } from "./generational/index.js";
-import { MarkCompactCollector } from "./mark-compact/index.js";
-import { MarkSweepCollector } from "./mark-sweep/index.js";
-import { NoCollector } from "./none/index.js";
-import { RefCountCollector, rcOptions } from "./rc/index.js";
+import type { CollectorDefinition } from "./collector.js";
+import copying from "./copying/index.js";
+import generational from "./generational/index.js";
+import markCompact from "./mark-compact/index.js";
+import markSweep from "./mark-sweep/index.js";
+import none from "./none/index.js";
+import rc from "./rc/index.js";
 
-export interface CollectorEntry {
-  readonly description: string;
-  readonly constraints: CollectorConstraints;
-  /** The collector's `--opt` options: defaults, meanings, parsers. */
-  readonly options: OptionSpecs;
-  /** Builds the collector; `options` holds every option of `options`, parsed. */
-  create(heap: Heap, roots: Roots, options: Record<string, unknown>): Collector;
+const builtIns = [none, markSweep, copying, markCompact, rc, generational] as const;
+
+export type CollectorName = (typeof builtIns)[number]["name"];
+
+/** Definitions by name, with options typed as the registry sees them. */
+export const collectors = Object.fromEntries(builtIns.map((d) => [d.name, d as unknown as CollectorDefinition])) as Record<
+  CollectorName,
+  CollectorDefinition
+>;
+export const collectorNames = builtIns.map((d) => d.name) as CollectorName[];
+
+export function isCollectorName(name: string): name is CollectorName {
+  return Object.hasOwn(collectors, name);
 }
 
-export const collectors = {
-  none: {
-    description: "never collects (the no-GC / Epsilon baseline): measures the mutator and allocation volume",
-    constraints: NoCollector.constraints,
-    options: {},
-    create: (heap, roots) => new NoCollector(heap, roots),
-  },
-  "mark-sweep": {
-    description: "non-moving mark-sweep over segregated-fits free lists",
-    constraints: MarkSweepCollector.constraints,
-    options: {},
-    create: (heap, roots) => new MarkSweepCollector(heap, roots),
-  },
-  copying: {
-    description: "Cheney semispace copying; half the heap is copy reserve",
-    constraints: CopyingCollector.constraints,
-    options: {},
-    create: (heap, roots) => new CopyingCollector(heap, roots),
-  },
-  "mark-compact": {
-    description: "Lisp 2 sliding mark-compact with bump allocation; no fragmentation",
-    constraints: MarkCompactCollector.constraints,
-    options: {},
-    create: (heap, roots) => new MarkCompactCollector(heap, roots),
-  },
-  rc: {
-    description: "reference counting with Bacon-Rajan synchronous cycle collection (trial deletion)",
-    constraints: RefCountCollector.constraints,
-    options: rcOptions,
-    create: (heap, roots, options) => new RefCountCollector(heap, roots, options as ParsedOptions<typeof rcOptions>),
-  },
-  generational: {
-    description: "copying nursery promoting into a mark-sweep or mark-compact mature space, with a write barrier",
-    constraints: GenerationalCollector.constraints,
-    options: generationalOptions,
-    create: (heap, roots, options) =>
-      new GenerationalCollector(heap, roots, options as ParsedOptions<typeof generationalOptions>),
-  },
-} satisfies Record<string, CollectorEntry>;
-
-export type CollectorName = keyof typeof collectors;
-export const collectorNames = Object.keys(collectors) as CollectorName[];
-
-export function collectorEntry(name: string): CollectorEntry {
-  if (!Object.hasOwn(collectors, name)) {
+export function collectorEntry(name: string): CollectorDefinition {
+  if (!isCollectorName(name)) {
     throw new InputError(`unknown collector "${name}" (collectors: ${collectorNames.join(", ")})`);
   }
-  return collectors[name as CollectorName];
+  return collectors[name];
 }

@@ -41,7 +41,7 @@ export class GraphRuntime {
     private readonly slots: GraphRootSlots,
     private readonly rng: Rng,
   ) {
-    this.mem = gc.mem;
+    this.mem = gc.heap.mem;
   }
 
   private slotCount(obj: number): number {

@@ -119,3 +119,29 @@ export function stronglyConnectedComponents({ n, start, targets }: Csr): Compone
   }
   return { component, count, cyclic, cyclicSizes };
 }
+
+/**
+ * Marks every node that lies on a cyclic component or is reachable from one:
+ * what plain reference counting can never free once it is garbage.
+ */
+export function reachableFromCycles({ n, start, targets }: Csr, { component, cyclic }: Components): Uint8Array {
+  const marked = new Uint8Array(n);
+  const work = new IntStack();
+  for (let v = 0; v < n; v++) {
+    if (cyclic[component[v]]) {
+      marked[v] = 1;
+      work.push(v);
+    }
+  }
+  while (work.length > 0) {
+    const v = work.pop();
+    for (let e = start[v]; e < start[v + 1]; e++) {
+      const t = targets[e];
+      if (!marked[t]) {
+        marked[t] = 1;
+        work.push(t);
+      }
+    }
+  }
+  return marked;
+}

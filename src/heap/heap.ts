@@ -14,6 +14,9 @@ import { HEAP_BASE } from "./object-model.js";
 
 export const UNSET = -1;
 
+/** A half-open range of addresses that a linear walk can parse cell by cell. */
+export type Region = readonly [start: number, end: number];
+
 /** Largest simulated heap: addresses must stay below 2^31. */
 export const MAX_HEAP_BYTES = 2 ** 31 - 2 * HEAP_BASE;
 
@@ -47,5 +50,23 @@ export class Roots {
     this.stack = new Int32Array(stackSlots);
     this.globals = new Int32Array(globalCount).fill(UNSET);
   }
+}
 
+/**
+ * Calls `update` on every root slot that holds a reference and stores what it
+ * returns: a tracing collector returns the reference unchanged after marking
+ * it, a moving one returns the new address. Returns the number of root slots.
+ */
+export function updateRoots(roots: Roots, update: (ref: number) => number): number {
+  const { stack, globals } = roots;
+  const sp = roots.stackTop();
+  for (let i = 0; i < globals.length; i++) {
+    const ref = globals[i];
+    if (ref > 0) globals[i] = update(ref);
+  }
+  for (let i = 0; i < sp; i++) {
+    const ref = stack[i];
+    if (ref > 0) stack[i] = update(ref);
+  }
+  return globals.length + sp;
 }

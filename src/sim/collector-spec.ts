@@ -1,24 +1,29 @@
 /**
  * Collector specs: the one place a collector named on the command line (or
- * in a library call) becomes a registry entry plus the options set for it.
+ * in a library call) becomes a definition plus the options set for it.
  *
- *   NAME[:key=value[:key=value...]]     e.g. generational:barrier=cards, rc:cycles=off
+ *   NAME[:key=value[:key=value...]]     e.g. generational:barrier=cards, rc:cycles=off,
+ *                                             ./examples/collectors/paced-mark-sweep.ts:pace=4
  *
+ * NAME is a built-in collector or a collector file (see user-collector.ts).
  * Options are the trailing `key=value` segments, so NAME may itself contain
- * colons or slashes (a collector loaded from a file path, such as
- * ./examples/collectors/my-gc.ts:barrier=cards, or C:\gc\my-gc.ts). Every
- * collector name goes through resolveCollectorSpec.
+ * colons or slashes (C:\gc\my-gc.ts). Every collector name goes through
+ * resolveCollectorSpec (builtInCollector where only built-ins can be meant
+ * and loading is not possible: the synchronous library call runWorkload).
  */
-import { collectorEntry, collectorNames, collectors, type CollectorEntry } from "../collectors/registry.js";
+import type { CollectorDefinition } from "../collectors/collector.js";
 import { parseOptions } from "../collectors/options.js";
+import { collectorNames, collectors, isCollectorName } from "../collectors/registry.js";
+import { isCollectorPath, loadCollector } from "../collectors/user-collector.js";
 import { InputError } from "../errors.js";
 import { didYouMean } from "../util/suggest.js";
 
 export interface CollectorSpec {
   /** The text as given. */
   spec: string;
+  /** A built-in's name or a collector file's path, as given: what each thread loads. */
   name: string;
-  entry: CollectorEntry;
+  definition: CollectorDefinition;
   /** Options set in the spec, in the order given. */
   options: Record<string, string>;
 }
@@ -30,42 +35,70 @@ export function collectorLabel(name: string, options: Record<string, string>): s
   return [name, ...Object.entries(options).map(([k, v]) => `${k}=${v}`)].join(":");
 }
 
-export function resolveCollectorSpec(spec: string): CollectorSpec {
+/** The name and the trailing key=value segments of a spec. */
+function splitSpec(spec: string): { name: string; segments: string[] } {
   const segments = spec.trim().split(":");
   let split = segments.length;
   while (split > 1 && OPTION_SEGMENT.test(segments[split - 1])) split--;
-  const name = segments.slice(0, split).join(":");
-  if (!Object.hasOwn(collectors, name)) {
-    throw new InputError(`unknown collector "${name}"${didYouMean(name, collectorNames)} (collectors: ${collectorNames.join(", ")})`);
-  }
-  const entry = collectorEntry(name);
+  return { name: segments.slice(0, split).join(":"), segments: segments.slice(split) };
+}
+
+function unknownCollector(name: string): InputError {
+  return new InputError(
+    `unknown collector "${name}"${didYouMean(name, collectorNames)} (collectors: ${collectorNames.join(", ")}, or a collector file such as ./my-gc.ts)`,
+  );
+}
+
+/** The spec's options, each declared by the collector and set once. */
+function specOptions(spec: string, definition: CollectorDefinition, segments: string[]): Record<string, string> {
   const options: Record<string, string> = {};
-  for (const segment of segments.slice(split)) {
+  for (const segment of segments) {
     const [, key, value] = OPTION_SEGMENT.exec(segment)!;
-    if (!Object.hasOwn(entry.options, key)) {
-      const names = Object.keys(entry.options);
+    if (!Object.hasOwn(definition.options, key)) {
+      const names = Object.keys(definition.options);
       throw new InputError(
-        `${spec}: unknown option "${key}" for collector ${name}${didYouMean(key, names)} (${names.length ? `options: ${names.join(", ")}` : "it has no options"})`,
+        `${spec}: unknown option "${key}" for collector ${definition.name}${didYouMean(key, names)} (${names.length ? `options: ${names.join(", ")}` : "it has no options"})`,
       );
     }
     if (Object.hasOwn(options, key)) throw new InputError(`${spec}: option "${key}" is set twice`);
     options[key] = value;
   }
-  return { spec, name, entry, options };
+  return options;
+}
+
+/** A built-in collector's spec, without loading anything; a collector file is an input error here. */
+export function builtInCollector(spec: string): CollectorSpec {
+  const { name, segments } = splitSpec(spec);
+  if (!isCollectorName(name)) {
+    if (isCollectorPath(name)) throw new InputError(`${spec}: a collector file must be loaded first (loadCollector, or resolveCollectorSpec)`);
+    throw unknownCollector(name);
+  }
+  const definition = collectors[name];
+  return { spec, name, definition, options: specOptions(spec, definition, segments) };
+}
+
+/** A built-in collector's or a collector file's spec; files are loaded (once per thread). */
+export async function resolveCollectorSpec(spec: string): Promise<CollectorSpec> {
+  const { name, segments } = splitSpec(spec);
+  if (!isCollectorName(name) && !isCollectorPath(name)) throw unknownCollector(name);
+  const definition = await loadCollector(name);
+  return { spec, name, definition, options: specOptions(spec, definition, segments) };
 }
 
 /** The options a collector runs with when `given` are set: every option, defaults filled in (unparsed text). */
-export function effectiveOptions(entry: CollectorEntry, given: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(entry.options).map(([k, o]) => [k, Object.hasOwn(given, k) ? given[k] : o.default]));
+export function effectiveOptions(definition: CollectorDefinition, given: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(definition.options).map(([k, o]) => [k, Object.hasOwn(given, k) ? given[k] : o.default]));
 }
 
-/** A comma-separated list of specs; "all" stands for every registered collector (`all,rc:cycles=off`). */
-export function parseCollectorList(text: string): CollectorSpec[] {
-  return text.split(",").flatMap((s) => (s.trim() === "all" ? collectorNames.map((n) => resolveCollectorSpec(n)) : [resolveCollectorSpec(s)]));
+/** A comma-separated list of specs; "all" stands for every built-in collector (`all,rc:cycles=off`). */
+export async function parseCollectorList(text: string): Promise<CollectorSpec[]> {
+  const specs = text.split(",").flatMap((s) => (s.trim() === "all" ? [...collectorNames] : [s]));
+  return Promise.all(specs.map((s) => resolveCollectorSpec(s)));
 }
 
-/** One collector configuration to run: a registered name, the options set for it, and its label. */
+/** One collector configuration to run: what to load, the options set for it, and its label. */
 export interface CollectorRun {
+  /** A built-in's name or a collector file's path. */
   name: string;
   options: Record<string, string>;
   label: string;
@@ -80,17 +113,17 @@ export interface CollectorRun {
  */
 export function collectorRuns(specs: CollectorSpec[], opt: Record<string, string> = {}): CollectorRun[] {
   for (const key of Object.keys(opt)) {
-    if (!specs.some((s) => Object.hasOwn(s.entry.options, key))) {
+    if (!specs.some((s) => Object.hasOwn(s.definition.options, key))) {
       throw new InputError(`--opt ${key}: none of the chosen collectors (${specs.map((s) => s.spec).join(", ")}) has this option`);
     }
   }
   const seen = new Map<string, string>();
   return specs.map((s) => {
-    const options = { ...Object.fromEntries(Object.entries(opt).filter(([k]) => Object.hasOwn(s.entry.options, k))), ...s.options };
+    const options = { ...Object.fromEntries(Object.entries(opt).filter(([k]) => Object.hasOwn(s.definition.options, k))), ...s.options };
     // Values are checked now (the heap size only matters for percentages), not in a worker later.
-    parseOptions(s.name, s.entry.options, options, 64 << 20);
-    const label = collectorLabel(s.name, options);
-    const key = collectorLabel(s.name, effectiveOptions(s.entry, options));
+    parseOptions(s.definition.name, s.definition.options, options, 64 << 20);
+    const label = collectorLabel(s.definition.name, options);
+    const key = collectorLabel(s.definition.name, effectiveOptions(s.definition, options));
     const earlier = seen.get(key);
     if (earlier !== undefined) {
       throw new InputError(`--collectors: ${earlier} and ${label} are the same configuration (${key}); variants must differ in some option`);

@@ -16,24 +16,31 @@ import { GcsimError, InputError, WorkloadRuntimeError } from "../errors.js";
 import { DEFAULT_COSTS } from "../metrics/cost-model.js";
 import type { RunError, RunResult } from "../report/result.js";
 import { VERSION } from "../version.js";
+import { loadCollector } from "../collectors/user-collector.js";
+import { collectors, isCollectorName } from "../collectors/registry.js";
 import { loadWorkload } from "../workload/load.js";
-import { collectorLabel, effectiveOptions, resolveCollectorSpec } from "./collector-spec.js";
+import { collectorLabel, effectiveOptions } from "./collector-spec.js";
 import { shapeFigures } from "./measure.js";
 import { findMinHeap, type MinHeapResult } from "./minheap.js";
 import { runWorkload, type RunOptions } from "./run.js";
 
 export interface RunRequest {
   file: string;
+  /** `collector` is a built-in's name or a user collector's path: each thread loads it itself. */
   options: RunOptions & { collector: string };
 }
 
 /** What a worker can do: one run, or a whole minimum-heap search (a sequence of runs). */
 export type Task = ({ kind: "run" } | { kind: "minheap"; resolution: number }) & RunRequest;
 
-export function performTask(task: Task): RunResult | MinHeapResult {
-  if (task.kind === "minheap") return findMinHeap(loadWorkload(task.file, task.options.params), task.options, task.resolution);
+export async function performTask(task: Task): Promise<RunResult | MinHeapResult> {
+  if (task.kind === "minheap") {
+    const options = { ...task.options, collector: await loadCollector(task.options.collector) };
+    return findMinHeap(loadWorkload(task.file, task.options.params), options, task.resolution);
+  }
   try {
-    return runWorkload(loadWorkload(task.file, task.options.params), task.options);
+    const options = { ...task.options, collector: await loadCollector(task.options.collector) };
+    return runWorkload(loadWorkload(task.file, task.options.params), options);
   } catch (e) {
     return failedRun(task, e);
   }
@@ -48,17 +55,10 @@ export function failedRun(request: RunRequest, e: unknown): RunResult {
         ? { kind: "input", message: e.message }
         : { kind: "internal", message: `internal error (please report it): ${(e as Error)?.stack ?? String(e)}` };
   const o = request.options;
-  let name = o.collector;
-  let given = o.collectorOptions ?? {};
-  let options = given;
-  try {
-    const spec = resolveCollectorSpec(o.collector);
-    name = spec.name;
-    given = { ...given, ...spec.options };
-    options = effectiveOptions(spec.entry, given);
-  } catch {
-    // An unknown collector: keep the name and options as given.
-  }
+  const name = o.collector;
+  const given = o.collectorOptions ?? {};
+  // A collector file that could not be loaded keeps its path and the options as given.
+  const options = isCollectorName(name) ? effectiveOptions(collectors[name], given) : given;
   const nothing = shapeFigures(
     {
       pauseKinds: [],
@@ -132,14 +132,14 @@ type Outcome = RunResult | MinHeapResult | Error;
 async function performAll(requests: Task[], jobs: number, onDone: (done: number) => void): Promise<Outcome[]> {
   const results = new Array<Outcome>(requests.length);
   if (jobs <= 1 || requests.length <= 1) {
-    requests.forEach((task, i) => {
+    for (const [i, task] of requests.entries()) {
       try {
-        results[i] = performTask(task);
+        results[i] = await performTask(task);
       } catch (e) {
         results[i] = e instanceof Error ? e : new Error(String(e));
       }
       onDone(i + 1);
-    });
+    }
     return results;
   }
   let next = 0;

@@ -3,8 +3,8 @@
  * of wall time, reports how far the run has got. It rides on the collection
  * observer, so it costs nothing between collections.
  */
-import type { CollectionObserver, Collector } from "../collectors/collector.js";
 import { MUTATOR_COUNTERS, MutatorCounter } from "../metrics/clock.js";
+import type { CollectionObserver, Recorder } from "../metrics/recorder.js";
 
 export interface RunProgress {
   statements: number;
@@ -21,16 +21,16 @@ export function progressObserver(report: (p: RunProgress) => void, intervalMs = 
   const counts = new Float64Array(MUTATOR_COUNTERS);
   return {
     beforeCollection() {},
-    afterCollection(collector: Collector, index: number) {
+    afterCollection(_collector, recorder: Recorder, index: number) {
       const now = performance.now();
       if (now - last < intervalMs) return;
       last = now;
-      collector.clock.readMutatorCounters(counts);
+      recorder.clock.readMutatorCounters(counts);
       report({
         statements: counts[MutatorCounter.statements],
-        allocatedObjects: collector.allocatedObjects,
+        allocatedObjects: recorder.allocatedObjects,
         collections: index,
-        simulatedNs: collector.mutatorNs() + collector.gcNs,
+        simulatedNs: recorder.mutatorNs() + recorder.gcNs,
         wallMs: now - start,
       });
     },
@@ -42,7 +42,7 @@ export function combineObservers(...observers: (CollectionObserver | undefined)[
   const present = observers.filter((o): o is CollectionObserver => o !== undefined);
   if (present.length <= 1) return present[0];
   return {
-    beforeCollection: (c, i) => present.forEach((o) => o.beforeCollection(c, i)),
-    afterCollection: (c, i, full) => present.forEach((o) => o.afterCollection(c, i, full)),
+    beforeCollection: (c, r, i) => present.forEach((o) => o.beforeCollection(c, r, i)),
+    afterCollection: (c, r, i, full) => present.forEach((o) => o.afterCollection(c, r, i, full)),
   };
 }

@@ -6,24 +6,27 @@
  * result, not an exception: later commands (minimum-heap search, sweeps)
  * treat those outcomes as data.
  */
+import type { Collector, CollectorDefinition } from "../collectors/collector.js";
 import { parseOptions } from "../collectors/options.js";
-import type { CollectorEntry } from "../collectors/registry.js";
+import { collectors, isCollectorName } from "../collectors/registry.js";
 import { OutOfMemoryError, VerificationError, WorkloadRuntimeError } from "../errors.js";
 import { Heap, Roots } from "../heap/heap.js";
-import type { Collector } from "../collectors/collector.js";
-import { MUTATOR_COUNTERS, MutatorCounter } from "../metrics/clock.js";
+import { traceGraph } from "../heap/trace.js";
+import { MUTATOR_COUNTERS, MutatorCounter, SimClock } from "../metrics/clock.js";
 import { WORK_NAMES } from "../metrics/collection-log.js";
 import { DEFAULT_COSTS, type CostModel } from "../metrics/cost-model.js";
 import type { RunError, RunResult } from "../report/result.js";
 import { checkHeapBytes, parseSize } from "../units.js";
 import { measureLeaks } from "../verify/leaks.js";
-import { HeapVerifier, traceGraph } from "../verify/verifier.js";
+import { Recorder } from "../metrics/recorder.js";
+import { HeapVerifier } from "../verify/verifier.js";
 import { compileWorkload } from "../workload/compile.js";
 import type { LoadedWorkload } from "../workload/load.js";
 import { instantiate } from "../workload/program.js";
 import { Rng } from "../workload/rng.js";
 import { VERSION } from "../version.js";
-import { collectorLabel, resolveCollectorSpec } from "./collector-spec.js";
+import { fileURLToPath } from "node:url";
+import { builtInCollector, collectorLabel } from "./collector-spec.js";
 import { shapeFigures, type RawFigures } from "./measure.js";
 import { combineObservers, progressObserver, type RunProgress } from "./progress.js";
 
@@ -32,8 +35,11 @@ export const DEFAULT_MAX_OPS = 1e10;
 export const DEFAULT_MAX_DEPTH = 10_000;
 
 export interface RunOptions {
-  /** A collector spec (a registered name, optionally with options: "rc:cycles=off"), or an entry for a collector defined outside the registry. */
-  collector: string | CollectorEntry;
+  /**
+   * A built-in collector's spec (its name, optionally with options: "rc:cycles=off"),
+   * or a collector's definition (a user's, from loadCollector).
+   */
+  collector: string | CollectorDefinition;
   /** The run's label in tables and reports; defaults to the collector and the options set (`collectorLabel`). */
   label?: string;
   /** Heap size in bytes; defaults to the workload's `heap`, then DEFAULT_HEAP. */
@@ -72,22 +78,34 @@ export function runWorkload(workload: LoadedWorkload, options: RunOptions): RunR
   return runWorkloadWithTimeline(workload, options).result;
 }
 
+/** A run's result, its timeline on demand, and what only the conformance checks need. */
+export interface RunOutput {
+  result: RunResult;
+  timeline: () => TimelineRow[];
+  /** Leaked objects on a garbage cycle or reachable from one (see measureLeaks). */
+  leakedFromCycles: number;
+}
+
 export function runWorkloadWithTimeline(
   workload: LoadedWorkload,
   options: RunOptions,
-): { result: RunResult; timeline: () => TimelineRow[] } {
+): RunOutput {
   const { doc } = workload;
-  // A collector named by a spec ("generational:barrier=cards") runs with the spec's options over collectorOptions.
-  const spec = typeof options.collector === "string" ? resolveCollectorSpec(options.collector) : undefined;
-  const entry = spec ? spec.entry : (options.collector as CollectorEntry);
+  // A built-in named by a spec ("generational:barrier=cards") runs with the spec's options over collectorOptions.
+  const spec = typeof options.collector === "string" ? builtInCollector(options.collector) : undefined;
+  const entry = spec ? spec.definition : (options.collector as CollectorDefinition);
   const collectorOptions = { ...options.collectorOptions, ...spec?.options };
-  const heapBytes = checkHeapBytes(options.heapBytes ?? parseSize(doc.heap ?? DEFAULT_HEAP, "workload heap"), options.heapBytes === undefined ? "workload heap" : "--heap");
+  const heapBytes = checkHeapBytes(
+    options.heapBytes ?? parseSize(doc.heap ?? DEFAULT_HEAP, "workload heap"),
+    options.heapBytes === undefined ? "workload heap" : "--heap",
+  );
   const seed = options.seed ?? doc.seed ?? 1;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const costs = options.costModel ?? { ...DEFAULT_COSTS };
 
-  const collectorName = spec ? spec.name : "custom";
-  const parsed = parseOptions(collectorName, entry.options, collectorOptions, heapBytes);
+  // A user's collector that throws is a finding about that collector, not a bug in gcsim.
+  const userCollector = !isCollectorName(entry.name) || collectors[entry.name] !== entry;
+  const parsed = parseOptions(entry.name, entry.options, collectorOptions, heapBytes);
   const heap = new Heap(heapBytes);
   const program = compileWorkload(doc, {
     storeBarrier: entry.constraints.storeBarrier,
@@ -97,20 +115,26 @@ export function runWorkloadWithTimeline(
     maxDepth,
   });
   const roots = new Roots(program.stackSlots, program.globalRefCount);
-  const collector = entry.create(heap, roots, parsed.values);
-  collector.describeSite = (site) => program.sites[site] ?? `site ${site}`;
   const verifier = options.verify ? new HeapVerifier(heap, roots) : undefined;
-  collector.observer = combineObservers(verifier, options.onProgress && progressObserver(options.onProgress));
-  const { main, output } = instantiate(program, collector, roots, new Rng(seed), costs, workload.graph);
+  // The clock reads the mutator's counters, and the mutator is bound to the collector: close the loop here.
+  let readMutatorCounters = (_out: Float64Array): void => {};
+  const observer = combineObservers(verifier, options.onProgress && progressObserver(options.onProgress));
+  const recorder = new Recorder(new SimClock(costs, (out) => readMutatorCounters(out)), observer);
+  const collector = entry.create(
+    { heap, roots, recorder, describeSite: (site) => program.sites[site] ?? `site ${site}` },
+    parsed.values as never,
+  );
+  const { main, output, readCounters } = instantiate(program, collector, roots, new Rng(seed), workload.graph);
+  readMutatorCounters = readCounters;
 
   let outcome: RunResult["outcome"] = "completed";
   let error: RunError | undefined;
   const t0 = performance.now();
   try {
     main();
-    verifier?.afterRun(collector);
+    verifier?.afterRun(collector, recorder);
   } catch (e) {
-    error = runError(e);
+    error = runError(e, userCollector);
     outcome = error.kind === "out-of-memory" ? "out-of-memory" : "error";
   }
   const totalMs = performance.now() - t0;
@@ -118,14 +142,17 @@ export function runWorkloadWithTimeline(
   // Figures are taken before the end-of-run collection, which exists only to measure leaks.
   const raw = measure(collector, heap, roots);
   let leaked: RunResult["leaked"] = { objects: null, bytes: null, cycles: null };
+  let leakedFromCycles = 0;
   if (outcome === "completed") {
     try {
       collector.collectGarbage("end-of-run");
-      leaked = measureLeaks(heap, roots, collector.parseableRegions(), raw.live.objects);
+      const leaks = measureLeaks(heap, roots, collector.parseableRegions(), raw.live.objects);
+      leaked = { objects: leaks.objects, bytes: leaks.bytes, cycles: leaks.cycles };
+      leakedFromCycles = leaks.fromCycles;
     } catch (e) {
       // The end-of-run collection itself can fail: out of memory when the live data no longer
       // fits the space a full collection needs (e.g. a generational mature space), or verification.
-      error = runError(e);
+      error = runError(e, userCollector);
       outcome = error.kind === "out-of-memory" ? "out-of-memory" : "error";
     }
   }
@@ -139,8 +166,8 @@ export function runWorkloadWithTimeline(
     error: error ?? null,
     workload: doc.name,
     file: workload.file,
-    collector: collector.name,
-    label: options.label ?? collectorLabel(collector.name, collectorOptions),
+    collector: entry.name,
+    label: options.label ?? collectorLabel(entry.name, collectorOptions),
     options: parsed.effective,
     heapBytes,
     seed,
@@ -153,48 +180,60 @@ export function runWorkloadWithTimeline(
     sweep: null,
     wall: {
       totalMs,
-      mutatorMs: totalMs - collector.gcWallMs,
-      gcMs: collector.gcWallMs,
-      pauses: { count: pausesInRun, totalMs: collector.gcWallMs, maxMs: collector.maxPauseWallMs },
+      mutatorMs: totalMs - recorder.gcWallMs,
+      gcMs: recorder.gcWallMs,
+      pauses: { count: pausesInRun, totalMs: recorder.gcWallMs, maxMs: recorder.maxPauseWallMs },
       allocationsPerSecond: completed ? (totalMs > 0 ? raw.allocatedObjects / (totalMs / 1000) : 0) : null,
     },
   };
   const timeline = () => timelineRows(collector, pausesInRun);
   if (options.timeline) result.timeline = timeline();
-  return { result, timeline };
+  return { result, timeline, leakedFromCycles };
 }
 
-/** Turns what a run threw into its recorded error; anything unexpected is a bug and propagates. */
-function runError(e: unknown): RunError {
+/** gcsim's own compiled (or, in development, source) folder: stack frames there are not the user's. */
+const OWN_CODE = fileURLToPath(new URL("../", import.meta.url));
+
+/**
+ * Turns what a run threw into its recorded error. Anything unexpected is a
+ * bug and propagates - unless a user's collector threw it, which is recorded
+ * with the place in the user's file.
+ */
+function runError(e: unknown, userCollector: boolean): RunError {
   if (e instanceof OutOfMemoryError) return { kind: "out-of-memory", message: e.message, path: e.path };
   if (e instanceof WorkloadRuntimeError) return { kind: "runtime", message: e.message, path: e.path };
   if (e instanceof VerificationError) return { kind: "verification", message: e.message };
   if (e instanceof RangeError && /call stack/.test(e.message)) {
     return { kind: "runtime", message: `recursion too deep for the JavaScript stack (lower --max-depth): ${e.message}` };
   }
+  if (userCollector && e instanceof Error) {
+    const frame = e.stack?.split("\n").find((line) => /^\s+at /.test(line) && !line.includes(OWN_CODE) && !line.includes("node_modules"));
+    return { kind: "runtime", message: `the collector threw ${e.name}: ${e.message}${frame ? ` (${frame.trim()})` : ""}` };
+  }
   throw e;
 }
 
-/** Every deterministic figure of the run so far, as plain numbers from the collector's counters and collection log. */
+/** Every deterministic figure of the run so far, as plain numbers from the recorder and the collector. */
 function measure(collector: Collector, heap: Heap, roots: Roots): RawFigures {
-  const log = collector.log;
+  const recorder = collector.recorder;
+  const log = recorder.log;
   const work = {} as RawFigures["work"];
-  for (const w of WORK_NAMES) work[w] = collector.work[w];
+  for (const w of WORK_NAMES) work[w] = recorder.work[w];
   const counts = new Float64Array(MUTATOR_COUNTERS);
-  collector.clock.readMutatorCounters(counts);
+  recorder.clock.readMutatorCounters(counts);
   return {
     pauseKinds: Array.from({ length: log.length }, (_, i) => log.kindOf(i)),
     pauseStartNs: log.column("startNs"),
     pauseNs: log.column("pauseNs"),
     pauseFull: log.column("full"),
-    mutatorNs: collector.mutatorNs(),
-    gcNs: collector.gcNs,
-    allocatedObjects: collector.allocatedObjects,
-    allocatedBytes: collector.allocatedBytes,
+    mutatorNs: recorder.mutatorNs(),
+    gcNs: recorder.gcNs,
+    allocatedObjects: recorder.allocatedObjects,
+    allocatedBytes: recorder.allocatedBytes,
     work,
-    peakLiveBytes: collector.peakLiveBytes,
-    peakFootprint: Math.max(collector.peakFootprint, collector.footprint()),
-    peakFragmentation: collector.peakFragmentation,
+    peakLiveBytes: recorder.peakLiveBytes,
+    peakFootprint: Math.max(recorder.peakFootprint, collector.footprint()),
+    peakFragmentation: recorder.peakFragmentation,
     live: traceGraph(heap, roots),
     collectorFigures: collector.collectorFigures(),
     mutator: {
@@ -210,7 +249,7 @@ function measure(collector: Collector, heap: Heap, roots: Roots): RawFigures {
 function timelineRows(collector: Collector, count: number): TimelineRow[] {
   const rows: TimelineRow[] = [];
   for (let i = 0; i < count; i++) {
-    const r = collector.log.record(i);
+    const r = collector.recorder.log.record(i);
     rows.push({
       index: r.index,
       startNs: r.startNs,

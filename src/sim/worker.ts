@@ -3,9 +3,9 @@ import { parentPort } from "node:worker_threads";
 import { GcsimError, InputError } from "../errors.js";
 import { performTask, type Task } from "./pool.js";
 
-parentPort!.on("message", ({ index, request }: { index: number; request: Task }) => {
+parentPort!.on("message", async ({ index, request }: { index: number; request: Task }) => {
   try {
-    parentPort!.postMessage({ index, result: performTask(request) });
+    parentPort!.postMessage({ index, result: await performTask(request) });
   } catch (e) {
     const error = e as Error;
     parentPort!.postMessage({

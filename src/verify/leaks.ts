@@ -11,18 +11,19 @@
  * the heap's granules, edges among them are stored in typed arrays (CSR),
  * and the components come from graph/scc.ts.
  */
-import type { Region } from "../collectors/collector.js";
-import type { Heap, Roots } from "../heap/heap.js";
+import type { Heap, Region, Roots } from "../heap/heap.js";
 import { IntMap } from "../heap/int-map.js";
 import { IntStack } from "../heap/int-stack.js";
 import { FREE_BIT, NSLOTS_MASK, cellBytes } from "../heap/object-model.js";
-import { stronglyConnectedComponents } from "../graph/scc.js";
-import { traceGraph } from "./verifier.js";
+import { reachableFromCycles, stronglyConnectedComponents } from "../graph/scc.js";
+import { traceGraph } from "../heap/trace.js";
 
 export interface LeakReport {
   objects: number;
   bytes: number;
   cycles: number;
+  /** Leaked objects on a garbage cycle or reachable from one: all that plain reference counting should leak. */
+  fromCycles: number;
 }
 
 /**
@@ -36,7 +37,7 @@ export function measureLeaks(heap: Heap, roots: Roots, regions: readonly Region[
     for (const [start, end] of regions) {
       for (let a = start; a < end; a += cellBytes(mem, a)) if ((mem[a >> 2] & FREE_BIT) === 0) allocated++;
     }
-    if (allocated === reachableObjects) return { objects: 0, bytes: 0, cycles: 0 };
+    if (allocated === reachableObjects) return { objects: 0, bytes: 0, cycles: 0, fromCycles: 0 };
   }
   const seen = new IntMap();
   traceGraph(heap, roots, seen);
@@ -50,7 +51,7 @@ export function measureLeaks(heap: Heap, roots: Roots, regions: readonly Region[
       }
     }
   }
-  return { objects: leaked.count, bytes, cycles: countCyclicComponents(mem, leaked) };
+  return { objects: leaked.count, bytes, ...cyclicGarbage(mem, leaked) };
 }
 
 /** Leaked objects as bits over granules; an object's number is its rank among them. */
@@ -100,9 +101,9 @@ function popcount(x: number): number {
   return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
 
-function countCyclicComponents(mem: Int32Array, leaked: LeakedSet): number {
+function cyclicGarbage(mem: Int32Array, leaked: LeakedSet): { cycles: number; fromCycles: number } {
   const n = leaked.count;
-  if (n === 0) return 0;
+  if (n === 0) return { cycles: 0, fromCycles: 0 };
   leaked.finish();
   // Edges among leaked objects, in compressed sparse rows.
   const start = new Int32Array(n + 1);
@@ -117,5 +118,10 @@ function countCyclicComponents(mem: Int32Array, leaked: LeakedSet): number {
     }
   }
   start[n] = targets.length;
-  return stronglyConnectedComponents({ n, start, targets: targets.view() }).cyclicSizes.length;
+  const graph = { n, start, targets: targets.view() };
+  const components = stronglyConnectedComponents(graph);
+  if (components.cyclicSizes.length === 0) return { cycles: 0, fromCycles: 0 };
+  let fromCycles = 0;
+  for (const m of reachableFromCycles(graph, components)) fromCycles += m;
+  return { cycles: components.cyclicSizes.length, fromCycles };
 }

@@ -17,12 +17,12 @@
  *  4. completeness: after a full collection no unreachable object remains.
  * A violation throws VerificationError naming the collection and address.
  */
-import type { Collector, CollectionObserver } from "../collectors/collector.js";
 import { VerificationError } from "../errors.js";
 import type { Heap, Roots } from "../heap/heap.js";
 import { IntMap } from "../heap/int-map.js";
-import { IntStack } from "../heap/int-stack.js";
-import { FORWARDED_BIT, FREE_BIT, MARK_BIT, MAX_PAYLOAD_BYTES, NSLOTS_MASK, alignUp, cellBytes, objectBytes } from "../heap/object-model.js";
+import { FORWARDED_BIT, FREE_BIT, MARK_BIT, MAX_PAYLOAD_BYTES, NSLOTS_MASK, cellBytes, objectBytes } from "../heap/object-model.js";
+import { GranuleTable, describeSource, traceGraph, type GraphSummary } from "../heap/trace.js";
+import type { Collected, CollectionObserver, Recorder } from "../metrics/recorder.js";
 
 interface HeapWalk {
   objects: number;
@@ -47,14 +47,14 @@ export class HeapVerifier implements CollectionObserver {
     this.discovered = new GranuleTable(granules);
   }
 
-  beforeCollection(collector: Collector, index: number): void {
-    this.walkHeap(collector, index, "before");
+  beforeCollection(collector: Collected, recorder: Recorder, index: number): void {
+    this.walkHeap(collector, recorder, index, "before");
     this.checkReferenceCounts(collector, index);
     this.hashBefore = this.traceAndHash(index).hash;
   }
 
-  afterCollection(collector: Collector, index: number, full: boolean): void {
-    const walk = this.walkHeap(collector, index, "after");
+  afterCollection(collector: Collected, recorder: Recorder, index: number, full: boolean): void {
+    const walk = this.walkHeap(collector, recorder, index, "after");
     const trace = this.traceAndHash(index);
     this.checkReferenceCounts(collector, index);
     if (trace.hash !== this.hashBefore) {
@@ -71,9 +71,9 @@ export class HeapVerifier implements CollectionObserver {
   }
 
   /** Checks the heap once the mutator has finished: it parses, and every reference is valid. */
-  afterRun(collector: Collector): void {
-    const index = collector.log.length;
-    this.walkHeap(collector, index, "at the end of");
+  afterRun(collector: Collected, recorder: Recorder): void {
+    const index = recorder.log.length;
+    this.walkHeap(collector, recorder, index, "at the end of");
     this.traceAndHash(index);
     this.checkReferenceCounts(collector, index);
     this.checks++;
@@ -83,7 +83,7 @@ export class HeapVerifier implements CollectionObserver {
    * For a reference-counting collector: every object's count must equal the
    * number of slots of allocated objects plus root slots that point at it.
    */
-  private checkReferenceCounts(collector: Collector, index: number): void {
+  private checkReferenceCounts(collector: Collected, index: number): void {
     if (!collector.referenceCount) return;
     const mem = this.heap.mem;
     const expected = (this.expectedCounts ??= new Int32Array(this.objectStart.length));
@@ -112,7 +112,7 @@ export class HeapVerifier implements CollectionObserver {
   }
 
   /** Parses every region, recording object starts; checks headers and the collector's count. */
-  private walkHeap(collector: Collector, index: number, when: string): HeapWalk {
+  private walkHeap(collector: Collected, recorder: Recorder, index: number, when: string): HeapWalk {
     const mem = this.heap.mem;
     this.objectStart.fill(0);
     let objects = 0;
@@ -139,11 +139,11 @@ export class HeapVerifier implements CollectionObserver {
         a += size;
       }
     }
-    if (objects !== collector.heapObjects) {
+    if (objects !== recorder.heapObjects) {
       throw new VerificationError(
         index,
         0,
-        `collector counts ${collector.heapObjects} objects in the heap ${when} the collection, the heap holds ${objects}`,
+        `collector counts ${recorder.heapObjects} objects in the heap ${when} the collection, the heap holds ${objects}`,
       );
     }
     return { objects, bytes };
@@ -160,7 +160,7 @@ export class HeapVerifier implements CollectionObserver {
     return summary;
   }
 
-  private firstUnreachable(collector: Collector): number {
+  private firstUnreachable(collector: Collected): number {
     const reachable = new IntMap();
     traceGraph(this.heap, this.roots, reachable);
     const mem = this.heap.mem;
@@ -176,105 +176,3 @@ export class HeapVerifier implements CollectionObserver {
   }
 }
 
-export interface GraphSummary {
-  objects: number;
-  bytes: number;
-  /** Canonical hash of the reachable graph: independent of addresses, so equal across collectors. */
-  hash: number;
-}
-
-/** Discovery numbers by address: the verifier's per-granule array, or an IntMap sized by the live data. */
-export interface DiscoveryTable {
-  get(address: number): number | undefined;
-  set(address: number, id: number): void;
-  clear(): void;
-}
-
-class GranuleTable implements DiscoveryTable {
-  private readonly ids: Int32Array;
-  private readonly touched: number[] = [];
-  constructor(granules: number) {
-    this.ids = new Int32Array(granules);
-  }
-  get(a: number): number | undefined {
-    return this.ids[a >> 3] || undefined;
-  }
-  set(a: number, id: number): void {
-    this.ids[a >> 3] = id;
-    this.touched.push(a);
-  }
-  clear(): void {
-    for (const a of this.touched) this.ids[a >> 3] = 0;
-    this.touched.length = 0;
-  }
-}
-
-/** Where a reference was found: a global, a stack slot, or slot `index` of the object at `holder`. */
-export const enum RefSource {
-  Global,
-  Stack,
-  Slot,
-}
-
-/** Sees each non-null reference before it is followed (plain numbers: no allocation per reference). */
-export type ReferenceCheck = (ref: number, source: RefSource, index: number, holder: number) => void;
-
-export function describeSource(source: RefSource, index: number, holder: number): string {
-  return source === RefSource.Global ? `global ${index}` : source === RefSource.Stack ? `stack slot ${index}` : `slot ${index} of object ${holder}`;
-}
-
-/**
- * Breadth-first trace from the roots in a fixed order (globals, then stack
- * slots bottom-up, then each object's slots in order), numbering objects as
- * they are discovered and hashing each object's slot count, payload size,
- * payload words and the numbers its slots point at. `check` sees every
- * non-null reference before it is followed. The table is left holding every
- * reachable object's number (1-based discovery order) until cleared.
- */
-export function traceGraph(
-  heap: Heap,
-  roots: Roots,
-  discovered: DiscoveryTable = new IntMap(),
-  check?: ReferenceCheck,
-): GraphSummary {
-  const mem = heap.mem;
-  const queue = new IntStack();
-  let h = 0x811c9dc5;
-  let bytes = 0;
-  const mix = (v: number) => {
-    h = Math.imul(h ^ v, 0x01000193);
-    h ^= h >>> 15;
-  };
-  const visit = (ref: number, source: RefSource, index: number, holder: number): number => {
-    if (ref <= 0) return ref;
-    check?.(ref, source, index, holder);
-    let id = discovered.get(ref);
-    if (id === undefined) {
-      queue.push(ref);
-      id = queue.length;
-      discovered.set(ref, id);
-    }
-    return id;
-  };
-  const { stack, globals } = roots;
-  for (let i = 0; i < globals.length; i++) mix(visit(globals[i], RefSource.Global, i, 0));
-  mix(0x5eed);
-  for (let i = 0, sp = roots.stackTop(); i < sp; i++) mix(visit(stack[i], RefSource.Stack, i, 0));
-  for (let q = 0; q < queue.length; q++) {
-    const a = queue.at(q);
-    const w = a >> 2;
-    const n = mem[w] & NSLOTS_MASK;
-    const payload = mem[w + 1];
-    const payloadWords = alignUp(payload) >> 2;
-    bytes += objectBytes(n, payload);
-    mix(n);
-    mix(payload);
-    for (let i = 0; i < n; i++) {
-      const ref = mem[w + 2 + 2 * i];
-      mix(visit(ref, RefSource.Slot, i, a));
-    }
-    const payloadStart = w + 2 + 2 * n;
-    for (let p = 0; p < payloadWords; p++) mix(mem[payloadStart + p]);
-  }
-  return { objects: queue.length, bytes, hash: h >>> 0 };
-}

@@ -8,8 +8,6 @@ import { WorkloadRuntimeError } from "../errors.js";
 import type { Roots } from "../heap/heap.js";
 import type { ObjectGraph } from "../graph/graph-file.js";
 import { GraphRuntime } from "../graph/graph-runtime.js";
-import { SimClock } from "../metrics/clock.js";
-import { DEFAULT_COSTS, type CostModel } from "../metrics/cost-model.js";
 import { NSLOTS_MASK } from "../heap/object-model.js";
 import type { CompiledProgram } from "./compile.js";
 import type { Rng } from "./rng.js";
@@ -94,26 +92,27 @@ export class WorkloadRuntime {
   }
 }
 
+/** The runnable mutator: its entry point, what it printed, and its operation counters. */
+export interface Mutator {
+  /** Runs the workload; returns the number of statements executed. */
+  main: () => number;
+  output: readonly string[];
+  /** Copies the counters (MutatorCounter order) into `out`; the simulated clock reads them. */
+  readCounters: (out: Float64Array) => void;
+}
+
 /**
- * Returns the workload's main function (it returns the number of statements
- * executed), after wiring the mutator's stack pointer into the roots and its
- * operation counters into the collector's simulated clock.
+ * Binds compiled workload code to a collector's heap and roots, wiring the
+ * mutator's stack pointer into the roots (collectors read it to scan frames).
  */
-export function instantiate(
-  program: CompiledProgram,
-  gc: Collector,
-  roots: Roots,
-  rng: Rng,
-  costs: CostModel = DEFAULT_COSTS,
-  graph?: ObjectGraph,
-): { main: () => number; output: readonly string[] } {
-  const rt = new WorkloadRuntime(program, rng, gc.mem);
+export function instantiate(program: CompiledProgram, gc: Collector, roots: Roots, rng: Rng, graph?: ObjectGraph): Mutator {
+  const mem = gc.heap.mem;
+  const rt = new WorkloadRuntime(program, rng, mem);
   if (graph && program.graphRoots) rt.graph = new GraphRuntime(graph, gc, roots.globals, program.graphRoots, rng);
   const factory = new Function("gc", "mem", "R", "G", "rt", "rng", program.source) as (
     ...args: unknown[]
   ) => { main: () => number; stackTop: () => number; readCounters: (out: Float64Array) => void };
-  const mutator = factory(gc, gc.mem, roots.stack, roots.globals, rt, rng);
+  const mutator = factory(gc, mem, roots.stack, roots.globals, rt, rng);
   roots.stackTop = mutator.stackTop;
-  gc.clock = new SimClock(costs, mutator.readCounters);
-  return { main: mutator.main, output: rt.output };
+  return { main: mutator.main, output: rt.output, readCounters: mutator.readCounters };
 }

@@ -53,7 +53,7 @@ export function compareCommand(): Command {
     outputsFor(flags);
     if (names.includes("-")) throw new InputError("compare reads each workload in several worker threads; give files or names, not - (stdin)");
     const files = names;
-    const configurations = collectorRuns(parseCollectorList(flags.collectors), flags.opt);
+    const configurations = collectorRuns(await parseCollectorList(flags.collectors), flags.opt);
     const params = paramsPerWorkload(files, flags.param);
     const shared = runOptionsFrom({ ...flags, withTimeline: flags.withTimeline || flags.report !== undefined });
     const requests: RunRequest[] = files.flatMap((file, i) =>

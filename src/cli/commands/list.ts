@@ -1,7 +1,8 @@
 /** `gcsim list`: the collectors and the shipped workloads. */
 import { join, relative } from "node:path";
 import { Command } from "commander";
-import { collectorNames, collectors, type CollectorEntry } from "../../collectors/registry.js";
+import type { CollectorDefinition } from "../../collectors/collector.js";
+import { collectorNames, collectors } from "../../collectors/registry.js";
 import { readWorkloadFile, shippedWorkloads, WORKLOADS_DIR } from "../../workload/load.js";
 import type { WorkloadDoc } from "../../workload/types.js";
 
@@ -15,7 +16,7 @@ export function listCommand(): Command {
   return new Command("list").description("list collectors and shipped workloads").action(() => {
     const lines = ["Collectors:"];
     for (const name of collectorNames) {
-      const entry: CollectorEntry = collectors[name];
+      const entry: CollectorDefinition = collectors[name];
       lines.push(`  ${name.padEnd(12)} ${entry.description}`);
       for (const [key, spec] of Object.entries(entry.options)) {
         lines.push(`      --opt ${key}=${spec.default}`.padEnd(36) + ` ${spec.description}`);

@@ -27,15 +27,15 @@ export function minheapCommand(): Command {
     .option("--resolution <percent>", "stop when the bracket is narrower than this share of the heap", "1%")
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
     .option("-o, --output <file>", "write the result to a file (atomically)")
-    .action((file: string, flags: Omit<RunFlags, "output"> & { output?: string; collector: string; resolution: string; format: "table" | "json" }) => {
-      const spec = resolveCollectorSpec(flags.collector);
+    .action(async (file: string, flags: Omit<RunFlags, "output"> & { output?: string; collector: string; resolution: string; format: "table" | "json" }) => {
+      const spec = await resolveCollectorSpec(flags.collector);
       const collectorOptions = { ...flags.opt, ...spec.options };
       const workload = loadWorkload(file, flags.param);
       const options = {
         ...runOptionsFrom({ ...flags, format: undefined, output: undefined, maxOps: 1e10, maxDepth: 10_000 }),
-        collector: spec.name,
+        collector: spec.definition,
         collectorOptions,
-        label: collectorLabel(spec.name, collectorOptions),
+        label: collectorLabel(spec.definition.name, collectorOptions),
       };
       const result = findMinHeap(workload, options, parseResolution(flags.resolution));
       const text =

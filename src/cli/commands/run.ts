@@ -36,18 +36,18 @@ export function runCommand(): Command {
   const command = new Command("run")
     .description("run a workload under a collector and report what the collector did")
     .argument("<workload>", "workload JSON file, a shipped workload's name (gcbench), or - for stdin")
-    .requiredOption("-c, --collector <spec>", "collector, optionally with options: NAME[:key=value...] (gcsim list)")
+    .requiredOption("-c, --collector <spec>", "a built-in collector (gcsim list) or a collector file (./my-gc.ts), optionally with options: NAME[:key=value...]")
     .option("--timeline <file>", "write one CSV row per collection or pause (simulated time, heap before/after)");
-  return addRunOptions(command).action((file: string, flags: RunFlags & { collector: string; timeline?: string }) => {
+  return addRunOptions(command).action(async (file: string, flags: RunFlags & { collector: string; timeline?: string }) => {
     outputsFor(flags);
-    const spec = resolveCollectorSpec(flags.collector);
+    const spec = await resolveCollectorSpec(flags.collector);
     const collectorOptions = { ...flags.opt, ...spec.options };
     const workload = loadWorkload(file, flags.param);
     const { result, timeline } = runWorkloadWithTimeline(workload, {
       ...runOptionsFrom(flags),
-      collector: spec.name,
+      collector: spec.definition,
       collectorOptions,
-      label: collectorLabel(spec.name, collectorOptions),
+      label: collectorLabel(spec.definition.name, collectorOptions),
       onProgress: process.stderr.isTTY && !flags.quiet ? heartbeat : undefined,
     });
     if (heartbeats > 0) process.stderr.write("\r\x1b[K");

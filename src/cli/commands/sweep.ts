@@ -54,7 +54,7 @@ export function sweepCommand(): Command {
     outputsFor(flags);
     if (name === "-") throw new InputError("sweep reads the workload in several worker threads; give a file or a name, not - (stdin)");
     const file = name;
-    const specs = parseCollectorList(flags.collectors).filter((c) => c.name !== "none" || flags.collectors !== "all");
+    const specs = (await parseCollectorList(flags.collectors)).filter((c) => c.name !== "none" || flags.collectors !== "all");
     const configurations = collectorRuns(specs, flags.opt);
     const factors = parseFactors(flags.factors);
     loadWorkload(file, flags.param, { readGraph: false }); // input errors now, before any worker starts

@@ -1,38 +1,34 @@
 /**
  * mark-compact: Lisp 2 sliding compaction (GC Handbook, 2nd ed., chapter 3).
- * The whole heap is one space, bump-allocated, so allocation is as fast as
- * copying's while the whole heap (not half) holds objects.
+ * The whole heap is one compact space, bump-allocated, so allocation is as
+ * fast as copying's while the whole heap (not half) holds objects.
  *
  *   1. mark       - Marker: the transitive closure from the roots
- *   2. forward    - Compactor.computeForwarding: new addresses in address order
- *   3. update     - Compactor.updateReferences: roots and slots
- *   4. relocate   - Compactor.relocate: slide objects down; bump from the new top
+ *   2. compact    - CompactSpace: new addresses in address order, then
+ *                   roots and slots updated, then objects slid down
  *
  * Objects keep their allocation order, and after a collection the free space
  * is one block: no fragmentation. The price is two extra passes over the
  * live objects and a walk over the whole used heap per collection.
  * Trigger: allocation failure.
  */
+import type { Region } from "../../heap/heap.js";
 import { objectBytes } from "../../heap/object-model.js";
-import { BumpAllocator } from "../../alloc/bump.js";
-import type { Heap, Roots } from "../../heap/heap.js";
-import { Collector, type CollectorConstraints, type Region } from "../collector.js";
-import { Compactor } from "../parts/compact.js";
-import { Marker } from "../parts/marker.js";
+import { BaseCollector, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
+import { CompactSpace } from "../spaces/compact-space.js";
+import { Marker } from "../trace/marker.js";
 
-export class MarkCompactCollector extends Collector {
-  static readonly constraints: CollectorConstraints = { moving: true, storeBarrier: false, rootBarrier: false };
-  readonly constraints = MarkCompactCollector.constraints;
-  readonly name = "mark-compact";
-  private readonly space: BumpAllocator;
-  private readonly marker: Marker;
-  private readonly compactor: Compactor;
+const constraints: CollectorConstraints = { moving: true, storeBarrier: false, rootBarrier: false, reclaimsCycles: true };
 
-  constructor(heap: Heap, roots: Roots) {
-    super(heap, roots);
-    this.space = new BumpAllocator(heap.start, heap.end);
-    this.marker = new Marker(heap.mem, this.work);
-    this.compactor = new Compactor(heap.mem, this.work);
+export class MarkCompactCollector extends BaseCollector {
+  readonly constraints = constraints;
+  protected readonly space: CompactSpace;
+  protected readonly marker: Marker;
+
+  constructor(context: CollectorContext) {
+    super(context);
+    this.space = new CompactSpace(this.mem, this.heap.start, this.heap.end, this.roots, this.work);
+    this.marker = new Marker(this.mem, this.work);
   }
 
   alloc(nslots: number, payloadBytes: number, site: number): number {
@@ -43,26 +39,27 @@ export class MarkCompactCollector extends Collector {
   }
 
   collectGarbage(reason: string): void {
-    this.recordCollection("full", reason, () => {
-      const oldTop = this.space.cursor;
+    this.pause("full", reason, () => {
       this.marker.markFromRoots(this.roots);
-      const plan = this.compactor.computeForwarding([[this.space.start, oldTop]], this.space.start);
-      this.compactor.updateReferences(this.roots, undefined);
-      this.compactor.relocate();
-      this.freedObjects = this.allocatedObjects - plan.liveObjects;
-      this.freedBytes = this.allocatedBytes - plan.liveBytes;
-      // Bump allocation hands out memory unzeroed by the mutator: clear what the slide vacated.
-      this.mem.fill(0, plan.top >> 2, oldTop >> 2);
-      this.space.cursor = plan.top;
+      this.space.compact(this.recorder);
       return true;
     });
   }
 
   footprint(): number {
-    return this.space.usedBytes;
+    return this.space.footprint();
   }
 
   parseableRegions(): Region[] {
-    return [[this.space.start, this.space.cursor]];
+    return [this.space.region()];
   }
 }
+
+const markCompact = defineCollector({
+  name: "mark-compact",
+  description: "Lisp 2 sliding mark-compact with bump allocation; no fragmentation",
+  constraints,
+  options: {},
+  create: (context) => new MarkCompactCollector(context),
+});
+export default markCompact;

@@ -4,20 +4,20 @@
  * the run is out of memory. It measures the mutator alone and the
  * allocation volume of a workload.
  */
+import type { Region } from "../../heap/heap.js";
 import { objectBytes } from "../../heap/object-model.js";
-import { BumpAllocator } from "../../alloc/bump.js";
-import type { Heap, Roots } from "../../heap/heap.js";
-import { Collector, type CollectorConstraints, type Region } from "../collector.js";
+import { BaseCollector, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
+import { BumpSpace } from "../spaces/bump-space.js";
 
-export class NoCollector extends Collector {
-  readonly name = "none";
-  static readonly constraints: CollectorConstraints = { moving: false, storeBarrier: false, rootBarrier: false };
-  readonly constraints = NoCollector.constraints;
-  private readonly space: BumpAllocator;
+const constraints: CollectorConstraints = { moving: false, storeBarrier: false, rootBarrier: false, reclaimsCycles: true };
 
-  constructor(heap: Heap, roots: Roots) {
-    super(heap, roots);
-    this.space = new BumpAllocator(heap.start, heap.end);
+export class NoCollector extends BaseCollector {
+  readonly constraints = constraints;
+  protected readonly space: BumpSpace;
+
+  constructor(context: CollectorContext) {
+    super(context);
+    this.space = new BumpSpace(this.heap.start, this.heap.end);
   }
 
   alloc(nslots: number, payloadBytes: number, site: number): number {
@@ -33,10 +33,19 @@ export class NoCollector extends Collector {
   }
 
   footprint(): number {
-    return this.space.usedBytes;
+    return this.space.footprint();
   }
 
   parseableRegions(): Region[] {
-    return [[this.space.start, this.space.cursor]];
+    return [this.space.region()];
   }
 }
+
+const none = defineCollector({
+  name: "none",
+  description: "never collects (the no-GC / Epsilon baseline): measures the mutator and allocation volume",
+  constraints,
+  options: {},
+  create: (context) => new NoCollector(context),
+});
+export default none;

@@ -28,12 +28,12 @@
  * before giving up: reference counting never moves objects, so this is the
  * only defragmentation it has.
  */
-import { SegregatedFitAllocator } from "../../alloc/segregated-fit.js";
-import type { Heap, Roots } from "../../heap/heap.js";
+import type { Region } from "../../heap/heap.js";
 import { IntStack } from "../../heap/int-stack.js";
-import { FREE_BIT, NSLOTS_MASK, cellBytes, objectBytes } from "../../heap/object-model.js";
-import { Collector, type CollectorConstraints, type MemoryFigures, type Region } from "../collector.js";
+import { NSLOTS_MASK, cellBytes, objectBytes } from "../../heap/object-model.js";
+import { BaseCollector, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
 import { choice, integer, type ParsedOptions } from "../options.js";
+import { FreeListSpace } from "../spaces/free-list-space.js";
 
 const BLACK = 0;
 const GRAY = 1;
@@ -42,16 +42,16 @@ const PURPLE = 3;
 const COLOUR = 3;
 const BUFFERED = 4;
 
-export const rcOptions = {
+const rcOptions = {
   cycles: choice(["on", "off"], "on", "cycle collection by trial deletion; off is plain reference counting, which leaks cyclic garbage"),
   "cycle-threshold": integer(1, 1 << 30, 10_000, "possible roots buffered before a cycle collection runs"),
 };
 
-export class RefCountCollector extends Collector {
-  static readonly constraints: CollectorConstraints = { moving: false, storeBarrier: true, rootBarrier: true };
-  readonly constraints = RefCountCollector.constraints;
-  readonly name = "rc";
-  private readonly space: SegregatedFitAllocator;
+const constraints: CollectorConstraints = { moving: false, storeBarrier: true, rootBarrier: true, reclaimsCycles: true };
+
+export class RefCountCollector extends BaseCollector {
+  readonly constraints: CollectorConstraints;
+  protected readonly space: FreeListSpace;
   private readonly counts: Int32Array;
   private readonly colours: Uint8Array;
   /** Possible roots of garbage cycles (the purple buffer). */
@@ -62,13 +62,14 @@ export class RefCountCollector extends Collector {
   private readonly cyclesOn: boolean;
   private readonly cycleThreshold: number;
 
-  constructor(heap: Heap, roots: Roots, options: ParsedOptions<typeof rcOptions>) {
-    super(heap, roots);
-    this.space = new SegregatedFitAllocator(heap.mem, heap.start, heap.end);
-    const granules = heap.mem.length >> 1;
+  constructor(context: CollectorContext, options: ParsedOptions<typeof rcOptions>) {
+    super(context);
+    this.space = new FreeListSpace(this.mem, this.heap.start, this.heap.end);
+    const granules = this.mem.length >> 1;
     this.counts = new Int32Array(granules);
     this.colours = new Uint8Array(granules);
     this.cyclesOn = options.cycles === "on";
+    this.constraints = { ...constraints, reclaimsCycles: this.cyclesOn };
     this.cycleThreshold = options["cycle-threshold"];
   }
 
@@ -90,8 +91,8 @@ export class RefCountCollector extends Collector {
       a = this.space.alloc(bytes);
     }
     if (a === 0) {
-      this.recordCollection("coalesce", "allocation-failure", () => {
-        this.coalesce();
+      this.pause("coalesce", "allocation-failure", () => {
+        this.space.coalesce();
         return false;
       });
       a = this.space.alloc(bytes);
@@ -127,7 +128,7 @@ export class RefCountCollector extends Collector {
     }
   }
 
-  override referenceCount(address: number): number {
+  referenceCount(address: number): number {
     return this.counts[address >> 3];
   }
 
@@ -142,7 +143,7 @@ export class RefCountCollector extends Collector {
     const g = ref >> 3;
     this.work.rcDecrements++;
     if (--this.counts[g] === 0) {
-      this.recordCollection("rc-cascade", "count reached zero", () => {
+      this.pause("rc-cascade", "count reached zero", () => {
         this.releaseCascade(ref);
         return false;
       });
@@ -196,8 +197,7 @@ export class RefCountCollector extends Collector {
   private free(a: number): void {
     const size = cellBytes(this.mem, a);
     this.space.addFree(a, size);
-    this.freedObjects++;
-    this.freedBytes += size;
+    this.recorder.freed(1, size);
     this.work.objectsFreed++;
   }
 
@@ -206,7 +206,7 @@ export class RefCountCollector extends Collector {
   }
 
   private collectCycles(reason: string): void {
-    this.recordCollection("cycle", reason, () => {
+    this.pause("cycle", reason, () => {
       const roots = this.markRoots();
       for (let i = 0; i < roots.length; i++) this.scan(roots[i]);
       for (let i = 0; i < roots.length; i++) {
@@ -336,37 +336,24 @@ export class RefCountCollector extends Collector {
     }
   }
 
-  /** Merges adjacent free cells into larger chunks (a sweep that frees nothing). */
-  private coalesce(): void {
-    const mem = this.mem;
-    const space = this.space;
-    space.makeParseable();
-    space.reset();
-    let runStart = 0;
-    for (let a = space.start; a < space.end; ) {
-      const size = cellBytes(mem, a);
-      if (mem[a >> 2] & FREE_BIT) {
-        if (runStart === 0) runStart = a;
-      } else if (runStart !== 0) {
-        space.addFree(runStart, a - runStart);
-        runStart = 0;
-      }
-      a += size;
-    }
-    if (runStart !== 0) space.addFree(runStart, space.end - runStart);
-  }
-
-  override memoryFigures(): MemoryFigures {
-    const free = this.space.freeBytes;
-    return { fragmentation: free > 0 ? 1 - this.space.largestFreeChunk() / free : 0 };
+  override fragmentation(): number {
+    return this.space.fragmentation();
   }
 
   footprint(): number {
-    return this.space.highWater - this.space.start;
+    return this.space.footprint();
   }
 
   parseableRegions(): Region[] {
-    this.space.makeParseable();
-    return [[this.space.start, this.space.end]];
+    return [this.space.region()];
   }
 }
+
+const rc = defineCollector({
+  name: "rc",
+  description: "reference counting with Bacon-Rajan synchronous cycle collection (trial deletion)",
+  constraints,
+  options: rcOptions,
+  create: (context, options) => new RefCountCollector(context, options),
+});
+export default rc;

@@ -5,11 +5,11 @@
  * collector that marks: mark-sweep, mark-compact and generational's major
  * collections.
  */
-import type { Roots } from "../../heap/heap.js";
+
 import { IntStack } from "../../heap/int-stack.js";
 import { MARK_BIT, NSLOTS_MASK, objectBytes } from "../../heap/object-model.js";
 import type { WorkCounters } from "../../metrics/collection-log.js";
-import { updateRoots } from "../collector.js";
+import { updateRoots, type Roots } from "../../heap/heap.js";
 
 export class Marker {
   private readonly stack = new IntStack();

@@ -16,11 +16,11 @@
  * Objects keep their allocation order and the result is one contiguous run
  * of live objects from `to`, with no fragmentation.
  */
-import type { Roots } from "../../heap/heap.js";
+import { updateRoots, type Region, type Roots } from "../../heap/heap.js";
 import { IntStack } from "../../heap/int-stack.js";
 import { MARK_BIT, NSLOTS_MASK, objectBytes } from "../../heap/object-model.js";
 import type { WorkCounters } from "../../metrics/collection-log.js";
-import { updateRoots, type Region } from "../collector.js";
+
 
 export interface CompactionPlan {
   /** Objects that survive, and their bytes. */

@@ -1,0 +1,40 @@
+/**
+ * What a generational plan needs of its mature space, and what the mature
+ * space needs of the young generation in front of it. A free-list space
+ * (collected by mark-sweep) and a compact space (collected by sliding
+ * compaction) both serve; the plan picks one when it is built and never
+ * asks which it has.
+ */
+import type { Region } from "../../heap/heap.js";
+import type { Recorder } from "../../metrics/recorder.js";
+import type { RememberingBarrier } from "../barriers/barrier.js";
+
+export interface MatureSpace {
+  readonly start: number;
+  readonly end: number;
+  /** Zeroed memory for a promoted or pretenured object, or 0. */
+  allocMature(bytes: number): number;
+  /** Bytes a minor collection can count on promoting (HotSpot's promotion guarantee). */
+  promotionRoom(): number;
+  /** One past the last byte that may hold a mature cell, with the space made parseable up to there. */
+  parseableTop(): number;
+  footprint(): number;
+  fragmentation(): number;
+  /**
+   * The rest of a major collection once everything reachable is marked:
+   * reclaim the dead mature objects and take in the young survivors, leaving
+   * the young generation empty and the barrier consistent.
+   */
+  collectWithNursery(young: YoungGeneration, barrier: RememberingBarrier, recorder: Recorder): void;
+}
+
+export interface YoungGeneration {
+  /** Regions holding young objects, in address order. */
+  regions(): Region[];
+  /** Copies out every survivor; with `promoteAll`, every one goes to the mature space. */
+  evacuate(promoteAll: boolean): void;
+  /** Bytes of marked objects in the young regions (before a compaction moves them). */
+  markedBytes(): number;
+  /** Forgets every young object (a compaction has moved the survivors out); counts them as promoted. */
+  emptied(promotedBytes: number): void;
+}

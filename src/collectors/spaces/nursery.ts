@@ -1,0 +1,190 @@
+/**
+ * A copying nursery (Ungar 1984; Appel 1989; GC Handbook, 2nd ed., §9.2):
+ * new objects are bump-allocated in eden; a minor collection copies the
+ * young objects that are still reachable - into a survivor semispace while
+ * they are younger than `promoteAge` and it has room, otherwise into the
+ * mature space (promotion) - and empties eden.
+ *
+ * Layout of [start, end): two survivor semispaces of a tenth of the nursery
+ * each when promoteAge > 1 (HotSpot's SurvivorRatio=8), then eden. An
+ * object's age (minor collections survived) lives in its header.
+ *
+ * Survivors are found from the roots, from what the barrier remembered, and
+ * transitively from other survivors (a gray stack of copied objects). A
+ * mature object left pointing at a survivor is remembered again.
+ */
+import { BumpAllocator } from "../../alloc/bump.js";
+import { updateRoots, type Region, type Roots } from "../../heap/heap.js";
+import { IntStack } from "../../heap/int-stack.js";
+import { AGE_MASK, AGE_SHIFT, FORWARDED_BIT, MARK_BIT, NSLOTS_MASK, cellBytes, objectBytes } from "../../heap/object-model.js";
+import type { Recorder } from "../../metrics/recorder.js";
+import type { RememberingBarrier } from "../barriers/barrier.js";
+import type { MatureSpace, YoungGeneration } from "./mature.js";
+
+/** What a barrier needs to forward the young references it remembered. */
+export interface YoungCopier {
+  /** Everything at or above this address is young. */
+  readonly start: number;
+  /** The survivor's new address, copying it on first visit. */
+  forward(ref: number): number;
+  /** Forwards the young references in slots [from, to) of the object whose header is at word w. */
+  forwardSlots(w: number, from: number, to: number): void;
+}
+
+export class CopyNursery implements YoungGeneration, YoungCopier {
+  readonly eden: BumpAllocator;
+  /** Survivor semispaces (empty when promoteAge is 1): `survivorFrom` holds the last minor's survivors. */
+  private survivorFrom: BumpAllocator;
+  private survivorTo: BumpAllocator;
+  private promoteAll = false;
+  private readonly gray = new IntStack();
+  private readonly mem: Int32Array;
+  /** Objects in eden and the survivor spaces (their bytes are the bump allocators' used bytes). */
+  objects = 0;
+  promotedBytes = 0;
+  private promotedObjects = 0;
+
+  constructor(
+    mem: Int32Array,
+    readonly start: number,
+    readonly end: number,
+    private readonly promoteAge: number,
+    private readonly roots: Roots,
+    private readonly mature: MatureSpace,
+    private readonly barrier: RememberingBarrier,
+    private readonly recorder: Recorder,
+    /** Ends the run when the mature space cannot take a survivor (only possible in a major collection). */
+    private readonly promotionFailed: () => never,
+  ) {
+    this.mem = mem;
+    const survivorBytes = promoteAge > 1 ? Math.floor((end - start) / 80) * 8 : 0;
+    const edenStart = start + 2 * survivorBytes;
+    this.survivorFrom = new BumpAllocator(start, start + survivorBytes);
+    this.survivorTo = new BumpAllocator(start + survivorBytes, edenStart);
+    this.eden = new BumpAllocator(edenStart, end);
+  }
+
+  get usedBytes(): number {
+    return this.eden.usedBytes + this.survivorFrom.usedBytes;
+  }
+
+  regions(): Region[] {
+    return [
+      [this.survivorFrom.start, this.survivorFrom.cursor],
+      [this.eden.start, this.eden.cursor],
+    ];
+  }
+
+  /**
+   * Copies every young object reachable from the roots, the remembered
+   * objects or dirty cards, and other survivors into the survivor space or
+   * the mature space, then empties eden and the old survivor space.
+   */
+  evacuate(promoteAll: boolean): void {
+    const work = this.recorder.work;
+    const copiedBefore = work.objectsCopied;
+    const bytesBefore = work.bytesCopied;
+    const promotedBefore = this.promotedObjects;
+    const youngBytes = this.usedBytes;
+    this.promoteAll = promoteAll;
+    work.rootsScanned += updateRoots(this.roots, (ref) => (ref >= this.start ? this.forward(ref) : ref));
+    this.barrier.forwardRemembered(this, this.mature);
+    this.scanCopied();
+    this.promoteAll = false;
+    const survivors = work.objectsCopied - copiedBefore;
+    const survivingBytes = work.bytesCopied - bytesBefore;
+    this.recorder.freed(this.objects - survivors, youngBytes - survivingBytes);
+    // What stays young is what went to the survivor space.
+    this.objects = survivors - (this.promotedObjects - promotedBefore);
+    this.mem.fill(0, this.eden.start >> 2, this.eden.cursor >> 2);
+    this.eden.reset(this.eden.start, this.eden.limit);
+    this.mem.fill(0, this.survivorFrom.start >> 2, this.survivorFrom.cursor >> 2);
+    this.survivorFrom.reset(this.survivorFrom.start, this.survivorFrom.limit);
+    [this.survivorFrom, this.survivorTo] = [this.survivorTo, this.survivorFrom];
+  }
+
+  forwardSlots(w: number, from: number, to: number): void {
+    const mem = this.mem;
+    const start = this.start;
+    const mature = w << 2 < start;
+    for (let s = w + 2 + 2 * from, last = w + 2 + 2 * to; s < last; s += 2) {
+      const child = mem[s];
+      if (child >= start) {
+        const moved = this.forward(child);
+        mem[s] = moved;
+        if (mature && moved >= start) this.barrier.remember(w << 2, s);
+      }
+    }
+    this.recorder.work.slotsScanned += to - from;
+  }
+
+  /** Scans copied objects (the gray stack) until no survivor is left unscanned. */
+  private scanCopied(): void {
+    const mem = this.mem;
+    while (this.gray.length > 0) {
+      const w = this.gray.pop() >> 2;
+      this.forwardSlots(w, 0, mem[w] & NSLOTS_MASK);
+    }
+  }
+
+  /**
+   * Copies a young object on first visit - into the survivor space while it
+   * is younger than promoteAge and the space has room, otherwise into the
+   * mature space - and returns its new address.
+   */
+  forward(a: number): number {
+    // Already copied into the survivor space this collection: a slot can be seen twice
+    // (a promoted object on a dirty card is scanned from its card and from the gray stack).
+    if (a >= this.survivorTo.start && a < this.survivorTo.limit) return a;
+    const mem = this.mem;
+    const w = a >> 2;
+    const status = mem[w];
+    if (status & FORWARDED_BIT) return mem[w + 1];
+    const bytes = objectBytes(status & NSLOTS_MASK, mem[w + 1]);
+    const age = ((status & AGE_MASK) >>> AGE_SHIFT) + 1;
+    let to = 0;
+    let header = status & ~MARK_BIT & ~AGE_MASK;
+    if (age < this.promoteAge && !this.promoteAll) {
+      to = this.survivorTo.alloc(bytes);
+      header |= age << AGE_SHIFT;
+    }
+    if (to === 0) {
+      to = this.mature.allocMature(bytes);
+      // A minor collection is guaranteed its room; only a major one can fail here.
+      if (to === 0) this.promotionFailed();
+      this.barrier.noteCell(to, bytes);
+      header = status & ~MARK_BIT & ~AGE_MASK;
+      this.promotedBytes += bytes;
+      this.promotedObjects++;
+    }
+    const words = bytes >> 2;
+    for (let i = 0, d = to >> 2; i < words; i++) mem[d + i] = mem[w + i];
+    mem[to >> 2] = header;
+    mem[w] = status | FORWARDED_BIT;
+    mem[w + 1] = to;
+    this.gray.push(to);
+    const work = this.recorder.work;
+    work.objectsCopied++;
+    work.bytesCopied += bytes;
+    return to;
+  }
+
+  markedBytes(): number {
+    let bytes = 0;
+    for (const [start, end] of this.regions()) {
+      for (let a = start; a < end; ) {
+        const size = cellBytes(this.mem, a);
+        if (this.mem[a >> 2] & MARK_BIT) bytes += size;
+        a += size;
+      }
+    }
+    return bytes;
+  }
+
+  emptied(promotedBytes: number): void {
+    for (const [start, end] of this.regions()) this.mem.fill(0, start >> 2, end >> 2);
+    for (const space of [this.eden, this.survivorFrom, this.survivorTo]) space.reset(space.start, space.limit);
+    this.promotedBytes += promotedBytes;
+    this.objects = 0;
+  }
+}

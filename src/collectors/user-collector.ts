@@ -1,0 +1,102 @@
+/**
+ * Collectors from outside the registry: a user's TypeScript or JavaScript
+ * file, anywhere on disk, that default-exports a collector definition (the
+ * same shape as a registry entry; see defineCollector). It is loaded through
+ * tsx, so TypeScript runs without a build step, and checked at this one
+ * boundary: a file that does not export a usable definition is an input
+ * error naming the file and what is missing.
+ *
+ * A collector is named on the command line either by a built-in's name or by
+ * a path (anything with a slash or a .ts/.mts/.js/.mjs extension).
+ */
+import { existsSync } from "node:fs";
+import { register } from "node:module";
+import { resolve as resolvePath } from "node:path";
+import { pathToFileURL } from "node:url";
+import { InputError } from "../errors.js";
+import type { CollectorDefinition } from "./collector.js";
+import { collectorEntry, isCollectorName } from "./registry.js";
+
+const PATH_LIKE = /[\\/]|\.[cm]?[jt]s$/;
+
+export function isCollectorPath(spec: string): boolean {
+  return PATH_LIKE.test(spec);
+}
+
+/** Loaded definitions by absolute path: each file is imported once per thread. */
+const loaded = new Map<string, Promise<CollectorDefinition>>();
+
+/** A built-in's definition by name, or a user's collector loaded from a path. */
+export function loadCollector(spec: string): Promise<CollectorDefinition> {
+  if (!isCollectorPath(spec)) return Promise.resolve(collectorEntry(spec));
+  const file = resolvePath(spec);
+  let definition = loaded.get(file);
+  if (!definition) {
+    definition = importDefinition(spec, file);
+    loaded.set(file, definition);
+  }
+  return definition;
+}
+
+let aliasRegistered = false;
+
+async function importDefinition(spec: string, file: string): Promise<CollectorDefinition> {
+  if (!existsSync(file)) throw new InputError(`collector file ${spec} does not exist`);
+  if (!aliasRegistered) {
+    // Under the no-build development loop this module is src/...ts; the library entry is then index.ts.
+    const index = new URL(import.meta.url.endsWith(".ts") ? "../index.ts" : "../index.js", import.meta.url).href;
+    const hook = new URL(import.meta.url.endsWith(".ts") ? "./gcsim-alias-hook.ts" : "./gcsim-alias-hook.js", import.meta.url);
+    register(hook, { data: { target: index } });
+    aliasRegistered = true;
+  }
+  const { tsImport } = await import("tsx/esm/api");
+  let module: { default?: unknown };
+  try {
+    module = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
+  } catch (e) {
+    const message = (e as Error).message.split("\n")[0];
+    throw new InputError(`collector file ${spec} cannot be loaded: ${message}`);
+  }
+  // A CommonJS or transpiled module may wrap the default export once more.
+  let candidate = module.default;
+  if (isRecord(candidate) && !("create" in candidate) && isRecord(candidate.default)) candidate = candidate.default;
+  const problems = definitionProblems(candidate);
+  if (problems.length > 0) {
+    throw new InputError(`collector file ${spec} does not default-export a collector definition (see defineCollector)`, problems);
+  }
+  return candidate as CollectorDefinition;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null;
+}
+
+const CONSTRAINTS = ["moving", "storeBarrier", "rootBarrier", "reclaimsCycles"] as const;
+
+/** What is wrong with a would-be collector definition, one line each; empty when it is usable. */
+export function definitionProblems(d: unknown): string[] {
+  if (!isRecord(d)) return [`the default export is ${d === null ? "null" : typeof d}, not an object`];
+  const problems: string[] = [];
+  if (typeof d.name !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(d.name)) {
+    problems.push("name: a lowercase name of letters, digits and dashes, e.g. \"my-mark-sweep\"");
+  } else if (isCollectorName(d.name)) {
+    problems.push(`name: "${d.name}" is a built-in collector's name; choose another`);
+  }
+  if (typeof d.description !== "string") problems.push("description: a string saying what the collector does");
+  if (!isRecord(d.constraints)) {
+    problems.push(`constraints: an object with ${CONSTRAINTS.join(", ")} (booleans)`);
+  } else {
+    for (const key of CONSTRAINTS) if (typeof d.constraints[key] !== "boolean") problems.push(`constraints.${key}: a boolean`);
+  }
+  if (!isRecord(d.options)) {
+    problems.push("options: an object of option specs ({} for none)");
+  } else {
+    for (const [key, spec] of Object.entries(d.options)) {
+      if (!isRecord(spec) || typeof spec.description !== "string" || typeof spec.default !== "string" || typeof spec.parse !== "function") {
+        problems.push(`options.${key}: { description, default, parse } (use choice(), integer() or heapShare())`);
+      }
+    }
+  }
+  if (typeof d.create !== "function") problems.push("create: a function (context, options) => collector");
+  return problems;
+}

@@ -1,0 +1,143 @@
+/**
+ * The bookkeeping every collector is measured by, kept outside the
+ * collectors: what the mutator allocated and the collector freed, the
+ * collection log, the work counters, simulated time spent in pauses, and
+ * the peaks sampled around each pause. A collector is handed a Recorder when
+ * it is built; it counts allocations and frees into it and wraps each
+ * stop-the-world piece of work in `pause`, which also calls the observer
+ * (the heap verifier) before and after.
+ */
+import type { Region } from "../heap/heap.js";
+import type { SimClock } from "./clock.js";
+import { CollectionLog, WORK_NAMES, WorkCounters, snapshotWork } from "./collection-log.js";
+
+/** What the recorder and its observer may ask of the collector whose pause is being recorded. */
+export interface Collected {
+  /** Bytes of the heap in use, as a real runtime would have to keep them committed. */
+  footprint(): number;
+  /** Free bytes outside the largest free chunk, as a share of free bytes (0 for bump-allocated spaces). */
+  fragmentation(): number;
+  /** Regions holding every allocated object, formatted for a linear walk. */
+  parseableRegions(): readonly Region[];
+  /** The reference count kept for an object, by a collector that counts references. */
+  referenceCount?(address: number): number;
+}
+
+/** Watches collections from outside; the heap verifier is one. */
+export interface CollectionObserver {
+  beforeCollection(collector: Collected, recorder: Recorder, index: number): void;
+  afterCollection(collector: Collected, recorder: Recorder, index: number, full: boolean): void;
+}
+
+export class Recorder {
+  readonly log = new CollectionLog();
+  readonly work = new WorkCounters();
+  /** Work counters when the current pause began (reused: no allocation per pause). */
+  private readonly workBefore = new Float64Array(WORK_NAMES.length);
+
+  /** Cumulative allocation by the mutator. */
+  allocatedObjects = 0;
+  allocatedBytes = 0;
+  /** Cumulative reclamation by the collector. */
+  freedObjects = 0;
+  freedBytes = 0;
+  /** Simulated nanoseconds spent in pauses so far. */
+  gcNs = 0;
+  peakFootprint = 0;
+  /** Bytes that survived the most recent full collection, and the most seen. */
+  liveBytesAfterFull = 0;
+  peakLiveBytes = 0;
+  /** Worst fragmentation seen after a full collection. */
+  peakFragmentation = 0;
+  gcWallMs = 0;
+  maxPauseWallMs = 0;
+
+  constructor(
+    readonly clock: SimClock,
+    private readonly observer?: CollectionObserver,
+  ) {}
+
+  /** Counts one allocation by the mutator. */
+  allocated(bytes: number): void {
+    this.allocatedObjects++;
+    this.allocatedBytes += bytes;
+  }
+
+  /** Counts objects reclaimed one by one. */
+  freed(objects: number, bytes: number): void {
+    this.freedObjects += objects;
+    this.freedBytes += bytes;
+  }
+
+  /** Records that exactly `objects` objects of `bytes` bytes remain: for collectors that count survivors, not the dead. */
+  survived(objects: number, bytes: number): void {
+    this.freedObjects = this.allocatedObjects - objects;
+    this.freedBytes = this.allocatedBytes - bytes;
+  }
+
+  get heapObjects(): number {
+    return this.allocatedObjects - this.freedObjects;
+  }
+
+  get heapUsedBytes(): number {
+    return this.allocatedBytes - this.freedBytes;
+  }
+
+  /** Simulated mutator time so far (ns). */
+  mutatorNs(): number {
+    return this.clock.mutatorNs(this.allocatedObjects, this.allocatedBytes, this.work, this.gcNs);
+  }
+
+  /**
+   * Wraps one stop-the-world piece of collector work. `body` does the work,
+   * counting what it frees and the work it does, and says whether it
+   * reclaimed every unreachable object (a full collection).
+   */
+  pause(collector: Collected, kind: string, reason: string, body: () => boolean): void {
+    const index = this.log.length + 1;
+    this.observer?.beforeCollection(collector, this, index);
+    const objectsBefore = this.heapObjects;
+    const bytesBefore = this.heapUsedBytes;
+    // The heap is at its fullest when a collection starts.
+    this.peakFootprint = Math.max(this.peakFootprint, collector.footprint());
+    const startNs = this.mutatorNs() + this.gcNs;
+    // Pause cost is the cost of the work counted while it ran (workNs is linear in the counters).
+    const workNsBefore = this.clock.workNs(this.work);
+    snapshotWork(this.work, this.workBefore);
+    const t0 = performance.now();
+    const full = body();
+    const wallMs = performance.now() - t0;
+    const pauseNs = this.clock.workNs(this.work) - workNsBefore;
+    this.gcNs += pauseNs;
+    const footprintAfter = collector.footprint();
+    if (footprintAfter > this.peakFootprint) this.peakFootprint = footprintAfter;
+    const bytesAfter = this.heapUsedBytes;
+    this.log.add(
+      {
+        kind,
+        reason,
+        objectsBefore,
+        bytesBefore,
+        objectsAfter: this.heapObjects,
+        bytesAfter,
+        allocatedBytesAtStart: this.allocatedBytes,
+        wallMs,
+        full,
+        startNs,
+        pauseNs,
+        footprintAfter,
+      },
+      this.workBefore,
+      this.work,
+    );
+    this.gcWallMs += wallMs;
+    if (wallMs > this.maxPauseWallMs) this.maxPauseWallMs = wallMs;
+    if (full) {
+      this.liveBytesAfterFull = bytesAfter;
+      if (bytesAfter > this.peakLiveBytes) this.peakLiveBytes = bytesAfter;
+      const fragmentation = collector.fragmentation();
+      if (fragmentation > this.peakFragmentation) this.peakFragmentation = fragmentation;
+    }
+    this.observer?.afterCollection(collector, this, index, full);
+  }
+}
