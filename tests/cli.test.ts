@@ -217,6 +217,19 @@ describe("the result contract on the command line", () => {
     expect(r.stderr).toContain("null-deref under mark-sweep: null dereference");
   });
 
+  it("sweep keeps the collectors whose minimum heap was found when another's search fails, and exits 2", () => {
+    const r = gcsim("sweep", "linked-queue", "--param", "length=500", "--param", "steps=2000", "--collectors", "mark-sweep,./examples/collectors/forgetful-mark-sweep.ts", "--factors", "1,2", "--verify", "-f", "json");
+    expect(r.code).toBe(2);
+    const rows = JSON.parse(r.stdout);
+    expect(rows.map((x: { label: string; outcome: string }) => `${x.label} ${x.outcome}`)).toEqual([
+      "mark-sweep completed",
+      "mark-sweep completed",
+      "forgetful-mark-sweep error",
+      "forgetful-mark-sweep error",
+    ]);
+    expect(r.stderr).toContain("heap verification failed");
+  });
+
   it("compare: out of memory is data, exit 3 with --fail-on-oom, 1 with --fail-on-leak", () => {
     const args = ["compare", "linked-list", "--collectors", "none,mark-sweep", "-f", "json"];
     const plain = gcsim(...args);

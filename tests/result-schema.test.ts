@@ -138,3 +138,23 @@ describe("the result schema", () => {
     expect(exitCodeFor([{ ...error, error: { kind: "verification", message: "x" } }, error])).toBe(4);
   });
 });
+
+describe("the worker pool", () => {
+  it("keeps every good result when a run throws, and gives the failed one a whole result with its error", async () => {
+    const { runAll } = await import("../src/sim/pool.js");
+    const options = { collector: "mark-sweep", params: { rounds: 2, grow: 1000 } };
+    const results = await runAll(
+      [
+        { file: "workloads/linked-list.json", options },
+        { file: "tests/fixtures/no-such-workload.json", options: { collector: "mark-sweep" } },
+        { file: "workloads/linked-list.json", options: { ...options, collector: "copying" } },
+      ],
+      1, // in this thread: worker threads run the built dist/, which the CLI tests exercise
+    );
+    expect(results.map((r) => r.outcome)).toEqual(["completed", "error", "completed"]);
+    expect(results[1].error).toMatchObject({ kind: "input", message: expect.stringContaining("no-such-workload") });
+    for (const r of results) expect(validate(JSON.parse(JSON.stringify(r))), JSON.stringify(validate.errors)).toBe(true);
+    expect(flatKeys(results[1]).sort()).toEqual(flatKeys(results[0]).sort());
+    expect(exitCodeFor(results)).toBe(2);
+  });
+});
