@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CONFIGURATIONS, run } from "./helpers.js";
-import { randomWorkload } from "./random-workloads.js";
+import { randomWorkload } from "../src/conformance/random-workloads.js";
 
 /**
  * Differential, verified property tests: each random workload runs under the

@@ -1,27 +1,9 @@
-import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadWorkload, schemaErrors, readWorkloadFile } from "../src/workload/load.js";
 import { runWorkload } from "../src/sim/run.js";
-import { ALL_COLLECTORS } from "./helpers.js";
+import { REDUCED_NAMES, shippedWorkloads } from "../src/conformance/reduced-workloads.js";
 
-const shipped = readdirSync("workloads").filter((f) => f.endsWith(".json"));
-/** Reduced sizes (and heaps that still force collections) so every workload runs under the verifier quickly. */
-const reduced: Record<string, { params: Record<string, number>; heapBytes?: number }> = {
-  "gcbench.json": {
-    params: { kStretchTreeDepth: 10, kLongLivedTreeDepth: 8, kArraySize: 4000, kMinTreeDepth: 4, kMaxTreeDepth: 8 },
-    heapBytes: 256 << 10,
-  },
-  "binary-trees.json": { params: { N: 8 }, heapBytes: 128 << 10 },
-  "linked-list.json": { params: { rounds: 8, grow: 4000 }, heapBytes: 512 << 10 },
-  "linked-queue.json": { params: { length: 1000, steps: 10000 }, heapBytes: 128 << 10 },
-  "lru-cache.json": { params: { capacity: 300, keys: 2000, accesses: 8000, buckets: 128 }, heapBytes: 192 << 10 },
-  "request-server.json": { params: { requests: 2000, sessions: 100 }, heapBytes: 512 << 10 },
-  "cyclic-garbage.json": { params: { rounds: 300 } },
-  "fragmentation.json": { params: { window: 500, steps: 4000 }, heapBytes: 512 << 10 },
-  "random-graph.json": { params: { nodes: 400, steps: 30000 }, heapBytes: 64 << 10 },
-  "random-tree.json": { params: { replacements: 1000 } },
-};
-
+const shipped = shippedWorkloads();
 describe("binary-trees", () => {
   /** Nodes in a tree of depth d, from the program's bottomUpTree: the check value of one tree. */
   const nodes = (d: number) => 2 ** (d + 1) - 1;
@@ -60,27 +42,12 @@ describe("shipped workloads", () => {
         "random-tree.json",
       ]),
     );
-    // Every shipped workload has a reduced configuration for the verified runs below.
-    expect(Object.keys(reduced).sort()).toEqual([...shipped].sort());
+    // Every shipped workload has a reduced configuration for gcsim test-collector.
+    expect([...REDUCED_NAMES].sort()).toEqual([...shipped].sort());
   });
 
   it.each(shipped)("%s is valid against the schema", (file) => {
     expect(schemaErrors(readWorkloadFile(`workloads/${file}`))).toEqual([]);
   });
-
-  for (const file of shipped) {
-    it.each(ALL_COLLECTORS)(`${file} runs under %s with the verifier and leaves the same final graph`, (collector) => {
-      const params = reduced[file]?.params;
-      const w = loadWorkload(`workloads/${file}`, params);
-      const reference = runWorkload(w, { collector: "none", heapBytes: 256 << 20, params });
-      const heapBytes = collector === "none" ? 256 << 20 : reduced[file]?.heapBytes;
-      const r = runWorkload(w, { collector, params, verify: true, heapBytes });
-      expect(r.error).toBeNull();
-      expect(r.outcome).toBe("completed");
-      expect(r.allocated).toEqual(reference.allocated);
-      expect(r.memory.finalGraphHash).toBe(reference.memory.finalGraphHash);
-      expect(r.memory.finalLive).toBe(reference.memory.finalLive);
-      if (collector !== "none") expect(r.collections.total).toBeGreaterThan(0);
-    });
-  }
+  // Every shipped workload under every collector with the verifier: tests/conformance.test.ts (gcsim test-collector).
 });

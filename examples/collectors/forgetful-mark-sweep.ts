@@ -18,7 +18,7 @@ import {
   type Region,
 } from "gcsim";
 
-const constraints: CollectorConstraints = { moving: false, storeBarrier: false, rootBarrier: false, reclaimsCycles: true };
+const constraints: CollectorConstraints = { moving: false, storeBarrier: false, rootBarrier: false, reclaims: "all" };
 
 class ForgetfulMarkSweep extends BaseCollector {
   readonly constraints = constraints;

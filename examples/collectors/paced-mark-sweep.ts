@@ -28,7 +28,7 @@ const options = {
   grow: integer(2, 16, 2, "collect when the heap in use reaches this many times what the last collection kept"),
 };
 
-const constraints: CollectorConstraints = { moving: false, storeBarrier: false, rootBarrier: false, reclaimsCycles: true };
+const constraints: CollectorConstraints = { moving: false, storeBarrier: false, rootBarrier: false, reclaims: "all" };
 
 class PacedMarkSweep extends BaseCollector {
   readonly constraints = constraints;

@@ -13,6 +13,7 @@ import { minheapCommand } from "./commands/minheap.js";
 import { reportCommand } from "./commands/report.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { runCommand } from "./commands/run.js";
+import { testCollectorCommand } from "./commands/test-collector.js";
 import { validateCommand } from "./commands/validate.js";
 
 const EXIT_CODES = `
@@ -29,7 +30,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .addHelpText("after", EXIT_CODES)
     .showHelpAfterError("(run with --help for usage)");
-  for (const command of [runCommand(), compareCommand(), minheapCommand(), sweepCommand(), checkCommand(), reportCommand(), importCommand(), inspectCommand(), validateCommand(), listCommand()]) {
+  for (const command of [runCommand(), compareCommand(), minheapCommand(), sweepCommand(), checkCommand(), testCollectorCommand(), reportCommand(), importCommand(), inspectCommand(), validateCommand(), listCommand()]) {
     program.addCommand(command.addHelpText("after", EXIT_CODES));
   }
   program.exitOverride();

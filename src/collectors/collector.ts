@@ -34,10 +34,12 @@ export interface CollectorConstraints {
   /** The mutator must report writes of reference variables and frame exits (reference counting). */
   readonly rootBarrier: boolean;
   /**
-   * The collector reclaims cyclic garbage. One that does not (plain reference
-   * counting) is held by `test-collector` to leaking exactly the cyclic garbage.
+   * What garbage the collector reclaims by the end of a run: all of it (every
+   * tracing collector), only what is not on or below a cycle (plain reference
+   * counting), or nothing (the no-GC baseline). `test-collector` holds a
+   * collector to leaking exactly what it declares.
    */
-  readonly reclaimsCycles: boolean;
+  readonly reclaims: "all" | "acyclic" | "nothing";
 }
 
 /** Everything a collector is built from. */

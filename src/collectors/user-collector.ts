@@ -38,21 +38,23 @@ export function loadCollector(spec: string): Promise<CollectorDefinition> {
   return definition;
 }
 
-let aliasRegistered = false;
+let hooksRegistered = false;
 
 async function importDefinition(spec: string, file: string): Promise<CollectorDefinition> {
   if (!existsSync(file)) throw new InputError(`collector file ${spec} does not exist`);
-  if (!aliasRegistered) {
+  if (!hooksRegistered) {
     // Under the no-build development loop this module is src/...ts; the library entry is then index.ts.
     const index = new URL(import.meta.url.endsWith(".ts") ? "../index.ts" : "../index.js", import.meta.url).href;
     const hook = new URL(import.meta.url.endsWith(".ts") ? "./gcsim-alias-hook.ts" : "./gcsim-alias-hook.js", import.meta.url);
     register(hook, { data: { target: index } });
-    aliasRegistered = true;
+    // tsx's hooks for the whole thread (not tsImport's namespaced ones, which would load a second copy of gcsim).
+    const tsx = await import("tsx/esm/api");
+    tsx.register();
+    hooksRegistered = true;
   }
-  const { tsImport } = await import("tsx/esm/api");
   let module: { default?: unknown };
   try {
-    module = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
+    module = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (e) {
     const message = (e as Error).message.split("\n")[0];
     throw new InputError(`collector file ${spec} cannot be loaded: ${message}`);
@@ -71,7 +73,8 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null;
 }
 
-const CONSTRAINTS = ["moving", "storeBarrier", "rootBarrier", "reclaimsCycles"] as const;
+const CONSTRAINTS = ["moving", "storeBarrier", "rootBarrier"] as const;
+const RECLAIMS = ["all", "acyclic", "nothing"];
 
 /** What is wrong with a would-be collector definition, one line each; empty when it is usable. */
 export function definitionProblems(d: unknown): string[] {
@@ -84,9 +87,10 @@ export function definitionProblems(d: unknown): string[] {
   }
   if (typeof d.description !== "string") problems.push("description: a string saying what the collector does");
   if (!isRecord(d.constraints)) {
-    problems.push(`constraints: an object with ${CONSTRAINTS.join(", ")} (booleans)`);
+    problems.push(`constraints: an object with ${CONSTRAINTS.join(", ")} (booleans) and reclaims (${RECLAIMS.join(", ")})`);
   } else {
     for (const key of CONSTRAINTS) if (typeof d.constraints[key] !== "boolean") problems.push(`constraints.${key}: a boolean`);
+    if (!RECLAIMS.includes(d.constraints.reclaims as string)) problems.push(`constraints.reclaims: one of ${RECLAIMS.join(", ")}`);
   }
   if (!isRecord(d.options)) {
     problems.push("options: an object of option specs ({} for none)");

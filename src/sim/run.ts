@@ -6,7 +6,7 @@
  * result, not an exception: later commands (minimum-heap search, sweeps)
  * treat those outcomes as data.
  */
-import type { Collector, CollectorDefinition } from "../collectors/collector.js";
+import type { Collector, CollectorConstraints, CollectorDefinition } from "../collectors/collector.js";
 import { parseOptions } from "../collectors/options.js";
 import { collectors, isCollectorName } from "../collectors/registry.js";
 import { OutOfMemoryError, VerificationError, WorkloadRuntimeError } from "../errors.js";
@@ -84,6 +84,8 @@ export interface RunOutput {
   timeline: () => TimelineRow[];
   /** Leaked objects on a garbage cycle or reachable from one (see measureLeaks). */
   leakedFromCycles: number;
+  /** The constraints of the collector as built with its options (rc with cycles=off does not reclaim cycles). */
+  constraints: CollectorConstraints;
 }
 
 export function runWorkloadWithTimeline(
@@ -188,11 +190,11 @@ export function runWorkloadWithTimeline(
   };
   const timeline = () => timelineRows(collector, pausesInRun);
   if (options.timeline) result.timeline = timeline();
-  return { result, timeline, leakedFromCycles };
+  return { result, timeline, leakedFromCycles, constraints: collector.constraints };
 }
 
-/** gcsim's own compiled (or, in development, source) folder: stack frames there are not the user's. */
-const OWN_CODE = fileURLToPath(new URL("../", import.meta.url));
+/** gcsim's own compiled and source folders: stack frames there are not the user's. */
+const OWN_CODE = ["../../dist/", "../../src/"].map((folder) => fileURLToPath(new URL(folder, import.meta.url)));
 
 /**
  * Turns what a run threw into its recorded error. Anything unexpected is a
@@ -207,7 +209,7 @@ function runError(e: unknown, userCollector: boolean): RunError {
     return { kind: "runtime", message: `recursion too deep for the JavaScript stack (lower --max-depth): ${e.message}` };
   }
   if (userCollector && e instanceof Error) {
-    const frame = e.stack?.split("\n").find((line) => /^\s+at /.test(line) && !line.includes(OWN_CODE) && !line.includes("node_modules"));
+    const frame = e.stack?.split("\n").find((line) => /^\s+at /.test(line) && !OWN_CODE.some((folder) => line.includes(folder)) && !line.includes("node_modules"));
     return { kind: "runtime", message: `the collector threw ${e.name}: ${e.message}${frame ? ` (${frame.trim()})` : ""}` };
   }
   throw e;

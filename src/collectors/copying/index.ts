@@ -11,7 +11,7 @@ import { objectBytes } from "../../heap/object-model.js";
 import { BaseCollector, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
 import { SemiSpaces } from "../spaces/semispaces.js";
 
-const constraints: CollectorConstraints = { moving: true, storeBarrier: false, rootBarrier: false, reclaimsCycles: true };
+const constraints: CollectorConstraints = { moving: true, storeBarrier: false, rootBarrier: false, reclaims: "all" };
 
 export class CopyingCollector extends BaseCollector {
   readonly constraints = constraints;

@@ -51,7 +51,7 @@ const barriers: Record<Options["barrier"], (mem: Int32Array, start: number, end:
   cards: (mem, start, end, work) => new CardTable(mem, start, end, work),
 };
 
-const constraints: CollectorConstraints = { moving: true, storeBarrier: true, rootBarrier: false, reclaimsCycles: true };
+const constraints: CollectorConstraints = { moving: true, storeBarrier: true, rootBarrier: false, reclaims: "all" };
 
 export class GenerationalCollector extends BaseCollector {
   readonly constraints = constraints;

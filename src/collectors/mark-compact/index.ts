@@ -18,7 +18,7 @@ import { BaseCollector, defineCollector, type CollectorConstraints, type Collect
 import { CompactSpace } from "../spaces/compact-space.js";
 import { Marker } from "../trace/marker.js";
 
-const constraints: CollectorConstraints = { moving: true, storeBarrier: false, rootBarrier: false, reclaimsCycles: true };
+const constraints: CollectorConstraints = { moving: true, storeBarrier: false, rootBarrier: false, reclaims: "all" };
 
 export class MarkCompactCollector extends BaseCollector {
   readonly constraints = constraints;

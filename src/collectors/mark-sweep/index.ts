@@ -22,7 +22,7 @@ import { BaseCollector, defineCollector, type CollectorConstraints, type Collect
 import { FreeListSpace } from "../spaces/free-list-space.js";
 import { Marker } from "../trace/marker.js";
 
-const constraints: CollectorConstraints = { moving: false, storeBarrier: false, rootBarrier: false, reclaimsCycles: true };
+const constraints: CollectorConstraints = { moving: false, storeBarrier: false, rootBarrier: false, reclaims: "all" };
 
 export class MarkSweepCollector extends BaseCollector {
   readonly constraints = constraints;

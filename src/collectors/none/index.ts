@@ -9,7 +9,7 @@ import { objectBytes } from "../../heap/object-model.js";
 import { BaseCollector, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
 import { BumpSpace } from "../spaces/bump-space.js";
 
-const constraints: CollectorConstraints = { moving: false, storeBarrier: false, rootBarrier: false, reclaimsCycles: true };
+const constraints: CollectorConstraints = { moving: false, storeBarrier: false, rootBarrier: false, reclaims: "nothing" };
 
 export class NoCollector extends BaseCollector {
   readonly constraints = constraints;

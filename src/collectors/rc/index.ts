@@ -47,7 +47,7 @@ const rcOptions = {
   "cycle-threshold": integer(1, 1 << 30, 10_000, "possible roots buffered before a cycle collection runs"),
 };
 
-const constraints: CollectorConstraints = { moving: false, storeBarrier: true, rootBarrier: true, reclaimsCycles: true };
+const constraints: CollectorConstraints = { moving: false, storeBarrier: true, rootBarrier: true, reclaims: "all" };
 
 export class RefCountCollector extends BaseCollector {
   readonly constraints: CollectorConstraints;
@@ -69,7 +69,7 @@ export class RefCountCollector extends BaseCollector {
     this.counts = new Int32Array(granules);
     this.colours = new Uint8Array(granules);
     this.cyclesOn = options.cycles === "on";
-    this.constraints = { ...constraints, reclaimsCycles: this.cyclesOn };
+    this.constraints = { ...constraints, reclaims: this.cyclesOn ? "all" : "acyclic" };
     this.cycleThreshold = options["cycle-threshold"];
   }
 

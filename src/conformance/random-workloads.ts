@@ -7,7 +7,7 @@
  * running out of memory.
  */
 import fc from "fast-check";
-import type { Statement, WorkloadDoc } from "../src/workload/types.js";
+import type { Statement, WorkloadDoc } from "../workload/types.js";
 
 const REF_VARS = ["a", "b", "c", "d", "g0", "g1"];
 const refVar = fc.constantFrom(...REF_VARS);
