@@ -259,6 +259,28 @@ describe("the result contract on the command line", () => {
     expect(new Set(colours).size).toBe(3);
   });
 
+  it("check matches runs by variant", () => {
+    const d = dir();
+    const results = join(d, "results.json");
+    expect(gcsim("compare", "random-graph", "--collectors", "generational,generational:barrier=cards", "-o", results).code).toBe(0);
+    const runs = JSON.parse(readFileSync(results, "utf8"));
+    // A baseline where only the card-marking variant did less GC work.
+    const baseline = runs.map((r: { label: string; time: { gc: number } }) => (r.label === "generational:barrier=cards" ? { ...r, time: { ...r.time, gc: r.time.gc / 2 } } : r));
+    writeFileSync(join(d, "baseline.json"), JSON.stringify(baseline));
+    const r = gcsim("check", results, "--baseline", join(d, "baseline.json"), "--metrics", "time.gc", "-f", "json");
+    expect(r.code).toBe(1);
+    const regressions = JSON.parse(r.stdout);
+    expect(regressions).toHaveLength(1);
+    expect(regressions[0].run).toContain("barrier=cards");
+    expect(regressions[0].change).toBeCloseTo(1, 10);
+  });
+
+  it("compare --verify exits 4 when a run fails verification, keeping the other rows", () => {
+    const r = gcsim("compare", "linked-list", "--collectors", "mark-sweep,./examples/collectors/forgetful-mark-sweep.ts", "--verify", "-f", "json");
+    expect(r.code).toBe(4);
+    expect(JSON.parse(r.stdout).map((x: { outcome: string }) => x.outcome)).toEqual(["completed", "error"]);
+  });
+
   it("rejects a variant that repeats a configuration, and suggests near-miss names", () => {
     const dup = gcsim("compare", "linked-list", "--collectors", "generational,generational:barrier=remset");
     expect(dup.code).toBe(2);
