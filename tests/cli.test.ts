@@ -230,6 +230,12 @@ describe("the result contract on the command line", () => {
     expect(r.stderr).toContain("heap verification failed");
   });
 
+  it("sweep --collectors all,VARIANT leaves out none and adds the variant", () => {
+    const r = gcsim("sweep", "linked-queue", "--param", "length=500", "--param", "steps=2000", "--collectors", "all,rc:cycles=off", "--factors", "2", "-f", "json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).map((x: { label: string }) => x.label)).toEqual(["mark-sweep", "copying", "mark-compact", "rc", "generational", "rc:cycles=off"]);
+  });
+
   it("compare: out of memory is data, exit 3 with --fail-on-oom, 1 with --fail-on-leak", () => {
     const args = ["compare", "linked-list", "--collectors", "none,mark-sweep", "-f", "json"];
     const plain = gcsim(...args);

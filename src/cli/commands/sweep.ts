@@ -54,7 +54,9 @@ export function sweepCommand(): Command {
     outputsFor(flags);
     if (name === "-") throw new InputError("sweep reads the workload in several worker threads; give a file or a name, not - (stdin)");
     const file = name;
-    const specs = (await parseCollectorList(flags.collectors)).filter((c) => c.name !== "none" || flags.collectors !== "all");
+    // "all" leaves out none, whose minimum heap is its whole allocation volume; naming it keeps it.
+    const named = flags.collectors.split(",").map((c) => c.trim());
+    const specs = (await parseCollectorList(flags.collectors)).filter((c) => c.name !== "none" || named.includes("none"));
     const configurations = collectorRuns(specs, flags.opt);
     const factors = parseFactors(flags.factors);
     loadWorkload(file, flags.param, { readGraph: false }); // input errors now, before any worker starts
