@@ -45,10 +45,12 @@ export { summarisePauses, minimumMutatorUtilisation, nearestRank } from "./metri
 export { HeapVerifier } from "./verify/verifier.js";
 export { measureLeaks } from "./verify/leaks.js";
 export { compileWorkload, type CompiledProgram, type CompileOptions } from "./workload/compile.js";
-export { loadWorkload, readWorkloadFile, schemaErrors, type LoadedWorkload } from "./workload/load.js";
+export { loadWorkload, readWorkloadFile, resolveWorkloadFile, shippedWorkloads, schemaErrors, type LoadedWorkload } from "./workload/load.js";
 export type { WorkloadDoc } from "./workload/types.js";
 export { Rng } from "./util/rng.js";
 export { runWorkload, runWorkloadWithTimeline, type RunOptions, type RunOutput } from "./sim/run.js";
+export { resolveCollectorSpec, collectorLabel, parseCollectorList, collectorRuns, type CollectorSpec, type CollectorRun } from "./sim/collector-spec.js";
+export type { RunProgress } from "./sim/progress.js";
 export { findMinHeap, type MinHeapResult } from "./sim/minheap.js";
 export { runAll, findMinHeaps } from "./sim/pool.js";
 export { readHeapSnapshot } from "./graph/heapsnapshot.js";
@@ -58,6 +60,17 @@ export { readGraphFile, writeGraphFile, type ObjectGraph } from "./graph/graph-f
 export { reporters, formats, type Format } from "./report/index.js";
 export { renderHtmlReport } from "./report/html.js";
 export { checkAgainstBaseline } from "./report/check.js";
-export { exitCodeFor, type RunResult, type Outcome, type TimelineRow } from "./report/result.js";
-export { parseSize } from "./units.js";
+export {
+  exitCodeFor,
+  labelOf,
+  COLLECTION_KINDS,
+  COLLECTOR_FIGURES,
+  MMU_WINDOWS_MS,
+  type RunResult,
+  type RunError,
+  type Outcome,
+  type PauseStats,
+  type TimelineRow,
+} from "./report/result.js";
+export { parseSize, parseHeapSize, MAX_HEAP } from "./units.js";
 export { formatBytes, formatNs } from "./report/format.js";

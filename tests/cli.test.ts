@@ -155,7 +155,7 @@ describe("gcsim compare and check", () => {
 
 describe("gcsim validate and list", () => {
   it("validate accepts the shipped workloads", () => {
-    const files = readdirSync("workloads").filter((f) => f.endsWith(".json") && f !== "schema.json");
+    const files = readdirSync("workloads").filter((f) => f.endsWith(".json"));
     const r = gcsim("validate", ...files.map((f) => `workloads/${f}`));
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split("\n")).toHaveLength(files.length);
@@ -180,5 +180,255 @@ describe("gcsim validate and list", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/3 +out of memory/);
     expect(r.stdout).toMatch(/4 +heap verification failed/);
+  });
+});
+
+describe("the result contract on the command line", () => {
+  const dir = () => mkdtempSync(join(tmpdir(), "gcsim-"));
+
+  it("--heap beyond the simulated heap's limit is one line naming the limit, exit 2 (run and compare)", () => {
+    for (const args of [["run", "linked-list", "-c", "mark-sweep", "--heap", "2GiB"], ["run", "linked-list", "-c", "mark-sweep", "--heap", "100GiB"], ["compare", "linked-list", "--collectors", "mark-sweep,copying", "--heap", "4GiB"]]) {
+      const r = gcsim(...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      // The limit: addresses stay below 2^31 and two granules are reserved.
+      expect(r.stderr).toContain(`largest simulated heap, ${2 ** 31 - 16} bytes`);
+    }
+  });
+
+  it("sizes are case-insensitive and take JVM-style k/m/g", () => {
+    const sized = (heap: string) => JSON.parse(gcsim("run", "linked-list", "-c", "copying", "--heap", heap, "-f", "json").stdout).heapBytes;
+    expect(sized("4m")).toBe(4 << 20);
+    expect(sized("4096K")).toBe(4 << 20);
+    expect(sized("4mib")).toBe(4 << 20);
+    expect(sized("4MB")).toBe(4_000_000);
+  });
+
+  it("compare keeps the good rows when one workload fails, and exits 2", () => {
+    const r = gcsim("compare", "linked-list", "tests/fixtures/null-deref.json", "--collectors", "mark-sweep,copying", "-f", "json");
+    expect(r.code).toBe(2);
+    const rows = JSON.parse(r.stdout);
+    expect(rows.map((x: { workload: string; outcome: string }) => `${x.workload} ${x.outcome}`)).toEqual([
+      "linked-list completed",
+      "linked-list completed",
+      "null-deref error",
+      "null-deref error",
+    ]);
+    expect(r.stderr).toContain("null-deref under mark-sweep: null dereference");
+  });
+
+  it("sweep keeps the collectors whose minimum heap was found when another's search fails, and exits 2", () => {
+    const r = gcsim("sweep", "linked-queue", "--param", "length=500", "--param", "steps=2000", "--collectors", "mark-sweep,./examples/collectors/forgetful-mark-sweep.ts", "--factors", "1,2", "--verify", "-f", "json");
+    expect(r.code).toBe(2);
+    const rows = JSON.parse(r.stdout);
+    expect(rows.map((x: { label: string; outcome: string }) => `${x.label} ${x.outcome}`)).toEqual([
+      "mark-sweep completed",
+      "mark-sweep completed",
+      "forgetful-mark-sweep error",
+      "forgetful-mark-sweep error",
+    ]);
+    expect(r.stderr).toContain("heap verification failed");
+  });
+
+  it("sweep --collectors all,VARIANT leaves out none and adds the variant", () => {
+    const r = gcsim("sweep", "linked-queue", "--param", "length=500", "--param", "steps=2000", "--collectors", "all,rc:cycles=off", "--factors", "2", "-f", "json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).map((x: { label: string }) => x.label)).toEqual(["mark-sweep", "copying", "mark-compact", "rc", "generational", "rc:cycles=off"]);
+  });
+
+  it("compare: out of memory is data, exit 3 with --fail-on-oom, 1 with --fail-on-leak", () => {
+    const args = ["compare", "linked-list", "--collectors", "none,mark-sweep", "-f", "json"];
+    const plain = gcsim(...args);
+    expect(JSON.parse(plain.stdout).map((x: { outcome: string }) => x.outcome)).toEqual(["out-of-memory", "completed"]);
+    expect(plain.code).toBe(0);
+    expect(gcsim(...args, "--fail-on-oom").code).toBe(3);
+    const leak = gcsim("compare", "cyclic-garbage", "--collectors", "rc:cycles=off,mark-sweep", "--heap", "4MiB", "--param", "rounds=100", "--fail-on-leak", "-f", "json");
+    expect(leak.code).toBe(1);
+  });
+
+  it("compare -f json is always an array, with one distinct label per variant", () => {
+    const one = gcsim("compare", "linked-list", "--collectors", "mark-sweep", "-f", "json");
+    expect(JSON.parse(one.stdout)).toHaveLength(1);
+    const r = gcsim("compare", "workloads/linked-list.json", "--collectors", "generational,generational:barrier=cards", "-f", "json");
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout);
+    expect(rows.map((x: { label: string }) => x.label)).toEqual(["generational", "generational:barrier=cards"]);
+    expect(rows.map((x: { options: { barrier: string } }) => x.options.barrier)).toEqual(["remset", "cards"]);
+  });
+
+  it("gives each variant its own colour in the HTML report", () => {
+    const out = join(dir(), "report.html");
+    expect(gcsim("compare", "linked-list", "--collectors", "generational,generational:barrier=cards,mark-sweep", "--report", out, "-f", "json").code).toBe(0);
+    const data = JSON.parse(/<script type="application\/json" id="gcsim-data">(.*?)<\/script>/s.exec(readFileSync(out, "utf8"))![1]);
+    const colours = data.runs.map((run: { collector: string }) => data.colours[run.collector]);
+    expect(data.runs.map((run: { collector: string }) => run.collector)).toEqual(["generational", "generational:barrier=cards", "mark-sweep"]);
+    expect(new Set(colours).size).toBe(3);
+  });
+
+  it("check matches runs by variant", () => {
+    const d = dir();
+    const results = join(d, "results.json");
+    expect(gcsim("compare", "random-graph", "--collectors", "generational,generational:barrier=cards", "-o", results).code).toBe(0);
+    const runs = JSON.parse(readFileSync(results, "utf8"));
+    // A baseline where only the card-marking variant did less GC work.
+    const baseline = runs.map((r: { label: string; time: { gc: number } }) => (r.label === "generational:barrier=cards" ? { ...r, time: { ...r.time, gc: r.time.gc / 2 } } : r));
+    writeFileSync(join(d, "baseline.json"), JSON.stringify(baseline));
+    const r = gcsim("check", results, "--baseline", join(d, "baseline.json"), "--metrics", "time.gc", "-f", "json");
+    expect(r.code).toBe(1);
+    const regressions = JSON.parse(r.stdout);
+    expect(regressions).toHaveLength(1);
+    expect(regressions[0].run).toContain("barrier=cards");
+    expect(regressions[0].change).toBeCloseTo(1, 10);
+  });
+
+  it("compare --verify exits 4 when a run fails verification, keeping the other rows", () => {
+    const r = gcsim("compare", "linked-list", "--collectors", "mark-sweep,./examples/collectors/forgetful-mark-sweep.ts", "--verify", "-f", "json");
+    expect(r.code).toBe(4);
+    expect(JSON.parse(r.stdout).map((x: { outcome: string }) => x.outcome)).toEqual(["completed", "error"]);
+  });
+
+  it("rejects a variant that repeats a configuration, and suggests near-miss names", () => {
+    const dup = gcsim("compare", "linked-list", "--collectors", "generational,generational:barrier=remset");
+    expect(dup.code).toBe(2);
+    expect(dup.stderr).toContain("are the same configuration");
+    const typo = gcsim("run", "linked-list", "-c", "mark-swep");
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("did you mean mark-sweep?");
+    const option = gcsim("run", "linked-list", "-c", "generational:barier=cards");
+    expect(option.code).toBe(2);
+    expect(option.stderr).toContain("did you mean barrier?");
+    const workload = gcsim("run", "gcbenhc", "-c", "mark-sweep");
+    expect(workload.code).toBe(2);
+    expect(workload.stderr).toMatch(/did you mean gcbench\?.*shipped: binary-trees, cyclic-garbage/);
+  });
+
+  it("shipped workloads resolve by bare name from any directory, and - reads a workload from stdin", () => {
+    const elsewhere = spawnSync(process.execPath, [join(process.cwd(), "bin/gcsim.js"), "run", "gcbench", "-c", "mark-sweep", ...SMALL_GCBENCH, "-f", "json"], { cwd: tmpdir(), encoding: "utf8" });
+    expect(elsewhere.status).toBe(0);
+    expect(JSON.parse(elsewhere.stdout)).toMatchObject({ workload: "gcbench", file: "workloads/gcbench.json", outcome: "completed" });
+    const stdin = spawnSync(process.execPath, ["bin/gcsim.js", "run", "-", "-c", "copying", "-f", "json"], { input: readFileSync("workloads/linked-list.json"), encoding: "utf8" });
+    expect(stdin.status).toBe(0);
+    expect(JSON.parse(stdin.stdout).allocated.objects).toBe(400_000);
+  });
+
+  it("writes several formats from one run with repeatable -o, and records timelines with --with-timeline", () => {
+    const d = dir();
+    const files = ["r.json", "r.csv", "r.md"].map((f) => join(d, f));
+    const r = gcsim("compare", "linked-list", "--collectors", "mark-sweep,copying", "--with-timeline", ...files.flatMap((f) => ["-o", f]));
+    expect(r.code).toBe(0);
+    const json = JSON.parse(readFileSync(files[0], "utf8"));
+    expect(json[0].timeline.length).toBe(json[0].collections.total);
+    expect(parse(readFileSync(files[1], "utf8"), { columns: true })).toHaveLength(2);
+    expect(readFileSync(files[2], "utf8")).toMatch(/^\| workload \| collector \|/);
+    expect(gcsim("compare", "linked-list", "--collectors", "mark-sweep", "-f", "csv", "-o", join(d, "x.json")).code).toBe(2);
+  });
+
+  it("shows not-measured figures as - and never as the best value", () => {
+    // The run is shorter than 10 ms of simulated time, so MMU 10ms is not measured for either collector.
+    const r = gcsim("compare", "gcbench", ...SMALL_GCBENCH, "--heap", "256KiB", "--collectors", "mark-sweep,copying", "-f", "markdown");
+    const rows = r.stdout.trim().split("\n").slice(2).map((line) => line.split("|").map((c) => c.trim()));
+    const mmu = r.stdout.split("\n")[0].split("|").map((c) => c.trim()).indexOf("MMU 10ms");
+    expect(rows.map((row) => row[mmu])).toEqual(["-", "-"]);
+    const csv: Record<string, string>[] = parse(gcsim("compare", "gcbench", ...SMALL_GCBENCH, "--heap", "256KiB", "--collectors", "mark-sweep", "-f", "csv").stdout, { columns: true });
+    expect(csv[0]["mmu.10ms"]).toBe("");
+  });
+
+  it("prints what the workload printed under the table", () => {
+    const r = gcsim("run", "binary-trees", "-c", "generational", "--param", "N=6");
+    expect(r.stdout).toMatch(/┘\noutput\nstretch tree of depth 7\t check: 255\n/);
+  });
+
+  it("check --format markdown and json, for a CI step summary and scripts", () => {
+    const md = gcsim("check", "results/baseline.json", "--baseline", "results/baseline.json", "--format", "markdown");
+    expect(md.code).toBe(0);
+    expect(md.stdout).toMatch(/^### gcsim check: passed\n\n24 runs compared/);
+    const json = gcsim("check", "results/baseline.json", "--baseline", "results/baseline.json", "--format", "json");
+    expect(JSON.parse(json.stdout)).toEqual([]);
+  });
+});
+
+describe("every option is registered, documented and exercised", () => {
+  const dir = () => mkdtempSync(join(tmpdir(), "gcsim-"));
+  const json = (...args: string[]) => {
+    const r = gcsim(...args, "-f", "json");
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+  /** Deterministic figures only: everything but wall-clock time. */
+  const deterministic = (r: { wall?: unknown }) => ({ ...r, wall: undefined });
+
+  it("--seed is recorded and changes a random workload; the same seed gives the same figures", () => {
+    const one = json("run", "random-graph", "-c", "mark-sweep", "--seed", "1");
+    const two = json("run", "random-graph", "-c", "mark-sweep", "--seed", "2");
+    expect([one.seed, two.seed]).toEqual([1, 2]);
+    expect(two.memory.finalGraphHash).not.toBe(one.memory.finalGraphHash);
+    expect(deterministic(json("run", "random-graph", "-c", "mark-sweep", "--seed", "2"))).toEqual(deterministic(two));
+  });
+
+  it("--cost-model changes exactly the costs it names", () => {
+    const file = join(dir(), "costs.json");
+    writeFileSync(file, JSON.stringify({ objectMarked: 20 }));
+    const base = json("run", "linked-list", "-c", "mark-sweep");
+    const costly = json("run", "linked-list", "-c", "mark-sweep", "--cost-model", file);
+    expect(costly.costModel.objectMarked).toBe(20);
+    // Marking happens inside pauses: GC time grows by (20 - 5) ns per object marked, the mutator's not at all.
+    expect(costly.time.gc - base.time.gc).toBe((20 - base.costModel.objectMarked) * base.work.objectsMarked);
+    expect(costly.time.mutator).toBe(base.time.mutator);
+  });
+
+  it("--max-depth stops deep recursion with the call's path, exit 2; --quiet prints nothing else", () => {
+    const r = gcsim("run", "binary-trees", "-c", "mark-sweep", "--param", "N=6", "--max-depth", "3", "--quiet");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("gcsim: recursion deeper than the limit (raise it with --max-depth) at /functions/BottomUpTree/body/1\n");
+  });
+
+  it("--timeline writes one CSV row per pause", () => {
+    const file = join(dir(), "timeline.csv");
+    const result = json("run", "linked-list", "-c", "generational", "--timeline", file);
+    const rows: Record<string, string>[] = parse(readFileSync(file, "utf8"), { columns: true });
+    expect(rows).toHaveLength(result.collections.total);
+    expect(Object.keys(rows[0])).toEqual(["index", "startNs", "kind", "reason", "pauseNs", "usedBefore", "usedAfter", "liveAfter", "footprint"]);
+    expect(rows.filter((row) => row.kind === "minor")).toHaveLength(result.collections.minor);
+  });
+
+  it("--jobs changes nothing but the wall clock", () => {
+    const args = ["compare", "linked-list", "cyclic-garbage", "--collectors", "mark-sweep,rc,rc:cycles=off"];
+    expect(json(...args, "--jobs", "1").map(deterministic)).toEqual(json(...args, "--jobs", "2").map(deterministic));
+  });
+
+  it("minheap takes a spec, --resolution and -o; report and check write to -o", () => {
+    const d = dir();
+    const out = join(d, "minheap.json");
+    const r = gcsim("minheap", "linked-queue", "-c", "generational:barrier=cards", "--param", "length=500", "--param", "steps=2000", "--resolution", "5%", "--seed", "3", "-f", "json", "-o", out);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(readFileSync(out, "utf8"));
+    expect(m).toMatchObject({ collector: "generational", seed: 3, resolution: 0.05 });
+    expect(m.options.barrier).toBe("cards");
+    expect(m.minHeapBytes - m.failedHeapBytes).toBeLessThanOrEqual(Math.max(8, Math.ceil(m.minHeapBytes * 0.05)));
+    expect(gcsim("report", "results/baseline.json", "-o", join(d, "report.html")).code).toBe(0);
+    expect(readFileSync(join(d, "report.html"), "utf8")).toMatch(/^<!doctype html>/);
+    expect(gcsim("check", "results/baseline.json", "--baseline", "results/baseline.json", "-o", join(d, "check.txt")).code).toBe(0);
+    expect(readFileSync(join(d, "check.txt"), "utf8")).toMatch(/^ok: 24 runs/);
+  });
+
+  it("every option --help lists is in the README and in a test, and every option the README's synopsis lists is registered", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const tests = readdirSync("tests").filter((f) => f.endsWith(".test.ts")).map((f) => readFileSync(join("tests", f), "utf8")).join("\n");
+    const synopsis = /## Commands\n\n```\n([\s\S]*?)```/.exec(readme)![1];
+    const shared = [...synopsis.matchAll(/^(?:options|run only|\s+).*$/gm)].map((m) => m[0]).join(" ");
+    for (const command of ["run", "compare", "sweep", "minheap", "check", "report"]) {
+      const help = gcsim(command, "--help").stdout;
+      const entries = [...help.matchAll(/^\s+(?:(-\w), )?(--[a-z-]+)/gm)].filter((m) => m[2] !== "--help");
+      const registered = entries.map((m) => m[2]);
+      for (const [, short, option] of entries) {
+        const either = (text: string, quote: string) => text.includes(`${quote}${option}${quote}`) || (short !== undefined && text.includes(`${quote}${short}${quote}`));
+        expect(either(readme, "`") || readme.includes(`${option} `) || readme.includes(`[${option}`), `${command} ${option} in the README`).toBe(true);
+        expect(either(tests, '"'), `${command} ${option} in a test`).toBe(true);
+      }
+      const line = new RegExp(`^gcsim ${command} .*$`, "m").exec(synopsis)![0];
+      const documented = [...(line + (["run", "compare", "sweep"].includes(command) ? shared : "")).matchAll(/(--[a-z-]+)/g)].map((m) => m[1]);
+      const applicable = documented.filter((o) => !(o === "--timeline" && command !== "run") && !(["--report", "--fail-on-oom"].includes(o) && command === "run"));
+      for (const option of applicable) expect(registered, `${command} ${option} registered`).toContain(option);
+    }
   });
 });

@@ -34,7 +34,7 @@ function scenario(body: Statement[]): WorkloadDoc {
 
 function underRc(doc: WorkloadDoc, cycles: "on" | "off") {
   const r = run(doc, { collector: "rc", collectorOptions: { cycles }, heapBytes: 64 << 20 });
-  expect(r.error).toBeUndefined();
+  expect(r.error).toBeNull();
   expect(r.outcome).toBe("completed");
   return r;
 }
@@ -131,12 +131,12 @@ describe("rc: reference counting with cycle collection", () => {
     ];
     // Without cycle collection nothing is buffered, so the one cascade frees every node.
     const plain = run(scenario(body), { collector: "rc", collectorOptions: { cycles: "off" }, heapBytes: 64 << 20, verify: false });
-    expect(plain.error).toBeUndefined();
+    expect(plain.error).toBeNull();
     expect(plain.collections["rc-cascade"]).toBe(1);
     expect(plain.work.objectsFreed).toBe(1_000_000);
     // With it, nodes still in the candidate buffer wait for the next cycle collection (Bacon and Rajan's Release).
     const r = run(scenario(body), { collector: "rc", heapBytes: 64 << 20, verify: false });
-    expect(r.error).toBeUndefined();
+    expect(r.error).toBeNull();
     expect(r.collections["rc-cascade"]).toBe(1);
     expect(r.leaked.objects).toBe(0);
   });

@@ -61,7 +61,7 @@ describe("importing a V8 heap snapshot", () => {
     expect(plain.leaked.objects).toBe(stats.rcLeak.objects);
     for (const collector of RECLAIMING_COLLECTORS) {
       const r = runWorkload(w, { collector, verify: true });
-      expect(r.error, collector).toBeUndefined();
+      expect(r.error, collector).toBeNull();
       expect(r.allocated.objects, collector).toBe(stats.objects + 2); // the build table and the roots object
       expect(r.leaked, collector).toEqual({ objects: 0, bytes: 0, cycles: 0 });
     }
@@ -72,7 +72,7 @@ describe("importing a V8 heap snapshot", () => {
     const w = loadWorkload(join(dir, `${scenario}.json`));
     for (const collector of ALL_COLLECTORS) {
       const r = runWorkload(w, { collector, verify: true, params: { steps: 5, fraction: 2 }, heapBytes: 64 << 20 });
-      expect(r.error, collector).toBeUndefined();
+      expect(r.error, collector).toBeNull();
       expect(r.outcome, collector).toBe("completed");
     }
   });

@@ -29,7 +29,7 @@ function evaluate(expr: string, seed = 1): number {
     { write: "keep[0]", value: expr },
   ]);
   const r = run(doc, { collector: "none", heapBytes: 1 << 16, seed });
-  expect(r.error).toBeUndefined();
+  expect(r.error).toBeNull();
   return r.memory.finalGraphHash;
 }
 

@@ -24,3 +24,8 @@ export function collectOption(value: string, previous: Record<string, string> = 
   if (!m) throw new InvalidArgumentError(`expected key=value, got "${value}"`);
   return { ...previous, [m[1]]: m[2] };
 }
+
+/** Accumulates a repeatable option's values in order. */
+export function collectRepeated(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

@@ -3,7 +3,8 @@
  * run by run. Runs are matched by workload, parameters, collector, options,
  * heap size and seed. A metric regresses when it is worse than the baseline by
  * more than the tolerance (relative); for most metrics lower is better, for
- * MMU and throughput higher is.
+ * MMU and throughput higher is. A figure not measured (null) on both sides is
+ * not compared; measured on one side only, it is reported as a change.
  */
 import { InputError } from "../errors.js";
 import { escapeTerminal } from "../util/text.js";
@@ -14,30 +15,29 @@ export const DEFAULT_CHECK_METRICS = ["time.gc", "time.total", "pauses.p99", "pa
 export interface Regression {
   run: string;
   metric: string;
-  baseline: number;
-  result: number;
-  /** Relative change, positive when worse. */
+  /** null: not measured. */
+  baseline: number | null;
+  result: number | null;
+  /** Relative change, positive when worse; Infinity when the figure appeared, disappeared or the outcome changed. */
   change: number;
 }
 
 export function runKey(r: RunResult): string {
   const options = Object.entries(r.options).map(([k, v]) => `${k}=${v}`).join(",");
   const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(",");
+  // The effective options identify the variant (generational:barrier=cards has barrier=cards here).
   return `${r.workload}[${params}] ${r.collector}[${options}] heap=${r.heapBytes} seed=${r.seed}`;
 }
 
 const higherIsBetter = (metric: string) => metric.startsWith("mmu.") || metric === "time.throughput";
 
-function read(r: RunResult, metric: string, which: string): number {
+function read(r: RunResult, metric: string, which: string): number | null {
   let value: unknown = r;
   for (const part of metric.split(".")) {
     value = typeof value === "object" && value !== null && Object.hasOwn(value, part) ? (value as Record<string, unknown>)[part] : undefined;
   }
-  if (value === null) {
-    // An MMU window longer than the run: no pause can reduce it. Null anywhere else is a damaged file.
-    if (metric.startsWith("mmu.")) return 1;
-    throw new InputError(`${which} run ${escapeTerminal(runKey(r))}: ${escapeTerminal(metric)} is null`);
-  }
+  // Not measured (see the result schema): compared as such, never as a number.
+  if (value === null) return null;
   if (value === undefined) throw new InputError(`unknown metric "${escapeTerminal(metric)}" (e.g. ${DEFAULT_CHECK_METRICS.join(", ")})`);
   if (typeof value !== "number" || !Number.isFinite(value)) {
     throw new InputError(`${which} run ${escapeTerminal(runKey(r))}: ${escapeTerminal(metric)} is not a number`);
@@ -80,6 +80,10 @@ export function checkAgainstBaseline(
     for (const metric of metrics) {
       const was = read(b, metric, "baseline");
       const now = read(r, metric, "results");
+      if (was === null || now === null) {
+        if (was !== now) regressions.push({ run: escapeTerminal(key), metric, baseline: was, result: now, change: Infinity });
+        continue;
+      }
       const worse = higherIsBetter(metric) ? was - now : now - was;
       const change = was === 0 ? (worse > 0 ? Infinity : 0) : worse / Math.abs(was);
       if (change > tolerance) regressions.push({ run: escapeTerminal(key), metric, baseline: was, result: now, change });

@@ -1,17 +1,16 @@
 /**
  * CSV: one row per run, RFC 4180 quoting by csv-stringify, and a fixed,
  * documented list of columns (new columns are only ever appended) with
- * nested figures flattened to dotted names.
+ * nested figures flattened to dotted names. The columns are the same for
+ * every collector and command. A figure not measured (null in JSON) is an
+ * empty field, which pandas and R read as NaN, so it never enters a mean.
  */
 import type { stringify as Stringify } from "csv-stringify/sync";
 import { lazyRequire } from "../util/lazy.js";
 import { WORK_NAMES } from "../metrics/collection-log.js";
-import { MMU_WINDOWS_MS, type RunResult } from "./result.js";
+import { COLLECTION_KINDS, labelOf, MMU_KEYS, PAUSE_STATS, type RunResult } from "./result.js";
 
 const csv = lazyRequire<{ stringify: typeof Stringify }>("csv-stringify/sync");
-
-const PAUSE_FIELDS = ["count", "total", "mean", "p50", "p90", "p95", "p99", "max"] as const;
-const KINDS = ["full", "minor", "major", "rc-cascade", "cycle", "coalesce"] as const;
 
 const joinPairs = (o: Record<string, unknown>) =>
   Object.entries(o)
@@ -27,13 +26,13 @@ export const CSV_COLUMNS: [string, (r: RunResult) => unknown][] = [
   ["seed", (r) => r.seed],
   ["params", (r) => joinPairs(r.params)],
   ["outcome", (r) => r.outcome],
-  ["error", (r) => r.error?.message ?? ""],
+  ["error", (r) => r.error?.message],
   ["allocated.objects", (r) => r.allocated.objects],
   ["allocated.bytes", (r) => r.allocated.bytes],
   ["collections.total", (r) => r.collections.total],
-  ...KINDS.map((k): [string, (r: RunResult) => unknown] => [`collections.${k}`, (r) => r.collections[k] ?? 0]),
-  ...PAUSE_FIELDS.map((f): [string, (r: RunResult) => unknown] => [`pauses.${f}`, (r) => r.pauses[f]]),
-  ...MMU_WINDOWS_MS.map((w): [string, (r: RunResult) => unknown] => [`mmu.${w}ms`, (r) => r.mmu[`${w}ms`] ?? ""]),
+  ...COLLECTION_KINDS.map((k): [string, (r: RunResult) => unknown] => [`collections.${k}`, (r) => r.collections[k]]),
+  ...PAUSE_STATS.map((f): [string, (r: RunResult) => unknown] => [`pauses.${f}`, (r) => r.pauses[f]]),
+  ...MMU_KEYS.map((w): [string, (r: RunResult) => unknown] => [`mmu.${w}`, (r) => r.mmu[w]]),
   ["time.mutator", (r) => r.time.mutator],
   ["time.gc", (r) => r.time.gc],
   ["time.total", (r) => r.time.total],
@@ -44,21 +43,24 @@ export const CSV_COLUMNS: [string, (r: RunResult) => unknown][] = [
   ["memory.fragmentation", (r) => r.memory.fragmentation],
   ["memory.allocationRate", (r) => r.memory.allocationRate],
   ["memory.finalLive", (r) => r.memory.finalLive],
-  ["memory.promotedBytes", (r) => r.memory.promotedBytes ?? ""],
-  ["memory.nurserySurvival", (r) => r.memory.nurserySurvival ?? ""],
+  ["memory.promotedBytes", (r) => r.memory.promotedBytes],
+  ["memory.nurserySurvival", (r) => r.memory.nurserySurvival],
   ...WORK_NAMES.map((w): [string, (r: RunResult) => unknown] => [`work.${w}`, (r) => r.work[w]]),
   ["leaked.objects", (r) => r.leaked.objects],
   ["leaked.bytes", (r) => r.leaked.bytes],
   ["leaked.cycles", (r) => r.leaked.cycles],
   ["wall.totalMs", (r) => r.wall.totalMs],
   ["wall.gcMs", (r) => r.wall.gcMs],
-  ["sweep.factor", (r) => r.sweep?.factor ?? ""],
-  ["sweep.referenceHeapBytes", (r) => r.sweep?.referenceHeapBytes ?? ""],
-  ["sweep.minHeapBytes", (r) => r.sweep?.minHeapBytes ?? ""],
+  ["sweep.factor", (r) => r.sweep?.factor],
+  ["sweep.referenceHeapBytes", (r) => r.sweep?.referenceHeapBytes],
+  ["sweep.minHeapBytes", (r) => r.sweep?.minHeapBytes],
+  ["label", (r) => labelOf(r)],
+  ["error.kind", (r) => r.error?.kind],
 ];
 
 export function renderCsv(results: RunResult[]): string {
-  return csv().stringify([CSV_COLUMNS.map(([name]) => name), ...results.map((r) => CSV_COLUMNS.map(([, get]) => get(r)))]);
+  const cell = (v: unknown) => v ?? "";
+  return csv().stringify([CSV_COLUMNS.map(([name]) => name), ...results.map((r) => CSV_COLUMNS.map(([, get]) => cell(get(r))))]);
 }
 
 /** A timeline as CSV: one row per collection or pause. */

@@ -8,7 +8,7 @@
  *   - MMU curves for every run on one chart;
  *   - from a sweep, GC time and p99 pause against the heap factor, with
  *     out-of-memory points shown as such.
- * Every collector keeps one colour across all charts. Charts are drawn by
+ * Every collector configuration (label) keeps one colour across all charts. Charts are drawn by
  * the page script from the embedded data; this module only assembles HTML.
  * Results files can be crafted: every string taken from them is escaped
  * (escapeHtml in the page, scriptJson in the embedded data, which the page
@@ -19,15 +19,30 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { collectorNames } from "../collectors/registry.js";
 import { formatBytes } from "./format.js";
-import { MMU_WINDOWS_MS, type RunResult } from "./result.js";
-import { COMPARISON_COLUMNS, comparisonCells, runLabel } from "./table.js";
+import { labelOf, MMU_WINDOWS_MS, type RunResult } from "./result.js";
+import { COMPARISON_COLUMNS, comparisonCells, NOT_MEASURED, runLabel } from "./table.js";
 
-const PALETTE = ["#7f7f7f", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
+const PALETTE = ["#7f7f7f", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354"];
 /** Most points drawn per occupancy chart; longer timelines are thinned evenly (the longest pause is always kept). */
 const MAX_TIMELINE_POINTS = 600;
 
-function colours(): Record<string, string> {
-  return Object.fromEntries(collectorNames.map((name, i) => [name, PALETTE[i % PALETTE.length]]));
+/**
+ * A colour per label: a collector with no options set keeps its registry colour in
+ * every report; each variant takes the next colour no other label in the report uses.
+ */
+function colours(results: RunResult[]): Record<string, string> {
+  const byLabel: Record<string, string> = Object.fromEntries(collectorNames.map((name, i) => [name, PALETTE[i % PALETTE.length]]));
+  const labels = [...new Set(results.map(labelOf))];
+  const used = new Set(labels.filter((l) => Object.hasOwn(byLabel, l)).map((l) => byLabel[l]));
+  let next = 0;
+  for (const label of labels) {
+    if (Object.hasOwn(byLabel, label)) continue;
+    while (next < PALETTE.length && used.has(PALETTE[next])) next++;
+    byLabel[label] = PALETTE[next % PALETTE.length];
+    next++;
+    used.add(byLabel[label]);
+  }
+  return byLabel;
 }
 
 function escapeHtml(text: string): string {
@@ -55,12 +70,13 @@ function chartData(results: RunResult[]) {
   const factors = results.filter((r) => r.sweep).map((r) => r.sweep!.factor);
   const mmuFactor = factors.includes(2) ? 2 : Math.max(...factors);
   return {
-    colours: colours(),
+    colours: colours(results),
     mmuWindows: MMU_WINDOWS_MS,
     runs: results.map((r, i) => ({
       id: i,
-      label: [r.collector, workloads.size > 1 ? r.workload : "", r.sweep ? `${r.sweep.factor}×` : ""].filter(Boolean).join(" "),
-      collector: r.collector,
+      label: [labelOf(r), workloads.size > 1 ? r.workload : "", r.sweep ? `${r.sweep.factor}×` : ""].filter(Boolean).join(" "),
+      // Charts colour and group by configuration: variants of one collector are apart.
+      collector: labelOf(r),
       workload: r.workload,
       heapBytes: r.heapBytes,
       outcome: r.outcome,
@@ -103,9 +119,10 @@ function summaryTables(results: RunResult[]): string {
         const cells =
           r.outcome === "completed"
             ? comparisonCells(r, peers).map((cell) => `<td${cell.best ? ' class="best"' : ""}>${escapeHtml(cell.text)}</td>`)
-            : COMPARISON_COLUMNS.map(() => "<td>–</td>");
-        const palette = colours();
-        const swatch = `<span class="swatch" style="background:${escapeHtml(Object.hasOwn(palette, r.collector) ? palette[r.collector] : "#333")}"></span>`;
+            : COMPARISON_COLUMNS.map(() => `<td>${NOT_MEASURED}</td>`);
+        const palette = colours(results);
+        const label = labelOf(r);
+        const swatch = `<span class="swatch" style="background:${escapeHtml(Object.hasOwn(palette, label) ? palette[label] : "#333")}"></span>`;
         const factor = r.sweep ? escapeHtml(` (${r.sweep.factor}×)`) : "";
         return `<tr><th>${swatch}${escapeHtml(runLabel(r))}</th><td>${escapeHtml(formatBytes(r.heapBytes))}${factor}</td><td class="${escapeHtml(r.outcome)}">${escapeHtml(r.outcome)}</td>${cells.join("")}</tr>`;
       });

@@ -2,28 +2,32 @@
 import type { ChalkInstance } from "chalk";
 import { renderCsv } from "./csv.js";
 import { formatBytes, formatNs, formatPercent } from "./format.js";
-import type { RunResult } from "./result.js";
-import { COMPARISON_COLUMNS, renderTable } from "./table.js";
+import { labelOf, type RunResult } from "./result.js";
+import { COMPARISON_COLUMNS, comparisonCells, groupByWorkload, renderTable } from "./table.js";
 
-export type Reporter = (results: RunResult[], chalk: ChalkInstance) => string;
+/** `one`: the command produced a single result (`run`), which JSON prints as an object; otherwise JSON is always an array. */
+export type Reporter = (results: RunResult[], chalk: ChalkInstance, one?: boolean) => string;
 
+/** One table per workload (GitHub-flavoured markdown); null figures are "-", the best value of a column is bold. */
 function renderMarkdown(results: RunResult[]): string {
   const head = ["workload", "collector", "heap", "outcome", ...COMPARISON_COLUMNS.map((c) => c.title)];
-  const rows = results.map((r) => [
-    r.workload,
-    r.collector,
-    formatBytes(r.heapBytes),
-    r.outcome,
-    ...COMPARISON_COLUMNS.map((c) => (r.outcome === "completed" ? c.format(c.value(r)) : "-")),
-  ]);
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
+  const rows = groupByWorkload(results).flatMap((group) => {
+    const completed = group.filter((r) => r.outcome === "completed");
+    return group.map((r) => [
+      r.workload,
+      labelOf(r),
+      formatBytes(r.heapBytes),
+      r.outcome,
+      ...(r.outcome === "completed" ? comparisonCells(r, completed).map((c) => (c.best ? `**${c.text}**` : c.text)) : COMPARISON_COLUMNS.map(() => "-")),
+    ]);
+  });
   return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
 export const reporters = {
   table: renderTable,
-  // A single run prints as one object, several as an array.
-  json: (results) => JSON.stringify(results.length === 1 ? results[0] : results, null, 2),
+  json: (results, _chalk, one = false) => JSON.stringify(one ? results[0] : results, null, 2),
   csv: renderCsv,
   markdown: renderMarkdown,
 } satisfies Record<string, Reporter>;

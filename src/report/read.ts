@@ -5,7 +5,7 @@
  * is one error naming the file, the run and the JSON path (exit 2), never a
  * TypeError or a silently wrong comparison. Unknown fields are allowed (later
  * versions add figures); numbers must be finite; `null` only where the format
- * has it (an MMU window longer than the run, liveAfter of a timeline row).
+ * has it: figures that were not measured (schema/result.schema.json).
  */
 import { InputError } from "../errors.js";
 import { readTextFile } from "../util/input.js";
@@ -16,6 +16,7 @@ import type { RunResult } from "./result.js";
 export const MAX_RESULTS_BYTES = 256 << 20;
 
 type Spec =
+  | "null"
   | "string"
   | "number"
   | "number|null"
@@ -28,7 +29,9 @@ type Spec =
   | { either: readonly Spec[] };
 
 const numbers = (...names: string[]): Record<string, Spec> => Object.fromEntries(names.map((n) => [n, "number"]));
-const PAUSES = { fields: numbers("count", "total", "mean", "p50", "p90", "p95", "p99", "max") } as const;
+/** Figures that may be null: not measured (schema/result.schema.json says which and when). */
+const figures = (...names: string[]): Record<string, Spec> => Object.fromEntries(names.map((n) => [n, "number|null"]));
+const PAUSES = { fields: { ...numbers("count", "total"), ...figures("mean", "p50", "p90", "p95", "p99", "max") } } as const;
 
 const RUN: Spec = {
   fields: {
@@ -45,13 +48,13 @@ const RUN: Spec = {
     collections: { fields: numbers("total"), rest: "number" },
     pauses: { fields: PAUSES.fields, rest: { either: ["number", PAUSES] } },
     mmu: { fields: {}, rest: "number|null" },
-    time: { fields: numbers("mutator", "gc", "total", "gcOverhead", "throughput"), rest: "number" },
+    time: { fields: { ...numbers("mutator", "gc", "total"), ...figures("gcOverhead", "throughput") }, rest: "number|null" },
     work: { fields: {}, rest: "number" },
-    memory: { fields: numbers("peakLive", "peakFootprint", "fragmentation", "allocationRate", "finalLive"), rest: "number" },
-    leaked: { fields: numbers("objects", "bytes", "cycles") },
+    memory: { fields: { ...figures("peakLive", "fragmentation", "allocationRate"), ...numbers("peakFootprint", "finalLive") }, rest: "number|null" },
+    leaked: { fields: figures("objects", "bytes", "cycles") },
   },
   optional: {
-    error: { fields: { kind: "string", message: "string" }, optional: { path: "string" } },
+    error: { either: ["null", { fields: { kind: "string", message: "string" }, optional: { path: "string" } }] },
     file: "string",
     verified: "boolean",
     mutator: { fields: {}, rest: "number" },
@@ -62,7 +65,7 @@ const RUN: Spec = {
         rest: "any",
       },
     },
-    sweep: { fields: numbers("factor", "referenceHeapBytes", "minHeapBytes") },
+    sweep: { either: ["null", { fields: numbers("factor", "referenceHeapBytes", "minHeapBytes") }] },
     wall: "any",
   },
   rest: "any",
@@ -81,7 +84,9 @@ function problem(root: unknown, rootSpec: Spec, rootPath: string): string | unde
     const [value, spec, path] = stack.pop()!;
     const wrong = (what: string) => `${path}: expected ${what}, got ${describeValue(value)}`;
     if (spec === "any") continue;
-    if (spec === "string") {
+    if (spec === "null") {
+      if (value !== null) return wrong("null");
+    } else if (spec === "string") {
       if (typeof value !== "string") return wrong("a string");
     } else if (spec === "boolean") {
       if (typeof value !== "boolean") return wrong("true or false");

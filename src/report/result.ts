@@ -1,9 +1,25 @@
 /**
  * The result of one run: a plain, JSON-serialisable object whose shape is
- * documented in README.md ("The result object"). Field names are stable;
- * later figures are added, never renamed. Everything outside `wall` depends
- * only on the workload, parameters, seed, collector, options, heap size and
- * cost model, and is identical from run to run and machine to machine.
+ * published as a JSON Schema (schema/result.schema.json) and documented in
+ * README.md ("The result object"). Field names are stable; later figures are
+ * added, never renamed. Everything outside `wall` depends only on the
+ * workload, parameters, seed, collector, options, heap size and cost model,
+ * and is identical from run to run and machine to machine.
+ *
+ * The key rule: every result has every key, whatever the collector and
+ * whatever happened.
+ *   - Counts and totals are numbers: 0 when nothing happened (a collection
+ *     kind the collector never has counts 0 collections and 0 ns of pauses).
+ *   - Statistics that are not measured are null, never 0 or 100%: the mean,
+ *     percentiles and maximum of an empty set of pauses; an MMU window longer
+ *     than the run; live-size and fragmentation peaks when no full collection
+ *     happened; figures of a kind of collector the run did not use
+ *     (generational's nursery figures under mark-sweep).
+ *   - A run that did not complete keeps its outcome, its error and the work
+ *     done so far (counts, totals, simulated time, peaks so far, the live
+ *     graph where it stopped), but the figures that only mean something for a
+ *     whole run are null: pause mean and percentiles, MMU, GC overhead and
+ *     throughput, allocation rates, nursery survival and leaks.
  */
 import type { WorkName } from "../metrics/collection-log.js";
 import type { CostModel } from "../metrics/cost-model.js";
@@ -12,7 +28,12 @@ import type { PauseSummary } from "../metrics/stats.js";
 export type Outcome = "completed" | "out-of-memory" | "error";
 
 export interface RunError {
-  kind: "runtime" | "out-of-memory" | "verification";
+  /**
+   * runtime: the workload did something its semantics forbid; out-of-memory;
+   * verification: the heap verifier found corruption; input: the run could
+   * not start (an unreadable graph file, a bad option); internal: a bug in gcsim.
+   */
+  kind: "runtime" | "out-of-memory" | "verification" | "input" | "internal";
   message: string;
   /** JSON path of the workload statement, when the error has one. */
   path?: string;
@@ -20,14 +41,40 @@ export interface RunError {
 
 /** MMU window lengths reported, in simulated milliseconds. */
 export const MMU_WINDOWS_MS = [1, 2, 5, 10, 20, 50, 100] as const;
+export type MmuWindow = `${(typeof MMU_WINDOWS_MS)[number]}ms`;
+export const MMU_KEYS = MMU_WINDOWS_MS.map((w) => `${w}ms` as MmuWindow);
+
+/** Every kind of collection or pause a shipped collector records. */
+export const COLLECTION_KINDS = ["full", "minor", "major", "rc-cascade", "cycle", "coalesce"] as const;
+export type CollectionKind = (typeof COLLECTION_KINDS)[number];
+
+/** Figures only some collectors have; null under the others. */
+export const COLLECTOR_FIGURES = ["promotedBytes", "nurserySurvival", "nurserySize", "peakRemembered"] as const;
+export type CollectorFigure = (typeof COLLECTOR_FIGURES)[number];
+
+/** Pause durations in simulated ns. count and total are 0 when there was no pause; the statistics are then null. */
+export interface PauseStats {
+  count: number;
+  total: number;
+  mean: number | null;
+  p50: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+}
+export const PAUSE_STATS = ["count", "total", "mean", "p50", "p90", "p95", "p99", "max"] as const;
 
 export interface RunResult {
   gcsim: string;
   outcome: Outcome;
-  error?: RunError;
+  /** null when the run completed. */
+  error: RunError | null;
   workload: string;
   file: string;
   collector: string;
+  /** The collector and the options set for it ("generational:barrier=cards"); what tables, CSV, reports and check key on. */
+  label: string;
   options: Record<string, string>;
   heapBytes: number;
   seed: number;
@@ -35,57 +82,73 @@ export interface RunResult {
   costModel: CostModel;
   verified: boolean;
   allocated: { objects: number; bytes: number };
-  collections: { total: number } & Record<string, number>;
+  collections: { total: number } & Record<CollectionKind, number>;
   /** Simulated pause durations (ns): overall, and one summary per collection kind. */
-  pauses: PauseSummary & { [kind: string]: PauseSummary | number };
-  /** Minimum mutator utilisation per window ("1ms" ... "100ms"); null for windows longer than the run. */
-  mmu: Record<string, number | null>;
-  /** Simulated time (ns). */
-  time: { mutator: number; gc: number; total: number; gcOverhead: number; throughput: number };
+  pauses: PauseStats & Record<CollectionKind, PauseStats>;
+  /** Minimum mutator utilisation per window, 0-1; null for windows longer than the run and for runs that did not complete. */
+  mmu: Record<MmuWindow, number | null>;
+  /** Simulated time (ns); the two ratios are null for runs that did not complete. */
+  time: { mutator: number; gc: number; total: number; gcOverhead: number | null; throughput: number | null };
   work: Record<WorkName, number>;
   memory: {
-    /** Largest live size seen after a full collection. */
-    peakLive: number;
-    /** Largest heap span in use after a collection (objects, fragments and copy reserve). */
+    /** Largest live size after a full collection (bytes); null when no full collection happened. */
+    peakLive: number | null;
+    /** Largest heap span in use (objects, fragments and copy reserve), bytes. */
     peakFootprint: number;
-    /** Worst fragmentation seen after a collection: share of free bytes outside the largest free chunk. */
-    fragmentation: number;
-    /** Bytes allocated per simulated millisecond of mutator time. */
-    allocationRate: number;
-    /** Bytes and objects reachable from the roots when the run ended. */
+    /** Worst fragmentation after a full collection: share of free bytes outside the largest free chunk; null when no full collection happened. */
+    fragmentation: number | null;
+    /** Bytes allocated per simulated millisecond of mutator time; null for runs that did not complete. */
+    allocationRate: number | null;
+    /** Bytes and objects reachable from the roots when the run ended (or stopped). */
     finalLive: number;
     finalLiveObjects: number;
     /** Canonical hash of the final reachable graph; the same under every collector for a given workload and seed. */
     finalGraphHash: number;
-    /** Collector-specific figures, e.g. generational's promotedBytes and nurserySurvival. */
-    [figure: string]: number;
-  };
+  } & Record<CollectorFigure, number | null>;
   /**
    * After the collector's end-of-run collection: objects still allocated but
-   * unreachable, and how many cyclic garbage structures they form.
+   * unreachable, and how many cyclic garbage structures they form; null for runs that did not complete.
    */
-  leaked: { objects: number; bytes: number; cycles: number };
+  leaked: { objects: number | null; bytes: number | null; cycles: number | null };
   mutator: { statements: number; loads: number; stores: number; calls: number; payloadAccesses: number };
   /** Lines the workload printed (print statements), in order. */
   output: string[];
   /** One row per pause in simulated time, when asked for (--with-timeline, reports). */
   timeline?: TimelineRow[];
-  /** Set by `gcsim sweep`: this run's heap as a multiple of the reference minimum heap. */
-  sweep?: { factor: number; referenceHeapBytes: number; minHeapBytes: number };
+  /** Set by `gcsim sweep`: this run's heap as a multiple of the reference minimum heap; null elsewhere. */
+  sweep: { factor: number; referenceHeapBytes: number; minHeapBytes: number } | null;
   wall: {
     totalMs: number;
     mutatorMs: number;
     gcMs: number;
     pauses: { count: number; totalMs: number; maxMs: number };
-    allocationsPerSecond: number;
+    /** null for runs that did not complete. */
+    allocationsPerSecond: number | null;
   };
 }
 
-/** Exit code for a run: 0 completed, 2 workload runtime error, 3 out of memory, 4 verification failed. */
-export function exitCodeFor(result: RunResult): number {
-  if (result.outcome === "completed") return 0;
-  if (result.outcome === "out-of-memory") return 3;
-  return result.error?.kind === "verification" ? 4 : 2;
+/** A result's label; results written before labels existed fall back to the collector. */
+export function labelOf(r: Pick<RunResult, "collector"> & { label?: string }): string {
+  return r.label ?? r.collector;
+}
+
+/**
+ * The policy every command that runs workloads shares, as one pure function
+ * of its results:
+ *   4  a run failed heap verification
+ *   2  a run ended in any other error (workload runtime error, a run that could not start)
+ *   3  a run ran out of memory, when out of memory fails the command (`run`
+ *      always; compare and sweep with --fail-on-oom, else it is data)
+ *   1  --fail-on-leak and a run leaked
+ *   0  otherwise
+ * The most serious applies when several do, in that order.
+ */
+export function exitCodeFor(results: readonly RunResult[], policy: { failOnOom?: boolean; failOnLeak?: boolean } = {}): number {
+  if (results.some((r) => r.error?.kind === "verification")) return 4;
+  if (results.some((r) => r.outcome === "error")) return 2;
+  if (policy.failOnOom && results.some((r) => r.outcome === "out-of-memory")) return 3;
+  if (policy.failOnLeak && results.some((r) => (r.leaked.objects ?? 0) > 0)) return 1;
+  return 0;
 }
 
 /** One row of a run's timeline: a collection or other pause, in simulated time. */

@@ -9,7 +9,7 @@ import type { ChalkInstance } from "chalk";
 import type TableType from "cli-table3";
 import { lazyRequire } from "../util/lazy.js";
 import { formatBytes, formatCount, formatMs, formatNs, formatPercent } from "./format.js";
-import type { RunResult } from "./result.js";
+import { labelOf, type RunResult } from "./result.js";
 
 const cliTable = lazyRequire<typeof TableType>("cli-table3");
 
@@ -25,7 +25,7 @@ function renderRun(r: RunResult, c: ChalkInstance): string {
   const outcome =
     r.outcome === "completed" ? c.green(r.outcome) : c.red(r.outcome + (r.error ? `: ${r.error.message}` : ""));
   const kinds = Object.entries(r.collections)
-    .filter(([k]) => k !== "total")
+    .filter(([k, n]) => k !== "total" && n > 0)
     .map(([k, n]) => `${formatCount(n)} ${k}`)
     .join(", ");
   const work = [
@@ -46,6 +46,7 @@ function renderRun(r: RunResult, c: ChalkInstance): string {
     .map(([k, v]) => `${k}=${v}`)
     .join(" ");
   const p = r.pauses;
+  const orDash = (v: number | null | undefined, format: (n: number) => string) => (v === null || v === undefined ? "-" : format(v));
   const rows: [string, string][] = [
     ["workload", `${r.workload}${params ? `\n${c.dim(params)}` : ""}`],
     ["collector", `${r.collector}${options ? `\n${c.dim(options)}` : ""}`],
@@ -56,43 +57,46 @@ function renderRun(r: RunResult, c: ChalkInstance): string {
     [
       "pauses",
       p.count > 0
-        ? `total ${formatNs(p.total)}, p50 ${formatNs(p.p50)}, p99 ${formatNs(p.p99)}, max ${formatNs(p.max)}`
+        ? `${formatCount(p.count)}, total ${formatNs(p.total)}, p50 ${orDash(p.p50, formatNs)}, p99 ${orDash(p.p99, formatNs)}, max ${orDash(p.max, formatNs)}`
         : "none",
     ],
     [
       "time",
-      `${formatNs(r.time.total)} (mutator ${formatNs(r.time.mutator)}, GC ${formatNs(r.time.gc)}, overhead ${formatPercent(r.time.gcOverhead)})`,
+      `${formatNs(r.time.total)} (mutator ${formatNs(r.time.mutator)}, GC ${formatNs(r.time.gc)}, overhead ${orDash(r.time.gcOverhead, formatPercent)})`,
     ],
-    ["MMU", ["1ms", "10ms", "100ms"].map((w) => `${w} ${r.mmu[w] === null ? "-" : formatPercent(r.mmu[w]!)}`).join(", ")],
+    ["MMU", (["1ms", "10ms", "100ms"] as const).map((w) => `${w} ${orDash(r.mmu[w], formatPercent)}`).join(", ")],
     ["GC work", work || "none"],
     [
       "memory",
-      `peak live ${formatBytes(r.memory.peakLive)}, peak footprint ${formatBytes(r.memory.peakFootprint)}, final live ${formatBytes(r.memory.finalLive)}` +
-        `\nfragmentation ${formatPercent(r.memory.fragmentation)} (worst), allocation ${formatBytes(r.memory.allocationRate)}/ms` +
-        (r.memory.promotedBytes !== undefined
-          ? `\npromoted ${formatBytes(r.memory.promotedBytes)}, nursery survival ${formatPercent(r.memory.nurserySurvival)}`
+      `peak live ${orDash(r.memory.peakLive, formatBytes)}, peak footprint ${formatBytes(r.memory.peakFootprint)}, final live ${formatBytes(r.memory.finalLive)}` +
+        `\nfragmentation ${orDash(r.memory.fragmentation, formatPercent)} (worst), allocation ${orDash(r.memory.allocationRate, formatBytes)}/ms` +
+        (r.memory.promotedBytes !== null
+          ? `\npromoted ${formatBytes(r.memory.promotedBytes)}, nursery survival ${orDash(r.memory.nurserySurvival, formatPercent)}`
           : ""),
     ],
     [
       "leaked",
-      r.leaked.objects === 0
-        ? "nothing"
-        : c.yellow(`${formatCount(r.leaked.objects)} objects, ${formatBytes(r.leaked.bytes)}, ${formatCount(r.leaked.cycles)} cycles`),
+      r.leaked.objects === null
+        ? "- (not measured: the run did not complete)"
+        : r.leaked.objects === 0
+          ? "nothing"
+          : c.yellow(`${formatCount(r.leaked.objects)} objects, ${formatBytes(r.leaked.bytes ?? 0)}, ${formatCount(r.leaked.cycles ?? 0)} cycles`),
     ],
     [
       "wall clock",
-      `${formatMs(r.wall.totalMs)} (GC ${formatMs(r.wall.gcMs)}), ${formatCount(r.wall.allocationsPerSecond)} allocations/s`,
+      `${formatMs(r.wall.totalMs)} (GC ${formatMs(r.wall.gcMs)}), ${orDash(r.wall.allocationsPerSecond, formatCount)} allocations/s`,
     ],
   ];
   if (r.verified) rows.push(["verified", c.green("heap verified around every collection")]);
   for (const [k, v] of rows) table.push([c.bold(k), v]);
-  return table.toString();
+  // What the workload printed goes under the table, as it would under a program's run.
+  return r.output.length > 0 ? `${table.toString()}\n${c.bold("output")}\n${r.output.join("\n")}` : table.toString();
 }
 
-/** A comparison column: how to read a figure, format it, and which way is better. */
+/** A comparison column: how to read a figure (null: not measured), format it, and which way is better. */
 interface Column {
   title: string;
-  value: (r: RunResult) => number;
+  value: (r: RunResult) => number | null;
   format: (n: number) => string;
   better: "lower" | "higher";
 }
@@ -104,23 +108,31 @@ export const COMPARISON_COLUMNS: Column[] = [
   { title: "p50 pause", value: (r) => r.pauses.p50, format: formatNs, better: "lower" },
   { title: "p99 pause", value: (r) => r.pauses.p99, format: formatNs, better: "lower" },
   { title: "max pause", value: (r) => r.pauses.max, format: formatNs, better: "lower" },
-  { title: "MMU 10ms", value: (r) => r.mmu["10ms"] ?? 1, format: formatPercent, better: "higher" },
+  { title: "MMU 10ms", value: (r) => r.mmu["10ms"], format: formatPercent, better: "higher" },
   { title: "total time", value: (r) => r.time.total, format: formatNs, better: "lower" },
   { title: "peak footprint", value: (r) => r.memory.peakFootprint, format: formatBytes, better: "lower" },
   { title: "leaked", value: (r) => r.leaked.objects, format: formatCount, better: "lower" },
 ];
 
-/** Each comparison column of a completed run, formatted, and whether it is the best value among `peers`. */
+/** The text of a figure not measured, in every human format. */
+export const NOT_MEASURED = "-";
+
+/**
+ * Each comparison column of a completed run, formatted, and whether it is the
+ * best value among `peers`. A null figure is "-" and is never the best; a
+ * column is only marked when at least two peers have a value.
+ */
 export function comparisonCells(r: RunResult, peers: RunResult[]): { text: string; best: boolean }[] {
   return COMPARISON_COLUMNS.map((col) => {
-    const values = peers.map(col.value);
+    const values = peers.map(col.value).filter((v): v is number => v !== null);
     const best = col.better === "lower" ? Math.min(...values) : Math.max(...values);
     const v = col.value(r);
-    return { text: col.format(v), best: peers.length > 1 && v === best };
+    if (v === null) return { text: NOT_MEASURED, best: false };
+    return { text: col.format(v), best: values.length > 1 && v === best };
   });
 }
 
-function groupByWorkload(results: RunResult[]): RunResult[][] {
+export function groupByWorkload(results: RunResult[]): RunResult[][] {
   const groups = new Map<string, RunResult[]>();
   for (const r of results) {
     const key = `${r.workload} ${JSON.stringify(r.params)} heap ${r.heapBytes}`;
@@ -130,10 +142,10 @@ function groupByWorkload(results: RunResult[]): RunResult[][] {
   return [...groups.values()];
 }
 
-/** A run's collector with its options, e.g. "rc (cycles=off cycle-threshold=10000)". */
+/** A run's label with every effective option, e.g. "rc:cycles=off (cycles=off cycle-threshold=10000)". */
 export function runLabel(r: RunResult): string {
   const options = Object.entries(r.options).map(([k, v]) => `${k}=${v}`);
-  return options.length > 0 ? `${r.collector} (${options.join(" ")})` : r.collector;
+  return options.length > 0 ? `${labelOf(r)} (${options.join(" ")})` : labelOf(r);
 }
 
 function renderComparison(group: RunResult[], c: ChalkInstance): string {
@@ -144,8 +156,8 @@ function renderComparison(group: RunResult[], c: ChalkInstance): string {
     const cells =
       r.outcome === "completed"
         ? comparisonCells(r, completed).map((cell) => (cell.best ? c.green.bold(cell.text) : cell.text))
-        : COMPARISON_COLUMNS.map(() => c.dim("-"));
-    table.push([c.bold(r.collector), r.outcome === "completed" ? "completed" : c.red(r.outcome), ...cells]);
+        : COMPARISON_COLUMNS.map(() => c.dim(NOT_MEASURED));
+    table.push([c.bold(labelOf(r)), r.outcome === "completed" ? "completed" : c.red(r.outcome), ...cells]);
   }
   const heading = `${c.bold(first.workload)} — heap ${formatBytes(first.heapBytes)}, seed ${first.seed}`;
   return [heading, table.toString(), ...summarise(completed)].join("\n");
@@ -164,12 +176,12 @@ function summarise(runs: RunResult[]): string[] {
   const show = (x: number) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 2 : 1)}×` : "infinitely");
   for (const [title, value] of [
     ["less GC time", (r: RunResult) => r.time.gc],
-    ["lower p99 pause", (r: RunResult) => r.pauses.p99],
+    ["lower p99 pause", (r: RunResult) => r.pauses.p99 ?? 0],
   ] as const) {
     const sorted = [...completed].sort((a, b) => value(a) - value(b));
     const best = sorted[0];
-    const others = sorted.slice(1).map((r) => `${show(ratio(value(best), value(r)))} ${title} than ${r.collector}`);
-    lines.push(`  ${best.collector}: ${others.join(", ")}`);
+    const others = sorted.slice(1).map((r) => `${show(ratio(value(best), value(r)))} ${title} than ${labelOf(r)}`);
+    lines.push(`  ${labelOf(best)}: ${others.join(", ")}`);
   }
   return ["Summary", ...lines];
 }

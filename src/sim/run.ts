@@ -8,16 +8,15 @@
  */
 import type { Collector, CollectorConstraints, CollectorDefinition } from "../collectors/collector.js";
 import { parseOptions } from "../collectors/options.js";
-import { collectorEntry, collectors, isCollectorName } from "../collectors/registry.js";
+import { collectors, isCollectorName } from "../collectors/registry.js";
 import { OutOfMemoryError, VerificationError, WorkloadRuntimeError } from "../errors.js";
 import { Heap, Roots } from "../heap/heap.js";
 import { traceGraph } from "../heap/trace.js";
 import { MUTATOR_COUNTERS, MutatorCounter, SimClock } from "../metrics/clock.js";
 import { WORK_NAMES } from "../metrics/collection-log.js";
 import { DEFAULT_COSTS, type CostModel } from "../metrics/cost-model.js";
-import { minimumMutatorUtilisation, summarisePauses } from "../metrics/stats.js";
-import { MMU_WINDOWS_MS, type RunError, type RunResult, type TimelineRow } from "../report/result.js";
-import { parseSize } from "../units.js";
+import type { RunError, RunResult, TimelineRow } from "../report/result.js";
+import { checkHeapBytes, parseSize } from "../units.js";
 import { measureLeaks } from "../verify/leaks.js";
 import { Recorder } from "../metrics/recorder.js";
 import { HeapVerifier } from "../verify/verifier.js";
@@ -27,14 +26,22 @@ import { instantiate } from "../workload/program.js";
 import { Rng } from "../util/rng.js";
 import { VERSION } from "../version.js";
 import { fileURLToPath } from "node:url";
+import { builtInCollector, collectorLabel } from "./collector-spec.js";
+import { shapeFigures, type RawFigures } from "./measure.js";
+import { combineObservers, progressObserver, type RunProgress } from "./progress.js";
 
 export const DEFAULT_HEAP = "64MiB";
 export const DEFAULT_MAX_OPS = 1e9;
 export const DEFAULT_MAX_DEPTH = 10_000;
 
 export interface RunOptions {
-  /** A built-in collector's name, or a collector's definition (a user's, from loadCollector). */
+  /**
+   * A built-in collector's spec (its name, optionally with options: "rc:cycles=off"),
+   * or a collector's definition (a user's, from loadCollector).
+   */
   collector: string | CollectorDefinition;
+  /** The run's label in tables and reports; defaults to the collector and the options set (`collectorLabel`). */
+  label?: string;
   /** Heap size in bytes; defaults to the workload's `heap`, then DEFAULT_HEAP. */
   heapBytes?: number;
   seed?: number;
@@ -48,6 +55,8 @@ export interface RunOptions {
   params?: Record<string, number>;
   maxOps?: number;
   maxDepth?: number;
+  /** Called after a collection at most every two seconds of wall time, with how far the run has got. */
+  onProgress?: (p: RunProgress) => void;
 }
 
 export function runWorkload(workload: LoadedWorkload, options: RunOptions): RunResult {
@@ -69,15 +78,21 @@ export function runWorkloadWithTimeline(
   options: RunOptions,
 ): RunOutput {
   const { doc } = workload;
-  const entry = typeof options.collector === "string" ? collectorEntry(options.collector) : options.collector;
-  const heapBytes = options.heapBytes ?? parseSize(doc.heap ?? DEFAULT_HEAP, "workload heap");
+  // A built-in named by a spec ("generational:barrier=cards") runs with the spec's options over collectorOptions.
+  const spec = typeof options.collector === "string" ? builtInCollector(options.collector) : undefined;
+  const entry = spec ? spec.definition : (options.collector as CollectorDefinition);
+  const collectorOptions = { ...options.collectorOptions, ...spec?.options };
+  const heapBytes = checkHeapBytes(
+    options.heapBytes ?? parseSize(doc.heap ?? DEFAULT_HEAP, "workload heap"),
+    options.heapBytes === undefined ? "workload heap" : "--heap",
+  );
   const seed = options.seed ?? doc.seed ?? 1;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const costs = options.costModel ?? { ...DEFAULT_COSTS };
 
   // A user's collector that throws is a finding about that collector, not a bug in gcsim.
   const userCollector = !isCollectorName(entry.name) || collectors[entry.name] !== entry;
-  const parsed = parseOptions(entry.name, entry.options, options.collectorOptions ?? {}, heapBytes);
+  const parsed = parseOptions(entry.name, entry.options, collectorOptions, heapBytes);
   const heap = new Heap(heapBytes);
   const program = compileWorkload(doc, {
     storeBarrier: entry.constraints.storeBarrier,
@@ -90,7 +105,8 @@ export function runWorkloadWithTimeline(
   const verifier = options.verify ? new HeapVerifier(heap, roots) : undefined;
   // The clock reads the mutator's counters, and the mutator is bound to the collector: close the loop here.
   let readMutatorCounters = (_out: Float64Array): void => {};
-  const recorder = new Recorder(new SimClock(costs, (out) => readMutatorCounters(out)), verifier);
+  const observer = combineObservers(verifier, options.onProgress && progressObserver(options.onProgress));
+  const recorder = new Recorder(new SimClock(costs, (out) => readMutatorCounters(out)), observer);
   const collector = entry.create(
     { heap, roots, recorder, describeSite: (site) => program.sites[site] ?? `site ${site}` },
     parsed.values as never,
@@ -111,13 +127,13 @@ export function runWorkloadWithTimeline(
   const totalMs = performance.now() - t0;
 
   // Figures are taken before the end-of-run collection, which exists only to measure leaks.
-  const figures = measure(collector, heap, roots);
-  let leaked: RunResult["leaked"] = { objects: 0, bytes: 0, cycles: 0 };
+  const raw = measure(collector, heap, roots);
+  let leaked: RunResult["leaked"] = { objects: null, bytes: null, cycles: null };
   let leakedFromCycles = 0;
-  if (error?.kind !== "verification") {
+  if (outcome === "completed") {
     try {
-      if (outcome === "completed") collector.collectGarbage("end-of-run");
-      const leaks = measureLeaks(heap, roots, collector.parseableRegions(), figures.memory.finalLiveObjects);
+      collector.collectGarbage("end-of-run");
+      const leaks = measureLeaks(heap, roots, collector.parseableRegions(), raw.live.objects);
       leaked = { objects: leaks.objects, bytes: leaks.bytes, cycles: leaks.cycles };
       leakedFromCycles = leaks.fromCycles;
     } catch (e) {
@@ -127,39 +143,36 @@ export function runWorkloadWithTimeline(
       outcome = error.kind === "out-of-memory" ? "out-of-memory" : "error";
     }
   }
+  const completed = outcome === "completed";
+  const figures = shapeFigures(raw, completed);
+  const pausesInRun = raw.pauseKinds.length;
 
   const result: RunResult = {
     gcsim: VERSION,
     outcome,
-    ...(error ? { error } : {}),
+    error: error ?? null,
     workload: doc.name,
     file: workload.file,
     collector: entry.name,
+    label: options.label ?? collectorLabel(entry.name, collectorOptions),
     options: parsed.effective,
     heapBytes,
     seed,
     params: program.params,
     costModel: costs,
     verified: verifier !== undefined,
-    allocated: { objects: figures.allocatedObjects, bytes: figures.allocatedBytes },
-    collections: figures.collections,
-    pauses: figures.pauses,
-    mmu: figures.mmu,
-    time: figures.time,
-    work: figures.work,
-    memory: figures.memory,
+    ...figures,
     leaked,
-    mutator: figures.mutator,
     output: [...output],
+    sweep: null,
     wall: {
       totalMs,
-      mutatorMs: totalMs - figures.gcWallMs,
-      gcMs: figures.gcWallMs,
-      pauses: { count: figures.collections.total, totalMs: figures.gcWallMs, maxMs: figures.maxPauseWallMs },
-      allocationsPerSecond: totalMs > 0 ? figures.allocatedObjects / (totalMs / 1000) : 0,
+      mutatorMs: totalMs - recorder.gcWallMs,
+      gcMs: recorder.gcWallMs,
+      pauses: { count: pausesInRun, totalMs: recorder.gcWallMs, maxMs: recorder.maxPauseWallMs },
+      allocationsPerSecond: completed ? (totalMs > 0 ? raw.allocatedObjects / (totalMs / 1000) : 0) : null,
     },
   };
-  const pausesInRun = figures.collections.total;
   const timeline = () => timelineRows(collector, pausesInRun);
   if (options.timeline) result.timeline = timeline();
   return { result, timeline, leakedFromCycles, constraints: collector.constraints };
@@ -187,59 +200,29 @@ function runError(e: unknown, userCollector: boolean): RunError {
   throw e;
 }
 
-/** Every deterministic figure of the run so far, from the collector's counters and collection log. */
-function measure(collector: Collector, heap: Heap, roots: Roots) {
+/** Every deterministic figure of the run so far, as plain numbers from the recorder and the collector. */
+function measure(collector: Collector, heap: Heap, roots: Roots): RawFigures {
   const recorder = collector.recorder;
   const log = recorder.log;
-  const n = log.length;
-  const collections: RunResult["collections"] = { total: n };
-  const byKind = new Map<string, number[]>();
-  for (let i = 0; i < n; i++) {
-    const kind = log.kindOf(i);
-    collections[kind] = (collections[kind] ?? 0) + 1;
-    if (!byKind.has(kind)) byKind.set(kind, []);
-    byKind.get(kind)!.push(log.column("pauseNs")[i]);
-  }
-  const pauses = summarisePauses(log.column("pauseNs")) as RunResult["pauses"];
-  for (const [kind, durations] of byKind) pauses[kind] = summarisePauses(durations);
-
-  const mutatorNs = recorder.mutatorNs();
-  const gcNs = recorder.gcNs;
-  const totalNs = mutatorNs + gcNs;
-  const mmu: RunResult["mmu"] = {};
-  for (const ms of MMU_WINDOWS_MS) {
-    mmu[`${ms}ms`] = minimumMutatorUtilisation(log.column("startNs"), log.column("pauseNs"), totalNs, ms * 1e6);
-  }
-
-  const work = {} as RunResult["work"];
+  const work = {} as RawFigures["work"];
   for (const w of WORK_NAMES) work[w] = recorder.work[w];
-  const live = traceGraph(heap, roots);
   const counts = new Float64Array(MUTATOR_COUNTERS);
   recorder.clock.readMutatorCounters(counts);
   return {
+    pauseKinds: Array.from({ length: log.length }, (_, i) => log.kindOf(i)),
+    pauseStartNs: log.column("startNs"),
+    pauseNs: log.column("pauseNs"),
+    pauseFull: log.column("full"),
+    mutatorNs: recorder.mutatorNs(),
+    gcNs: recorder.gcNs,
     allocatedObjects: recorder.allocatedObjects,
     allocatedBytes: recorder.allocatedBytes,
-    collections,
-    pauses,
-    mmu,
-    time: {
-      mutator: mutatorNs,
-      gc: gcNs,
-      total: totalNs,
-      gcOverhead: totalNs > 0 ? gcNs / totalNs : 0,
-      throughput: totalNs > 0 ? 1 - gcNs / totalNs : 1,
-    },
     work,
-    memory: {
-      peakLive: recorder.peakLiveBytes,
-      peakFootprint: Math.max(recorder.peakFootprint, collector.footprint()),
-      fragmentation: recorder.peakFragmentation,
-      allocationRate: mutatorNs > 0 ? recorder.allocatedBytes / (mutatorNs / 1e6) : 0,
-      finalLive: live.bytes,
-      finalLiveObjects: live.objects,
-      finalGraphHash: live.hash,
-      ...collector.collectorFigures(),
-    },
+    peakLiveBytes: recorder.peakLiveBytes,
+    peakFootprint: Math.max(recorder.peakFootprint, collector.footprint()),
+    peakFragmentation: recorder.peakFragmentation,
+    live: traceGraph(heap, roots),
+    collectorFigures: collector.collectorFigures(),
     mutator: {
       statements: counts[MutatorCounter.statements],
       loads: counts[MutatorCounter.loads],
@@ -247,8 +230,6 @@ function measure(collector: Collector, heap: Heap, roots: Roots) {
       calls: counts[MutatorCounter.calls],
       payloadAccesses: counts[MutatorCounter.payloadAccesses],
     },
-    gcWallMs: recorder.gcWallMs,
-    maxPauseWallMs: recorder.maxPauseWallMs,
   };
 }
 

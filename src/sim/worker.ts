@@ -13,6 +13,7 @@ parentPort!.on("message", async ({ index, request }: { index: number; request: T
       error: {
         name: error.name,
         message: error.message,
+        stack: error.stack,
         exitCode: e instanceof GcsimError ? e.exitCode : undefined,
         details: e instanceof InputError ? e.details : undefined,
       },

@@ -12,7 +12,8 @@ import { describeFsError } from "./output.js";
 export function readTextFile(file: string, what: string, maxBytes: number): string {
   let fd: number;
   try {
-    fd = openSync(file, "r");
+    // "-" is standard input (a pipe, file or socket: never opened by path).
+    fd = file === "-" ? 0 : openSync(file, "r");
   } catch (e) {
     throw new InputError(`cannot read ${what} ${file}: ${describeFsError(e)}`);
   }
@@ -38,6 +39,6 @@ export function readTextFile(file: string, what: string, maxBytes: number): stri
     }
     return Buffer.concat(chunks, total).toString("utf8");
   } finally {
-    closeSync(fd);
+    if (fd !== 0) closeSync(fd);
   }
 }

@@ -1,10 +1,10 @@
 /**
- * Reading a workload: file -> JSON -> schema validation (workloads/schema.json,
- * with ajv) -> semantic compilation. Every problem is reported with its JSON
- * path; all of them at once, not only the first.
+ * Reading a workload: name or file -> JSON (comments allowed) -> schema
+ * validation (schema/workload.schema.json, with ajv) -> semantic compilation.
+ * Every problem is reported with its JSON path; all of them at once, not only the first.
  */
-import { readFileSync, realpathSync, statSync } from "node:fs";
-import { dirname, join, resolve, sep } from "node:path";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { ParseError } from "jsonc-parser";
@@ -13,6 +13,7 @@ import { lazyRequire } from "../util/lazy.js";
 // Only needed to locate a JSON syntax error, so loaded only then.
 const jsonc = lazyRequire<typeof import("jsonc-parser")>("jsonc-parser");
 import { InputError } from "../errors.js";
+import { closest } from "../util/suggest.js";
 import { readGraphFile, type ObjectGraph } from "../graph/graph-file.js";
 import { readTextFile } from "../util/input.js";
 import { escapeTerminal } from "../util/text.js";
@@ -22,7 +23,31 @@ import type { WorkloadDoc } from "./types.js";
 
 export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const WORKLOADS_DIR = join(PACKAGE_ROOT, "workloads");
-export const SCHEMA_PATH = join(WORKLOADS_DIR, "schema.json");
+export const SCHEMA_PATH = join(PACKAGE_ROOT, "schema", "workload.schema.json");
+
+/** The shipped workloads' names (gcbench, binary-trees, ...), sorted. */
+export function shippedWorkloads(): string[] {
+  return readdirSync(WORKLOADS_DIR)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => f.slice(0, -".json".length))
+    .sort();
+}
+
+/**
+ * A workload argument as a file: an existing path as given, `-` (stdin), or
+ * the name of a shipped workload (`gcbench`, `gcbench.json`), so gcsim works
+ * from any directory. Anything else is an input error listing the shipped workloads.
+ */
+export function resolveWorkloadFile(name: string): string {
+  if (name === "-" || existsSync(name)) return name;
+  const shipped = shippedWorkloads();
+  const bare = name.replace(/\.json$/, "");
+  if (shipped.includes(bare)) return join(WORKLOADS_DIR, `${bare}.json`);
+  const guess = closest(bare.replace(/^.*[\\/]/, ""), shipped);
+  throw new InputError(
+    `cannot read workload ${name}: no such file, and no shipped workload has that name${guess ? ` (did you mean ${guess}?)` : ""} (shipped: ${shipped.join(", ")})`,
+  );
+}
 
 export interface LoadedWorkload {
   doc: WorkloadDoc;
@@ -52,20 +77,22 @@ function schemaValidator(): ValidateFunction {
   return validator;
 }
 
-/** Reads and parses a workload file; throws InputError naming the file and position. */
+/** Reads and parses a workload file (`-` is stdin; JSON with comments); throws InputError naming the file and position. */
 export function readWorkloadFile(file: string): unknown {
   const text = readTextFile(file, "workload", WORKLOAD_LIMITS.fileBytes);
   try {
     return JSON.parse(text);
   } catch (e) {
     if (e instanceof RangeError) throw new InputError(`${file} is nested too deeply to read (limit: ${WORKLOAD_LIMITS.depth} levels)`);
-    // JSON.parse does not always say where; a tolerant parser finds the first error's offset.
+    // Not plain JSON: JSON with // and /* */ comments is accepted; otherwise the tolerant parser finds the first error's offset.
     const errors: ParseError[] = [];
+    let value: unknown;
     try {
-      jsonc().parse(text, errors, { disallowComments: true, allowTrailingComma: false });
+      value = jsonc().parse(text, errors, { disallowComments: false, allowTrailingComma: false, allowEmptyContent: false });
     } catch {
-      // the tolerant parser recurses: too deep to locate the error
+      throw new InputError(`${file} is nested too deeply to read (limit: ${WORKLOAD_LIMITS.depth} levels)`);
     }
+    if (errors.length === 0) return value;
     const first = errors[0];
     if (!first) throw new InputError(`${file} is not valid JSON: ${escapeTerminal((e as Error).message)}`);
     const before = text.slice(0, first.offset);
@@ -113,7 +140,8 @@ function describe(e: ErrorObject): string {
  * it has one; `readGraph: false` skips the graph, for commands that only
  * validate here and run the workload elsewhere (compare and sweep's workers).
  */
-export function loadWorkload(file: string, params?: Record<string, number>, { readGraph = true } = {}): LoadedWorkload {
+export function loadWorkload(name: string, params?: Record<string, number>, { readGraph = true } = {}): LoadedWorkload {
+  const file = resolveWorkloadFile(name);
   const json = readWorkloadFile(file);
   const fail = (errors: readonly string[]): never => {
     throw new InputError(`${file}: ${errors.length} error${errors.length === 1 ? "" : "s"}`, errors);
@@ -137,7 +165,8 @@ export function loadWorkload(file: string, params?: Record<string, number>, { re
   if (graph && doc.graph!.nodes !== undefined && doc.graph!.nodes !== graph.n) {
     throw new InputError(`${file}: the graph section says ${doc.graph!.nodes} nodes but ${doc.graph!.file} holds ${graph.n}`);
   }
-  return { doc, file, graph };
+  // A shipped workload named by its name is recorded by its place in the package, the same on every machine.
+  return { doc, file: file === name ? name : `workloads/${basename(file)}`, graph };
 }
 
 /**

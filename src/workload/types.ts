@@ -1,4 +1,4 @@
-/** The JSON shape of a workload file, as validated by workloads/schema.json. */
+/** The JSON shape of a workload file, as validated by schema/workload.schema.json. */
 
 export type ExprSource = string | number;
 export type RefOperand = string | null;

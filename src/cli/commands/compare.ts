@@ -1,18 +1,17 @@
-/** `gcsim compare`: every workload under every chosen collector, side by side. */
+/** `gcsim compare`: every workload under every chosen collector (and variant), side by side. */
 import { Command } from "commander";
 import type cliProgressType from "cli-progress";
 import { lazyRequire } from "../../util/lazy.js";
-import type { CollectorDefinition } from "../../collectors/collector.js";
-import { collectorNames, isCollectorName } from "../../collectors/registry.js";
-import { isCollectorPath, loadCollector } from "../../collectors/user-collector.js";
 import { InputError } from "../../errors.js";
-import { reporters } from "../../report/index.js";
+import { exitCodeFor } from "../../report/result.js";
+import { collectorRuns, parseCollectorList } from "../../sim/collector-spec.js";
 import { runAll, type RunRequest } from "../../sim/pool.js";
 import { loadWorkload } from "../../workload/load.js";
-import { addRunOptions, colourFor, formatFor, runOptionsFrom, type RunFlags } from "../common.js";
+import { addFailOnOom, addRunOptions, outputsFor, runOptionsFrom, writeResults, type RunFlags } from "../common.js";
 import { renderHtmlReport } from "../../report/html.js";
-import { checkOutputPaths, emit, writeAtomically } from "../../util/output.js";
+import { checkOutputPaths, writeAtomically } from "../../util/output.js";
 import { parseInteger } from "../parse.js";
+import { reportErrors } from "./run.js";
 
 interface CompareFlags extends RunFlags {
   collectors: string;
@@ -21,17 +20,6 @@ interface CompareFlags extends RunFlags {
 }
 
 const progress = lazyRequire<typeof cliProgressType>("cli-progress");
-
-export function parseCollectorList(text: string): string[] {
-  if (text === "all") return [...collectorNames];
-  const names = text.split(",").map((s) => s.trim());
-  for (const name of names) {
-    if (!isCollectorName(name) && !isCollectorPath(name)) {
-      throw new InputError(`unknown collector "${name}" (collectors: ${collectorNames.join(", ")}, or all)`);
-    }
-  }
-  return names;
-}
 
 /**
  * Splits --param values among workloads: each workload gets the parameters it
@@ -47,52 +35,44 @@ export function paramsPerWorkload(files: string[], params: Record<string, number
   return declared.map((names) => Object.fromEntries(Object.entries(params).filter(([k]) => names.includes(k))));
 }
 
+/** A progress bar of runs done on stderr, on a terminal and without --quiet. */
+export function progressBar(quiet: boolean | undefined, format: string) {
+  return process.stderr.isTTY && !quiet
+    ? new (progress().SingleBar)({ format, stream: process.stderr }, progress().Presets.shades_classic)
+    : undefined;
+}
+
 export function compareCommand(): Command {
   const command = new Command("compare")
     .description("run every workload under every chosen collector and compare them")
-    .argument("<workloads...>", "workload JSON files")
-    .option("--collectors <list>", "comma-separated collectors, or all", "all")
+    .argument("<workloads...>", "workload JSON files or shipped workload names")
+    .option("--collectors <list>", "comma-separated collectors or variants (NAME:key=value...), or all", "all")
     .option("-j, --jobs <n>", "runs in parallel (default: one per core)", parseInteger("--jobs", 1))
     .option("--report <file>", "also write a self-contained HTML report with charts");
-  return addRunOptions(command).action(async (files: string[], flags: CompareFlags) => {
-    checkOutputPaths({ "-o": flags.output, "--report": flags.report });
-    const chosen = parseCollectorList(flags.collectors);
-    // Loaded here too, so a bad collector file fails before any run starts.
-    const definitions = await Promise.all(chosen.map(loadCollector));
-    for (const key of Object.keys(flags.opt ?? {})) {
-      if (!definitions.some((d) => Object.hasOwn(d.options, key))) {
-        throw new InputError(`--opt ${key}: none of the chosen collectors (${chosen.join(", ")}) has this option`);
-      }
-    }
+  return addFailOnOom(addRunOptions(command)).action(async (names: string[], flags: CompareFlags) => {
+    outputsFor(flags);
+    checkOutputPaths({ "--report": flags.report });
+    if (names.includes("-")) throw new InputError("compare reads each workload in several worker threads; give files or names, not - (stdin)");
+    const files = names;
+    const configurations = collectorRuns(await parseCollectorList(flags.collectors), flags.opt);
     const params = paramsPerWorkload(files, flags.param);
+    const shared = runOptionsFrom({ ...flags, withTimeline: flags.withTimeline || flags.report !== undefined });
     const requests: RunRequest[] = files.flatMap((file, i) =>
-      chosen.map((collector, c) => ({
+      configurations.map((c) => ({
         file,
-        // Options given with --opt apply to the collectors that have them.
-        options: {
-          ...runOptionsFrom({ ...flags, param: params[i], withTimeline: flags.withTimeline || flags.report !== undefined }, collector),
-          collectorOptions: optionsFor(definitions[c], flags.opt),
-        },
+        options: { ...shared, params: params[i], collector: c.name, collectorOptions: c.options, label: c.label },
       })),
     );
-    const bar =
-      process.stderr.isTTY && !flags.quiet
-        ? new (progress().SingleBar)({ format: "{bar} {value}/{total} runs", stream: process.stderr }, progress().Presets.shades_classic)
-        : undefined;
+    const bar = progressBar(flags.quiet, "{bar} {value}/{total} runs");
     bar?.start(requests.length, 0);
     const results = await runAll(requests, flags.jobs, (done) => bar?.update(done));
     bar?.stop();
     // The results are written before the report, so a report that cannot be written loses no data.
     const html = flags.report ? renderHtmlReport(results) : undefined;
     if (!flags.withTimeline) for (const r of results) delete r.timeline;
-    emit(reporters[formatFor(flags)](results, colourFor(flags)), flags.output);
+    writeResults(flags, results);
     if (flags.report) writeAtomically(flags.report, html!);
-    const leaked = results.some((r) => r.leaked.objects > 0);
-    process.exitCode = flags.failOnLeak && leaked ? 1 : 0;
+    reportErrors(results);
+    process.exitCode = exitCodeFor(results, { failOnOom: flags.failOnOom, failOnLeak: flags.failOnLeak });
   });
-}
-
-/** The subset of --opt values a collector declares (compare passes each collector its own). */
-function optionsFor(definition: CollectorDefinition, opt: Record<string, string> = {}): Record<string, string> {
-  return Object.fromEntries(Object.entries(opt).filter(([k]) => Object.hasOwn(definition.options, k)));
 }

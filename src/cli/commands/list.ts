@@ -1,10 +1,9 @@
 /** `gcsim list`: the collectors and the shipped workloads. */
-import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Command } from "commander";
-import { collectorNames, collectors, } from "../../collectors/registry.js";
 import type { CollectorDefinition } from "../../collectors/collector.js";
-import { readWorkloadFile, WORKLOADS_DIR } from "../../workload/load.js";
+import { collectorNames, collectors } from "../../collectors/registry.js";
+import { readWorkloadFile, shippedWorkloads, WORKLOADS_DIR } from "../../workload/load.js";
 import type { WorkloadDoc } from "../../workload/types.js";
 
 /** The description's first sentence, cut to one terminal line. */
@@ -23,12 +22,11 @@ export function listCommand(): Command {
         lines.push(`      --opt ${key}=${spec.default}`.padEnd(36) + ` ${spec.description}`);
       }
     }
-    lines.push("", "Workloads:");
-    const files = readdirSync(WORKLOADS_DIR).filter((f) => f.endsWith(".json") && f !== "schema.json").sort();
-    for (const f of files) {
-      const file = join(WORKLOADS_DIR, f);
+    lines.push("", "Variants: NAME:key=value[:key=value...], e.g. --collectors generational,generational:barrier=cards", "", "Workloads (by name, e.g. gcsim run gcbench -c mark-sweep):");
+    for (const name of shippedWorkloads()) {
+      const file = join(WORKLOADS_DIR, `${name}.json`);
       const doc = readWorkloadFile(file) as WorkloadDoc;
-      lines.push(`  ${relative(process.cwd(), file)}`);
+      lines.push(`  ${name.padEnd(16)} ${relative(process.cwd(), file)}`);
       lines.push(`      ${summary(doc.description)}`);
       const params = Object.entries(doc.params ?? {});
       if (params.length > 0) lines.push(`      params: ${params.map(([k, p]) => `${k}=${p.default}`).join(", ")}`);

@@ -1,8 +1,8 @@
 /** `gcsim minheap`: the smallest heap in which a workload completes under a collector, by bisection. */
 import { Command, Option } from "commander";
-import { loadCollector } from "../../collectors/user-collector.js";
 import { InputError } from "../../errors.js";
 import { formatBytes } from "../../report/format.js";
+import { collectorLabel, resolveCollectorSpec } from "../../sim/collector-spec.js";
 import { findMinHeap } from "../../sim/minheap.js";
 import { loadWorkload } from "../../workload/load.js";
 import { runOptionsFrom, type RunFlags } from "../common.js";
@@ -18,8 +18,8 @@ export function parseResolution(text: string): number {
 export function minheapCommand(): Command {
   return new Command("minheap")
     .description("find the smallest heap in which a workload completes under a collector")
-    .argument("<workload>", "workload JSON file")
-    .addOption(new Option("-c, --collector <name>", "a built-in collector (gcsim list) or a collector file (./my-gc.ts)").makeOptionMandatory())
+    .argument("<workload>", "workload JSON file, a shipped workload's name, or - for stdin")
+    .requiredOption("-c, --collector <spec>", "collector, optionally with options: NAME[:key=value...]")
     .option("--param <name=value>", "set a workload parameter (repeatable)", collectParam)
     .option("--opt <key=value>", "set a collector option (repeatable)", collectOption)
     .option("--seed <n>", "random seed", parseInteger("--seed"))
@@ -27,17 +27,23 @@ export function minheapCommand(): Command {
     .option("--resolution <percent>", "stop when the bracket is narrower than this share of the heap", "1%")
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
     .option("-o, --output <file>", "write the result to a file (atomically)")
-    .action(async (file: string, flags: RunFlags & { collector: string; resolution: string; format: "table" | "json" }) => {
-      checkOutputPaths({ "-o": flags.output });
+    .action(async (file: string, flags: Omit<RunFlags, "output"> & { output?: string; collector: string; resolution: string; format: "table" | "json" }) => {
+      checkOutputPaths({ "-o": flags.output === "-" ? undefined : flags.output });
+      const spec = await resolveCollectorSpec(flags.collector);
+      const collectorOptions = { ...flags.opt, ...spec.options };
       const workload = loadWorkload(file, flags.param);
-      const collector = await loadCollector(flags.collector);
-      const options = runOptionsFrom({ ...flags, format: undefined, maxOps: 1e10, maxDepth: 10_000 }, collector);
+      const options = {
+        ...runOptionsFrom({ ...flags, format: undefined, output: undefined, maxOps: 1e10, maxDepth: 10_000 }),
+        collector: spec.definition,
+        collectorOptions,
+        label: collectorLabel(spec.definition.name, collectorOptions),
+      };
       const result = findMinHeap(workload, options, parseResolution(flags.resolution));
       const text =
         flags.format === "json"
           ? JSON.stringify(result, null, 2)
           : `${result.workload} under ${result.collector}: minimum heap ${formatBytes(result.minHeapBytes)} (${result.minHeapBytes} bytes completed; ` +
             `${result.failedHeapBytes} bytes ran out of memory; ${result.probes} runs, resolution ${flags.resolution})`;
-      emit(text, flags.output);
+      emit(text, flags.output === "-" ? undefined : flags.output);
     });
 }

@@ -9,20 +9,20 @@
  */
 import { Command } from "commander";
 import type TableType from "cli-table3";
-import type cliProgressType from "cli-progress";
 import { lazyRequire } from "../../util/lazy.js";
-import { InputError } from "../../errors.js";
+import { GcsimError, InputError } from "../../errors.js";
 import { formatBytes, formatNs } from "../../report/format.js";
-import { reporters } from "../../report/index.js";
-import type { RunResult } from "../../report/result.js";
-import { findMinHeaps, runAll } from "../../sim/pool.js";
+import { exitCodeFor, labelOf, type RunResult } from "../../report/result.js";
+import { collectorRuns, parseCollectorList } from "../../sim/collector-spec.js";
+import { failedRun, findMinHeaps, runAll, type RunRequest } from "../../sim/pool.js";
 import { loadWorkload } from "../../workload/load.js";
-import { addRunOptions, colourFor, formatFor, runOptionsFrom, type RunFlags } from "../common.js";
+import { addFailOnOom, addRunOptions, outputsFor, runOptionsFrom, writeResults, writesStdout, type RunFlags } from "../common.js";
 import { renderHtmlReport } from "../../report/html.js";
-import { checkOutputPaths, emit, writeAtomically } from "../../util/output.js";
+import { checkOutputPaths, writeAtomically } from "../../util/output.js";
 import { parseInteger } from "../parse.js";
-import { parseCollectorList } from "./compare.js";
+import { progressBar } from "./compare.js";
 import { parseResolution } from "./minheap.js";
+import { reportErrors } from "./run.js";
 
 interface SweepFlags extends RunFlags {
   collectors: string;
@@ -38,70 +38,87 @@ function parseFactors(text: string): number[] {
   return factors;
 }
 
-const progress = lazyRequire<typeof cliProgressType>("cli-progress");
-
 const cliTable = lazyRequire<typeof TableType>("cli-table3");
 
 export function sweepCommand(): Command {
   const command = new Command("sweep")
     .description("run each collector at multiples of the reference minimum heap")
-    .argument("<workload>", "workload JSON file")
-    .option("--collectors <list>", "comma-separated collectors, or all", "all")
+    .argument("<workload>", "workload JSON file or shipped workload name")
+    .option("--collectors <list>", "comma-separated collectors or variants (NAME:key=value...), or all", "all")
     .option("--factors <list>", "heap sizes as multiples of the reference minimum heap", "1.25,1.5,2,3,4,6")
     .option("--resolution <percent>", "minimum-heap search resolution", "1%")
     .option("-j, --jobs <n>", "runs in parallel (default: one per core)", parseInteger("--jobs", 1))
     .option("--report <file>", "also write a self-contained HTML report with charts");
-  return addRunOptions(command).action(async (file: string, flags: SweepFlags) => {
-    checkOutputPaths({ "-o": flags.output, "--report": flags.report });
+  return addFailOnOom(addRunOptions(command)).action(async (name: string, flags: SweepFlags) => {
     if (flags.heap) throw new InputError("sweep chooses the heap sizes itself; use --factors instead of --heap");
-    const collectors = parseCollectorList(flags.collectors).filter((c) => c !== "none" || flags.collectors !== "all");
+    outputsFor(flags);
+    checkOutputPaths({ "--report": flags.report });
+    if (name === "-") throw new InputError("sweep reads the workload in several worker threads; give a file or a name, not - (stdin)");
+    const file = name;
+    // "all" leaves out none, whose minimum heap is its whole allocation volume; naming it keeps it.
+    const named = flags.collectors.split(",").map((c) => c.trim());
+    const specs = (await parseCollectorList(flags.collectors)).filter((c) => c.name !== "none" || named.includes("none"));
+    const configurations = collectorRuns(specs, flags.opt);
     const factors = parseFactors(flags.factors);
     loadWorkload(file, flags.param, { readGraph: false }); // input errors now, before any worker starts
-    const bar =
-      process.stderr.isTTY && !flags.quiet
-        ? new (progress().SingleBar)({ format: "{bar} {value}/{total} {phase}", stream: process.stderr }, progress().Presets.shades_classic)
-        : undefined;
+    const bar = progressBar(flags.quiet, "{bar} {value}/{total} {phase}");
 
-    const base = collectors.map((collector) => ({ file, options: runOptionsFrom(flags, collector) }));
+    const shared = runOptionsFrom(flags);
+    const base: RunRequest[] = configurations.map((c) => ({
+      file,
+      options: { ...shared, collector: c.name, collectorOptions: c.options, label: c.label },
+    }));
     const withTimeline = flags.withTimeline || flags.report !== undefined;
-    bar?.start(collectors.length, 0, { phase: "minimum heaps" });
+    bar?.start(configurations.length, 0, { phase: "minimum heaps" });
     const minHeaps = await findMinHeaps(base, parseResolution(flags.resolution), flags.jobs, (d) => bar?.update(d));
-    const reference = Math.min(...minHeaps.map((m) => m.minHeapBytes));
+    const found = minHeaps.flatMap((m) => (m instanceof GcsimError ? [] : [m.minHeapBytes]));
+    if (found.length === 0) {
+      bar?.stop();
+      throw minHeaps[0] as GcsimError;
+    }
+    const reference = Math.min(...found);
 
-    const requests = collectors.flatMap((collector, i) =>
-      factors.map((factor) => ({
-        file,
-        options: { ...base[i].options, heapBytes: Math.floor((reference * factor) / 8) * 8, timeline: withTimeline },
-      })),
+    const requests = base.flatMap((b) =>
+      factors.map((factor) => ({ ...b, options: { ...b.options, heapBytes: Math.floor((reference * factor) / 8) * 8, timeline: withTimeline } })),
     );
     bar?.setTotal(requests.length);
     bar?.update(0, { phase: "runs" });
-    const results = await runAll(requests, flags.jobs, (d) => bar?.update(d));
+    // A collector whose minimum heap could not be found gets its error at every factor; the others run.
+    const searched = requests.filter((_, i) => !(minHeaps[Math.floor(i / factors.length)] instanceof GcsimError));
+    const ran = await runAll(searched, flags.jobs, (d) => bar?.update(d));
     bar?.stop();
-    results.forEach((r, i) => {
+    let next = 0;
+    const results = requests.map((request, i) => {
       const c = Math.floor(i / factors.length);
-      r.sweep = { factor: factors[i % factors.length], referenceHeapBytes: reference, minHeapBytes: minHeaps[c].minHeapBytes };
+      const min = minHeaps[c];
+      const r = min instanceof GcsimError ? failedRun(request, min) : ran[next++];
+      r.sweep = { factor: factors[i % factors.length], referenceHeapBytes: reference, minHeapBytes: min instanceof GcsimError ? 0 : min.minHeapBytes };
+      return r;
     });
 
-    process.stdout.write(renderSweepTable(results, collectors, factors, reference) + "\n");
+    // The sweep's own table goes to stdout unless results in another format do (-f json, -o -).
+    const resultsOut = (flags.output?.length ?? 0) > 0 || (flags.format !== undefined && flags.format !== "table");
+    if (!resultsOut || !writesStdout(flags)) process.stdout.write(renderSweepTable(results, factors, reference) + "\n");
     // The results are written before the report, so a report that cannot be written loses no data.
     const html = flags.report ? renderHtmlReport(results) : undefined;
     if (!flags.withTimeline) for (const r of results) delete r.timeline;
-    if (flags.output) emit(reporters[formatFor(flags)](results, colourFor(flags)), flags.output);
+    if (resultsOut) writeResults(flags, results);
     if (flags.report) writeAtomically(flags.report, html!);
+    reportErrors(results);
+    process.exitCode = exitCodeFor(results, { failOnOom: flags.failOnOom, failOnLeak: flags.failOnLeak });
   });
 }
 
-/** GC time and p99 pause by heap factor, one line per collector. */
-function renderSweepTable(results: RunResult[], collectors: string[], factors: number[], reference: number): string {
+/** GC time and p99 pause by heap factor, one line per collector configuration. */
+function renderSweepTable(results: RunResult[], factors: number[], reference: number): string {
   const table = new (cliTable())({ head: ["collector", "min heap", ...factors.map((f) => `${f}×`)], style: { head: [], border: [] } });
-  collectors.forEach((collector, c) => {
-    const row = results.slice(c * factors.length, (c + 1) * factors.length);
+  for (let c = 0; c < results.length; c += factors.length) {
+    const row = results.slice(c, c + factors.length);
     table.push([
-      collector,
-      formatBytes(row[0].sweep!.minHeapBytes),
-      ...row.map((r) => (r.outcome === "completed" ? `${formatNs(r.time.gc)} / ${formatNs(r.pauses.p99)}` : r.outcome)),
+      labelOf(row[0]),
+      row[0].sweep!.minHeapBytes > 0 ? formatBytes(row[0].sweep!.minHeapBytes) : "-",
+      ...row.map((r) => (r.outcome === "completed" ? `${formatNs(r.time.gc)} / ${r.pauses.p99 === null ? "-" : formatNs(r.pauses.p99)}` : r.outcome)),
     ]);
-  });
+  }
   return `heap factors of the reference minimum heap ${formatBytes(reference)} (${reference} bytes); cells: GC time / p99 pause\n${table.toString()}`;
 }

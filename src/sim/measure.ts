@@ -1,0 +1,106 @@
+/**
+ * Result shaping: from the plain figures a run gathered (pause records,
+ * counters, peaks) to the result's sections, applying the key rule of
+ * src/report/result.ts — every key present, 0 for counts of nothing, null
+ * for what was not measured, and whole-run statistics null when the run did
+ * not complete. Nothing here reads a collector, so how the figures are
+ * collected can change without touching what a result looks like.
+ */
+import type { WorkName } from "../metrics/collection-log.js";
+import { minimumMutatorUtilisation, summarisePauses } from "../metrics/stats.js";
+import {
+  COLLECTION_KINDS,
+  COLLECTOR_FIGURES,
+  MMU_WINDOWS_MS,
+  type CollectionKind,
+  type MmuWindow,
+  type PauseStats,
+  type RunResult,
+} from "../report/result.js";
+
+/** Everything a run measured, as plain numbers. */
+export interface RawFigures {
+  /** One entry per pause, in time order. */
+  pauseKinds: readonly string[];
+  pauseStartNs: ArrayLike<number>;
+  pauseNs: ArrayLike<number>;
+  /** 1 when the pause was a full collection (reclaimed everything unreachable). */
+  pauseFull: ArrayLike<number>;
+  mutatorNs: number;
+  gcNs: number;
+  allocatedObjects: number;
+  allocatedBytes: number;
+  work: Record<WorkName, number>;
+  peakLiveBytes: number;
+  peakFootprint: number;
+  peakFragmentation: number;
+  live: { bytes: number; objects: number; hash: number };
+  /** Collector-specific figures (see COLLECTOR_FIGURES). */
+  collectorFigures: Record<string, number>;
+  mutator: RunResult["mutator"];
+}
+
+export type ShapedFigures = Pick<RunResult, "allocated" | "collections" | "pauses" | "mmu" | "time" | "work" | "memory" | "mutator">;
+
+/** Pause statistics by the key rule: count and total always, the rest null when there is nothing (or the run is incomplete). */
+function pauseStats(durations: ArrayLike<number>, completed: boolean): PauseStats {
+  const s = summarisePauses(durations);
+  const measured = completed && s.count > 0;
+  const stat = (v: number) => (measured ? v : null);
+  return { count: s.count, total: s.total, mean: stat(s.mean), p50: stat(s.p50), p90: stat(s.p90), p95: stat(s.p95), p99: stat(s.p99), max: stat(s.max) };
+}
+
+export function shapeFigures(raw: RawFigures, completed: boolean): ShapedFigures {
+  const n = raw.pauseKinds.length;
+  const byKind = new Map<string, number[]>(COLLECTION_KINDS.map((k) => [k, []]));
+  let fullCollections = 0;
+  for (let i = 0; i < n; i++) {
+    const kind = raw.pauseKinds[i];
+    if (!byKind.has(kind)) throw new Error(`collector recorded an undeclared collection kind "${kind}" (kinds: ${COLLECTION_KINDS.join(", ")})`);
+    byKind.get(kind)!.push(raw.pauseNs[i]);
+    if (raw.pauseFull[i] === 1) fullCollections++;
+  }
+  const collections = { total: n } as RunResult["collections"];
+  const pauses = pauseStats(raw.pauseNs, completed) as RunResult["pauses"];
+  for (const kind of COLLECTION_KINDS) {
+    collections[kind as CollectionKind] = byKind.get(kind)!.length;
+    pauses[kind as CollectionKind] = pauseStats(byKind.get(kind)!, completed);
+  }
+
+  const totalNs = raw.mutatorNs + raw.gcNs;
+  const mmu = {} as RunResult["mmu"];
+  for (const ms of MMU_WINDOWS_MS) {
+    mmu[`${ms}ms` as MmuWindow] = completed ? minimumMutatorUtilisation(raw.pauseStartNs, raw.pauseNs, totalNs, ms * 1e6) : null;
+  }
+  const whole = <T>(v: T) => (completed ? v : null);
+  const collectorFigures: Record<string, number | null> = Object.fromEntries(COLLECTOR_FIGURES.map((f) => [f, raw.collectorFigures[f] ?? null]));
+  // A ratio over the whole run is not measured when the run stopped early.
+  if (!completed) collectorFigures.nurserySurvival = null;
+
+  return {
+    allocated: { objects: raw.allocatedObjects, bytes: raw.allocatedBytes },
+    collections,
+    pauses,
+    mmu,
+    time: {
+      mutator: raw.mutatorNs,
+      gc: raw.gcNs,
+      total: totalNs,
+      gcOverhead: whole(totalNs > 0 ? raw.gcNs / totalNs : 0),
+      throughput: whole(totalNs > 0 ? 1 - raw.gcNs / totalNs : 1),
+    },
+    work: raw.work,
+    memory: {
+      ...raw.collectorFigures,
+      peakLive: fullCollections > 0 ? raw.peakLiveBytes : null,
+      peakFootprint: raw.peakFootprint,
+      fragmentation: fullCollections > 0 ? raw.peakFragmentation : null,
+      allocationRate: whole(raw.mutatorNs > 0 ? raw.allocatedBytes / (raw.mutatorNs / 1e6) : 0),
+      finalLive: raw.live.bytes,
+      finalLiveObjects: raw.live.objects,
+      finalGraphHash: raw.live.hash,
+      ...(collectorFigures as Record<(typeof COLLECTOR_FIGURES)[number], number | null>),
+    },
+    mutator: raw.mutator,
+  };
+}
