@@ -85,7 +85,7 @@ export class Holes {
 export function linkProgram(p: UnlinkedProgram, options: LinkOptions): CompiledProgram {
   return {
     name: p.name,
-    params: p.params,
+    params: { ...p.params }, // a run's own copy: the unlinked program serves every run of the workload
     source: p.holes.fill(p.template, options),
     sites: p.sites,
     names: p.names,
