@@ -83,7 +83,7 @@ export function compileUnlinked(doc: WorkloadDoc, params?: Readonly<Record<strin
   return {
     name: doc.name,
     params: c.params,
-    overrides: params,
+    overrides: params && { ...params }, // the caller's object may change later
     template: out.join("\n"),
     holes: c.holes,
     sites: c.sites,
