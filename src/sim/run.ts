@@ -1,6 +1,6 @@
 /**
  * One run: a workload under a collector at a heap size and seed. Builds the
- * heap, roots and collector, compiles the workload against the collector's
+ * heap, roots and collector, links the compiled workload to the collector's
  * constraints, runs it, and gathers a RunResult. Ending out of memory, or
  * with a workload or verification error, is an outcome recorded in the
  * result, not an exception: later commands (minimum-heap search, sweeps)
@@ -20,8 +20,8 @@ import { checkHeapBytes, parseSize } from "../units.js";
 import { measureLeaks } from "../verify/leaks.js";
 import { Recorder } from "../metrics/recorder.js";
 import { HeapVerifier } from "../verify/verifier.js";
-import { compileWorkload } from "../workload/compile.js";
-import type { LoadedWorkload } from "../workload/load.js";
+import { linkProgram } from "../workload/compile.js";
+import { programFor, type LoadedWorkload } from "../workload/load.js";
 import { instantiate } from "../workload/program.js";
 import { Rng } from "../util/rng.js";
 import { VERSION } from "../version.js";
@@ -94,10 +94,9 @@ export function runWorkloadWithTimeline(
   const userCollector = !isCollectorName(entry.name) || collectors[entry.name] !== entry;
   const parsed = parseOptions(entry.name, entry.options, collectorOptions, heapBytes);
   const heap = new Heap(heapBytes);
-  const program = compileWorkload(doc, {
+  const program = linkProgram(programFor(workload, options.params), {
     storeBarrier: entry.constraints.storeBarrier,
     rootBarrier: entry.constraints.rootBarrier,
-    params: options.params,
     maxOps: options.maxOps ?? DEFAULT_MAX_OPS,
     maxDepth,
   });

@@ -1,7 +1,9 @@
 /**
  * Reading a workload: name or file -> JSON (comments allowed) -> schema
- * validation (schema/workload.schema.json, with ajv) -> semantic compilation.
- * Every problem is reported with its JSON path; all of them at once, not only the first.
+ * validation (schema/workload.schema.json, with ajv) -> compilation
+ * (semantic checks and code generation, once: runs link the compiled program
+ * to their collector). Every problem is reported with its JSON path; all of
+ * them at once, not only the first.
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
@@ -17,7 +19,7 @@ import { closest } from "../util/suggest.js";
 import { readGraphFile, type ObjectGraph } from "../graph/graph-file.js";
 import { readTextFile } from "../util/input.js";
 import { escapeTerminal } from "../util/text.js";
-import { compileWorkload } from "./compile.js";
+import { compileUnlinked, type UnlinkedProgram } from "./compile.js";
 import { confinedPathError, notConfined, WORKLOAD_LIMITS, workloadLimitErrors } from "./limits.js";
 import type { WorkloadDoc } from "./types.js";
 
@@ -54,6 +56,27 @@ export interface LoadedWorkload {
   file: string;
   /** The captured graph named by the workload's "graph" section, loaded and validated. */
   graph?: ObjectGraph;
+  /**
+   * The workload compiled with the parameters it was loaded with, for any
+   * collector: a run links it (see programFor). Absent in a workload built
+   * by hand, which the run compiles.
+   */
+  program?: UnlinkedProgram;
+}
+
+/**
+ * The compiled program of a loaded workload under these parameter overrides:
+ * the one compiled at load time when they are the ones it was loaded with,
+ * else a new compilation.
+ */
+export function programFor(workload: LoadedWorkload, params: Readonly<Record<string, number>> | undefined): UnlinkedProgram {
+  const loaded = workload.program;
+  return loaded && sameOverrides(loaded.overrides, params) ? loaded : compileUnlinked(workload.doc, params);
+}
+
+function sameOverrides(a: Readonly<Record<string, number>> = {}, b: Readonly<Record<string, number>> = {}): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && Object.is(a[k], b[k]));
 }
 
 /**
@@ -136,7 +159,7 @@ function describe(e: ErrorObject): string {
 }
 
 /**
- * Loads, validates and trial-compiles a workload, and reads its graph file if
+ * Loads, validates and compiles a workload, and reads its graph file if
  * it has one; `readGraph: false` skips the graph, for commands that only
  * validate here and run the workload elsewhere (compare and sweep's workers).
  */
@@ -154,9 +177,10 @@ export function loadWorkload(name: string, params?: Record<string, number>, { re
   const doc = json as WorkloadDoc;
   const pathError = doc.graph && confinedPathError(doc.graph.file);
   if (pathError) fail([`/graph/file: ${pathError}`]);
-  // Semantic check now, so every command rejects a bad workload before it runs anything.
+  // Compiled now, so every command rejects a bad workload before it runs anything.
+  let program: UnlinkedProgram;
   try {
-    compileWorkload(doc, { storeBarrier: false, params, maxOps: 1, maxDepth: 1 });
+    program = compileUnlinked(doc, params);
   } catch (e) {
     if (e instanceof InputError) throw new InputError(escapeTerminal(e.message), e.details.map((d) => escapeTerminal(d)));
     throw e;
@@ -166,7 +190,7 @@ export function loadWorkload(name: string, params?: Record<string, number>, { re
     throw new InputError(`${file}: the graph section says ${doc.graph!.nodes} nodes but ${doc.graph!.file} holds ${graph.n}`);
   }
   // A shipped workload named by its name is recorded by its place in the package, the same on every machine.
-  return { doc, file: file === name ? name : `workloads/${basename(file)}`, graph };
+  return { doc, file: file === name ? name : `workloads/${basename(file)}`, graph, program };
 }
 
 /**

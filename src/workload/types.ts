@@ -25,57 +25,51 @@ export interface FunctionDoc {
   body: Statement[];
 }
 
-/** One statement: exactly one of the kind keys is present; the others qualify it. */
-export interface Statement {
+/**
+ * The statement kinds, each with the type of its key's value: the one list of
+ * kinds. The compiler's emitter table (compiler/statements.ts) is checked
+ * against it, so a kind without an emitter does not compile, and the runtime
+ * list STATEMENT_KINDS is derived from that table.
+ */
+export interface StatementKinds {
+  alloc: string | { slots: ExprSource; bytes: ExprSource };
+  store: string;
+  load: string;
+  assign: string;
+  write: string;
+  read: string;
+  call: string;
+  return: ExprSource | null;
+  if: ExprSource;
+  while: ExprSource;
+  repeat: ExprSource;
+  for: string;
+  choose: { weight: number; do: Statement[] }[];
+  assert: ExprSource;
+  collect: true;
+  print: string;
+  graph: "build" | "rewire" | "rebuild";
+}
+
+export type StatementKind = keyof StatementKinds;
+
+/** The keys that qualify a statement's kind (and the comment). */
+export interface StatementQualifiers {
   note?: string;
-  alloc?: string | { slots: ExprSource; bytes: ExprSource };
   init?: Record<string, RefOperand>;
-  store?: string;
-  load?: string;
-  assign?: string;
-  write?: string;
-  read?: string;
-  call?: string;
   args?: (ExprSource | null)[];
-  return?: ExprSource | null;
   to?: string;
   value?: ExprSource | null;
-  if?: ExprSource;
   then?: Statement[];
   else?: Statement[];
-  while?: ExprSource;
-  repeat?: ExprSource;
-  for?: string;
   from?: ExprSource;
   through?: ExprSource;
   step?: ExprSource;
   do?: Statement[];
-  choose?: { weight: number; do: Statement[] }[];
-  assert?: ExprSource;
   message?: string;
-  collect?: true;
-  print?: string;
-  graph?: "build" | "rewire" | "rebuild";
   count?: ExprSource;
   nodes?: ExprSource;
 }
 
-export const STATEMENT_KINDS = [
-  "alloc",
-  "store",
-  "load",
-  "assign",
-  "write",
-  "read",
-  "call",
-  "return",
-  "if",
-  "while",
-  "repeat",
-  "for",
-  "choose",
-  "assert",
-  "collect",
-  "print",
-  "graph",
-] as const satisfies readonly (keyof Statement)[];
+/** One statement: exactly one of the kind keys is present; the others qualify it. */
+export type Statement = Partial<StatementKinds> & StatementQualifiers;

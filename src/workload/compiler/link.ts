@@ -1,0 +1,135 @@
+/**
+ * Linking: the only parts of the generated code that depend on the collector
+ * and the run's limits.
+ *
+ * What it owns:
+ *  - the options a program is linked with (store barrier, root barrier,
+ *    operation and depth limits) and `linkProgram`, which fills them in;
+ *  - holes: the compiler leaves a marker where code depends on those options
+ *    and records a function that writes that code; linking replaces each
+ *    marker. Markers are control characters, which never occur in generated
+ *    code (no name or string from the workload reaches it);
+ *  - the collector-dependent snippets themselves: reference stores (write
+ *    barrier or a direct memory write), writes of reference variables and
+ *    frame exits (root barrier, for reference counting), the limits header;
+ *  - `lit`, the one way a number is printed into generated code.
+ *
+ * So a workload is compiled (checked, resolved and generated) once, when it
+ * is loaded, and each run only links it against its collector.
+ */
+import type { GraphRootSlots } from "../../graph/graph-runtime.js";
+
+export interface LinkOptions {
+  /** Emit calls to gc.writeRef for reference stores instead of direct memory writes. */
+  storeBarrier: boolean;
+  /**
+   * Report every write of a reference variable, frame exit and returned
+   * reference to the collector (reference counting counts root references).
+   */
+  rootBarrier?: boolean;
+  maxOps: number;
+  maxDepth: number;
+}
+
+export interface CompiledProgram {
+  name: string;
+  /** Effective parameter values (defaults with overrides applied). */
+  params: Record<string, number>;
+  /** Generated JavaScript: the body of a function (gc, mem, R, G, rt, rng) returning { main, stackTop, readCounters }. */
+  source: string;
+  /** JSON path of each statement, indexed by site number. */
+  sites: string[];
+  /** Variable names, indexed by the number the generated code passes in error paths. */
+  names: string[];
+  /** Hidden global roots the graph statements use, when the workload has a graph. */
+  graphRoots: GraphRootSlots | undefined;
+  /** Literal parts of each print statement's text, around its placeholders. */
+  templates: string[][];
+  /** Cumulative weights per distribution, and their values, for sample(). */
+  distributions: { cumulative: number[]; values: number[] }[];
+  globalRefCount: number;
+  stackSlots: number;
+  /** The operation limit the code was compiled with (graph statements count against it too). */
+  maxOps: number;
+}
+
+/** A compiled workload before linking: everything but the collector-dependent code. */
+export interface UnlinkedProgram extends Omit<CompiledProgram, "source" | "stackSlots" | "maxOps"> {
+  /** The parameter overrides it was compiled with (the effective values are `params`). */
+  overrides: Readonly<Record<string, number>> | undefined;
+  /** Generated JavaScript with holes. */
+  template: string;
+  holes: Holes;
+  /** Reference slots of the largest frame. */
+  frameRefs: number;
+}
+
+type Fill = (options: LinkOptions) => string;
+
+const HOLE = /\u0000(\d+)\u0001/g;
+
+/** The collector-dependent places of one program. */
+export class Holes {
+  private readonly fills: Fill[] = [];
+
+  /** A marker for code that `fill` writes at link time. */
+  add(fill: Fill): string {
+    return `\u0000${this.fills.push(fill) - 1}\u0001`;
+  }
+
+  fill(template: string, options: LinkOptions): string {
+    return template.replace(HOLE, (_, i: string) => this.fills[Number(i)](options));
+  }
+}
+
+export function linkProgram(p: UnlinkedProgram, options: LinkOptions): CompiledProgram {
+  return {
+    name: p.name,
+    params: { ...p.params }, // a run's own copy: the unlinked program serves every run of the workload
+    source: p.holes.fill(p.template, options),
+    sites: p.sites,
+    names: p.names,
+    distributions: p.distributions,
+    templates: p.templates,
+    graphRoots: p.graphRoots,
+    globalRefCount: p.globalRefCount,
+    stackSlots: (options.maxDepth + 2) * Math.max(1, p.frameRefs),
+    maxOps: options.maxOps,
+  };
+}
+
+/** A number printed into generated code: checked to be a safe integer, negatives parenthesized. */
+export function lit(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new Error(`internal: non-integer literal ${n}`);
+  return n < 0 ? `(${n})` : String(n);
+}
+
+/** The first line after "use strict": the limits. */
+export function limitsHeader(holes: Holes): string {
+  return holes.add((o) => `const MAX_OPS = ${lit(o.maxOps)}, MAX_DEPTH = ${lit(o.maxDepth)};`);
+}
+
+/** A reference store through the collector's write barrier, or straight into memory when it has none. */
+export function storeCode(holes: Holes, obj: string, slot: string, value: string): string {
+  return holes.add((o) => (o.storeBarrier ? `gc.writeRef(${obj}, ${slot}, ${value});` : `mem[(${obj} >> 2) + 2 + 2 * ${slot}] = ${value};`));
+}
+
+/** Code that writes a reference variable held at `array[index]` (JS expression `js`). */
+export function refVarWrite(holes: Holes, v: { js: string; array?: string; index?: string }, value: string): string {
+  return holes.add((o) => (o.rootBarrier ? `gc.writeRoot(${v.array}, ${v.index}, ${value});` : `${v.js} = ${value};`));
+}
+
+/** Code that ends the current frame (reference counting releases its roots first). */
+export function popFrame(holes: Holes): string {
+  return holes.add((o) => (o.rootBarrier ? "gc.releaseFrame(R, fp, sp); sp = fp;" : "sp = fp;"));
+}
+
+/** The prologue's copy of a reference argument into its root slot (reference counting retains it). */
+export function refParam(holes: Holes, js: string, arg: string): string {
+  return holes.add((o) => `${js} = ${arg};${o.rootBarrier ? ` gc.retainRoot(${arg});` : ""}`);
+}
+
+/** Under reference counting, a returned reference is held in a register until stored, then released. */
+export function holdReturned(holes: Holes, register: number, value: string): string {
+  return holes.add((o) => (o.rootBarrier ? ` gc.writeRoot(G, ${register}, ${value});` : ""));
+}
