@@ -147,13 +147,14 @@ function runGcsim(nurseryBytes) {
   if (own && (own.count !== mine.count || own.p50 / 1e6 !== mine.p50 || own.max / 1e6 !== mine.max)) {
     throw new Error(`timeline and result disagree on minor pauses: ${JSON.stringify(own)} vs ${JSON.stringify(mine)}`);
   }
-  return { minor: mine, minorMinMs: Math.min(...minor), major: summarise(ms("major")), result };
+  return { minor: mine, minorMinMs: Math.min(...minor), major: summarise(ms("major")), costs: result.costModel };
 }
 
 // ---------------------------------------------------------------------------------------------
 // The comparison
 
 const rows = [];
+let runCosts;
 for (const S of sizes) {
   const tag = `semi_${S}`;
   const events = readLog(`${tag}.log`);
@@ -167,8 +168,12 @@ for (const S of sizes) {
   const { semiMiB, allocatedP75 } = effectiveSemiMiB(S, scavenges);
   const nurseryBytes = nurseryFor(semiMiB);
   const run = runGcsim(nurseryBytes);
+  runCosts = run.costs;
   rows.push({ S, semiMiB, allocatedP75, nurseryBytes, edenBytes: nurseryBytes - 2 * Math.floor(nurseryBytes / 80) * 8, v8, v8mc, fixed: fixedComponents(`${tag}.log`, events), gcsim: run.minor, gcsimMinMs: run.minorMinMs, gcsimMajor: run.major });
 }
+
+/** The cost model the runs used (the default unless --cost-model). */
+const costs = runCosts;
 
 const fixedDefault = ["nvp_1.log", "nvp_2.log", "nvp_3.log", "nvp_jsarray.log"]
   .filter((f) => existsSync(join(logs, f)))
@@ -219,67 +224,82 @@ function table(header, body) {
 }
 
 if (json) {
-  process.stdout.write(JSON.stringify({ heapBytes: HEAP_BYTES, promoteAge: PROMOTE_AGE, nearEmptyBytes: NEAR_EMPTY_BYTES, rows, fixedDefault }, null, 2) + "\n");
-  process.exit(0);
+  process.stdout.write(JSON.stringify({ heapBytes: HEAP_BYTES, promoteAge: PROMOTE_AGE, nearEmptyBytes: NEAR_EMPTY_BYTES, costModel: costs, rows, fixedDefault }, null, 2) + "\n");
+} else {
+  process.stdout.write(report().join("\n") + "\n");
 }
 
-const out = [];
-out.push(`GCBench: V8 scavenges (Node v20.20.2, V8 11.3, --trace-gc-nvp --max-semi-space-size=S) vs gcsim generational minors`);
-out.push(`gcsim: --heap ${HEAP_BYTES / MiB}MiB --opt promote-age=${PROMOTE_AGE} --opt nursery=<eden holding one V8 semispace of nodes>, ${costModelFile ? `cost model ${costModelFile}` : "default cost model"}; pauses in ms (V8 prints them to 0.1 ms)`);
-out.push("");
-const body = [];
-for (const r of rows) {
-  const semi = r.semiMiB === r.S ? `${r.S} MB` : `${r.S} MB (uses ${r.semiMiB})`;
-  const nursery = `nursery ${r.nurseryBytes}`;
-  const row = (who, s) => [who === "V8" ? semi : who === "gcsim" ? nursery : "", who, s.count, fmt(s.p50), fmt(s.p95), fmt(s.max), ratio(s.maxOverP50), ratio(s.p95OverP50), fmt(s.total)];
-  body.push(row("V8", r.v8));
-  body.push(row("gcsim", r.gcsim));
-  body.push(["", "gcsim/V8", ratio(r.gcsim.count / r.v8.count), ratio(r.gcsim.p50 / r.v8.p50), ratio(r.gcsim.p95 / r.v8.p95), ratio(r.gcsim.max / r.v8.max), ratio(r.gcsim.maxOverP50 / r.v8.maxOverP50), ratio(r.gcsim.p95OverP50 / r.v8.p95OverP50), ratio(r.gcsim.total / r.v8.total)]);
+/** The tables and verdicts, as lines. */
+function report() {
+  const out = [];
+  out.push(`GCBench: V8 scavenges (Node v20.20.2, V8 11.3, --trace-gc-nvp --max-semi-space-size=S) vs gcsim generational minors`);
+  out.push(`gcsim: --heap ${HEAP_BYTES / MiB}MiB --opt promote-age=${PROMOTE_AGE} --opt nursery=<eden holding one V8 semispace of nodes>, ${costModelFile ? `cost model ${costModelFile}` : "default cost model"}; pauses in ms (V8 prints them to 0.1 ms)`);
+  out.push("");
+  const body = [];
+  for (const r of rows) {
+    const semi = r.semiMiB === r.S ? `${r.S} MB` : `${r.S} MB (uses ${r.semiMiB})`;
+    const nursery = `nursery ${r.nurseryBytes}`;
+    const row = (who, s) => [who === "V8" ? semi : who === "gcsim" ? nursery : "", who, s.count, fmt(s.p50), fmt(s.p95), fmt(s.max), ratio(s.maxOverP50), ratio(s.p95OverP50), fmt(s.total)];
+    body.push(row("V8", r.v8));
+    body.push(row("gcsim", r.gcsim));
+    body.push(["", "gcsim/V8", ratio(r.gcsim.count / r.v8.count), ratio(r.gcsim.p50 / r.v8.p50), ratio(r.gcsim.p95 / r.v8.p95), ratio(r.gcsim.max / r.v8.max), ratio(r.gcsim.maxOverP50 / r.v8.maxOverP50), ratio(r.gcsim.p95OverP50 / r.v8.p95OverP50), ratio(r.gcsim.total / r.v8.total)]);
+  }
+  out.push(table(["semispace S", "", "count", "p50", "p95", "max", "max/p50", "p95/p50", "total"], body));
+  out.push("");
+  out.push("Verdicts:");
+  for (const r of rows) out.push(`  S=${String(r.S).padStart(2)}: ${verdict(r)}`);
+  out.push("");
+  out.push("Majors: V8 mark-compacts (gc=mc) vs gcsim generational majors, ms");
+  out.push(
+    table(
+      ["S", "", "V8 count", "p50", "max", "total", "gcsim count", "p50", "max", "total"],
+      rows.map((r) => [`${r.S} MB`, "", r.v8mc.count, fmt(r.v8mc.p50), fmt(r.v8mc.max), fmt(r.v8mc.total), r.gcsimMajor.count, fmt(r.gcsimMajor.p50), fmt(r.gcsimMajor.max), fmt(r.gcsimMajor.total)]),
+    ),
+  );
+  out.push("");
+  out.push("Scaling check: bytes V8 allocated between scavenges (p75) vs gcsim's eden in V8 bytes (eden · 56/32)");
+  out.push(
+    table(
+      ["S", "", "V8 allocated p75", "gcsim eden", "eden in V8 bytes", "ratio"],
+      rows.map((r) => {
+        const v8bytes = (r.edenBytes * V8_NODE_BYTES) / GCSIM_NODE_BYTES;
+        return [`${r.S} MB`, "", r.allocatedP75, r.edenBytes, Math.round(v8bytes), ratio(v8bytes / r.allocatedP75)];
+      }),
+    ),
+  );
+  out.push("");
+  out.push(`V8's fixed per-scavenge components (medians, ms; near-empty = copied ≤ ${NEAR_EMPTY_BYTES / 1024} KiB, promoted + new_space_survived;`);
+  out.push(`rest = pause − scavenge.roots − scavenge.parallel; fit = least squares pause = a + b · MiB copied, over all scavenges)`);
+  out.push(
+    table(
+      ["log", "", "scavenges", "safepoint", "roots", "near-empty n", "pause", "roots", "parallel", "rest", "fit a", "fit b ms/MiB", "r²"],
+      [...fixedDefault, ...rows.map((r) => r.fixed)].map((f) => [
+        f.log,
+        "",
+        f.scavenges,
+        fmt(f.timeToSafepoint),
+        fmt(f.roots),
+        f.nearEmpty,
+        fmt(f.nearEmptyPause),
+        fmt(f.nearEmptyRoots),
+        fmt(f.nearEmptyParallel),
+        fmt(f.nearEmptyRest),
+        fmt(f.interceptMs),
+        fmt(f.msPerMiBCopied),
+        f.r2.toFixed(2),
+      ]),
+    ),
+  );
+  // What gcsim charges for copying one GCBench node in a minor: the copy (header work and four
+  // 8-byte words) and scanning its two slots; per MiB of V8 nodes, for comparison with fit b.
+  const perNodeNs = costs.objectCopied + ((GCSIM_NODE_BYTES / 8) * costs.wordCopied) + 2 * costs.slotScanned;
+  const slopes = [...fixedDefault, ...rows.map((r) => r.fixed)].map((f) => f.msPerMiBCopied);
+  const v8PerNodeNs = (median(slopes) * 1e6 * V8_NODE_BYTES) / MiB;
+  out.push("");
+  out.push(
+    `Copy cost per surviving GCBench node: V8 ${v8PerNodeNs.toFixed(0)} ns (median fit b, ${fmt(median(slopes))} ms per MiB of 56-byte nodes, ` +
+      `helper thread included), gcsim ${perNodeNs} ns (objectCopied + ${GCSIM_NODE_BYTES / 8} wordCopied + 2 slotScanned = ` +
+      `${fmt((perNodeNs * MiB) / V8_NODE_BYTES / 1e6)} ms per MiB of V8 nodes): ${ratio(v8PerNodeNs / perNodeNs)}× apart.`,
+  );
+  return out;
 }
-out.push(table(["semispace S", "", "count", "p50", "p95", "max", "max/p50", "p95/p50", "total"], body));
-out.push("");
-out.push("Verdicts:");
-for (const r of rows) out.push(`  S=${String(r.S).padStart(2)}: ${verdict(r)}`);
-out.push("");
-out.push("Majors: V8 mark-compacts (gc=mc) vs gcsim generational majors, ms");
-out.push(
-  table(
-    ["S", "", "V8 count", "p50", "max", "total", "gcsim count", "p50", "max", "total"],
-    rows.map((r) => [`${r.S} MB`, "", r.v8mc.count, fmt(r.v8mc.p50), fmt(r.v8mc.max), fmt(r.v8mc.total), r.gcsimMajor.count, fmt(r.gcsimMajor.p50), fmt(r.gcsimMajor.max), fmt(r.gcsimMajor.total)]),
-  ),
-);
-out.push("");
-out.push("Scaling check: bytes V8 allocated between scavenges (p75) vs gcsim's eden in V8 bytes (eden · 56/32)");
-out.push(
-  table(
-    ["S", "", "V8 allocated p75", "gcsim eden", "eden in V8 bytes", "ratio"],
-    rows.map((r) => {
-      const v8bytes = (r.edenBytes * V8_NODE_BYTES) / GCSIM_NODE_BYTES;
-      return [`${r.S} MB`, "", r.allocatedP75, r.edenBytes, Math.round(v8bytes), ratio(v8bytes / r.allocatedP75)];
-    }),
-  ),
-);
-out.push("");
-out.push(`V8's fixed per-scavenge components (medians, ms; near-empty = copied ≤ ${NEAR_EMPTY_BYTES / 1024} KiB, promoted + new_space_survived;`);
-out.push(`rest = pause − scavenge.roots − scavenge.parallel; fit = least squares pause = a + b · MiB copied, over all scavenges)`);
-out.push(
-  table(
-    ["log", "", "scavenges", "safepoint", "roots", "near-empty n", "pause", "roots", "parallel", "rest", "fit a", "fit b ms/MiB", "r²"],
-    [...fixedDefault, ...rows.map((r) => r.fixed)].map((f) => [
-      f.log,
-      "",
-      f.scavenges,
-      fmt(f.timeToSafepoint),
-      fmt(f.roots),
-      f.nearEmpty,
-      fmt(f.nearEmptyPause),
-      fmt(f.nearEmptyRoots),
-      fmt(f.nearEmptyParallel),
-      fmt(f.nearEmptyRest),
-      fmt(f.interceptMs),
-      fmt(f.msPerMiBCopied),
-      f.r2.toFixed(2),
-    ]),
-  ),
-);
-process.stdout.write(out.join("\n") + "\n");
