@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -44,6 +44,25 @@ describe("gcsim test-collector", () => {
     const rerun = gcsim("run", file, "--collector", broken, "--verify");
     expect(rerun.code).toBe(4);
     expect(rerun.stderr).toMatch(/heap verification failed after collection \d+: global \d+ points at/);
+  });
+});
+
+describe("a collector file of one's own", () => {
+  it("loads from any folder, also one whose package.json says CommonJS, and imports the running gcsim", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gcsim-user-"));
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "elsewhere", type: "commonjs" }));
+    copyFileSync("examples/collectors/paced-mark-sweep.ts", join(dir, "my-gc.ts"));
+    const r = gcsim("run", "linked-list", "--collector", join(dir, "my-gc.ts:grow=3"), "-f", "json");
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toMatchObject({ collector: "paced-mark-sweep", options: { grow: "3" }, outcome: "completed" });
+  });
+
+  it("that exports no definition is one input error listing what is missing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gcsim-user-"));
+    writeFileSync(join(dir, "bad.ts"), `export default { name: "bad" };\n`);
+    const r = gcsim("run", "linked-list", "--collector", join(dir, "bad.ts"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/does not default-export a collector definition[\s\S]*create: a function/);
   });
 });
 

@@ -1,10 +1,14 @@
 /**
- * A module resolution hook (node:module register) that makes `import ... from
- * "gcsim"` in a user's collector file mean the gcsim that is running, wherever
- * the file lives and whether or not gcsim is installed next to it. One
- * instance of the library means one set of classes: errors a user collector
- * throws through BaseCollector are the ones the runner recognises.
+ * Module hooks (node:module register) for users' collector files:
+ *  - resolve: `import ... from "gcsim"` means the gcsim that is running,
+ *    wherever the file lives and whether or not gcsim is installed next to
+ *    it. One instance of the library means one set of classes: errors a user
+ *    collector throws through BaseCollector are the ones the runner recognises.
+ *  - load: the collector file itself (marked by COLLECTOR_QUERY) is an ES
+ *    module even in a folder whose package.json says CommonJS, since the
+ *    library it imports is one.
  */
+export const COLLECTOR_QUERY = "gcsim-collector";
 let target = "";
 
 export function initialize(data: { target: string }): void {
@@ -18,4 +22,13 @@ export async function resolve(
 ): Promise<unknown> {
   if (specifier === "gcsim") return { url: target, shortCircuit: true };
   return nextResolve(specifier, context);
+}
+
+export async function load(
+  url: string,
+  context: { format?: string },
+  nextLoad: (url: string, context: unknown) => Promise<unknown>,
+): Promise<unknown> {
+  if (url.endsWith(`?${COLLECTOR_QUERY}`)) return nextLoad(url, { ...context, format: "module" });
+  return nextLoad(url, context);
 }

@@ -14,6 +14,7 @@ import { register } from "node:module";
 import { resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
 import { InputError } from "../errors.js";
+import { COLLECTOR_QUERY } from "./gcsim-alias-hook.js";
 import type { CollectorDefinition } from "./collector.js";
 import { collectorEntry, isCollectorName } from "./registry.js";
 
@@ -46,15 +47,16 @@ async function importDefinition(spec: string, file: string): Promise<CollectorDe
     // Under the no-build development loop this module is src/...ts; the library entry is then index.ts.
     const index = new URL(import.meta.url.endsWith(".ts") ? "../index.ts" : "../index.js", import.meta.url).href;
     const hook = new URL(import.meta.url.endsWith(".ts") ? "./gcsim-alias-hook.ts" : "./gcsim-alias-hook.js", import.meta.url);
-    register(hook, { data: { target: index } });
-    // tsx's hooks for the whole thread (not tsImport's namespaced ones, which would load a second copy of gcsim).
+    // tsx's hooks for the whole thread (not tsImport's namespaced ones, which would load a second copy of gcsim),
+    // then ours, which run first.
     const tsx = await import("tsx/esm/api");
     tsx.register();
+    register(hook, { data: { target: index } });
     hooksRegistered = true;
   }
   let module: { default?: unknown };
   try {
-    module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    module = (await import(`${pathToFileURL(file).href}?${COLLECTOR_QUERY}`)) as { default?: unknown };
   } catch (e) {
     const message = (e as Error).message.split("\n")[0];
     throw new InputError(`collector file ${spec} cannot be loaded: ${message}`);
