@@ -186,14 +186,14 @@ function verdict(r) {
   if (count < 0.85 || count > 1.15) parts.push(`count ${x(count)}× V8's`);
   const p50 = r.gcsim.p50 / r.v8.p50;
   const fixed = r.fixed.nearEmptyPause;
-  if (p50 < 0.5) parts.push(`p50 ${x(1 / p50)}× too small: no fixed per-pause cost (V8's near-empty scavenges here: ${span(fixed)}, gcsim's emptiest minor: ${span(r.gcsimMinMs)})`);
+  if (p50 < 0.5) parts.push(`p50 ${x(1 / p50)}× too small (V8's near-empty scavenges here: ${span(fixed)}, gcsim's emptiest minor: ${span(r.gcsimMinMs)})`);
   else if (p50 > 2) parts.push(`p50 ${x(p50)}× too large`);
   const spread = r.gcsim.p95OverP50 / r.v8.p95OverP50;
-  if (spread > 2) parts.push(`p95/p50 ${x(spread)}× V8's: pause ∝ survivors alone, nothing fixed under the median`);
+  if (spread > 2) parts.push(`p95/p50 ${x(spread)}× V8's`);
   else if (spread < 0.5) parts.push(`p95/p50 ${x(1 / spread)}× narrower than V8's`);
   const tail = r.gcsim.maxOverP50 / r.v8.maxOverP50;
-  if (tail > 2) parts.push(`max/p50 ${x(tail)}× V8's (same cause as p95/p50)`);
-  else if (tail < 0.5) parts.push(`max/p50 ${x(1 / tail)}× shorter tail than V8's: no first-touch or root-scan cost to make a slow pause`);
+  if (tail > 2) parts.push(`max/p50 ${x(tail)}× V8's`);
+  else if (tail < 0.5) parts.push(`max/p50 ${x(1 / tail)}× shorter tail than V8's`);
   const total = r.gcsim.total / r.v8.total;
   if (total < 0.5) parts.push(`total ${x(1 / total)}× too small`);
   else if (total > 2) parts.push(`total ${x(total)}× too large`);

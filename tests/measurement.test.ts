@@ -4,6 +4,7 @@ import { DEFAULT_COSTS } from "../src/metrics/cost-model.js";
 import { loadWorkload } from "../src/workload/load.js";
 import { runWorkload, runWorkloadWithTimeline } from "../src/sim/run.js";
 import { CONFIGURATIONS } from "./helpers.js";
+import type { WorkloadDoc } from "../src/workload/types.js";
 
 describe("pause percentiles (nearest rank)", () => {
   it("match values computed by hand from the definition", () => {
@@ -77,7 +78,11 @@ describe("simulated time", () => {
       m.calls * c.call +
       m.payloadAccesses * c.payloadAccess +
       r.allocated.objects * c.allocation +
-      r.allocated.bytes * c.allocationByte;
+      r.allocated.bytes * c.allocationByte +
+      r.work.pagesTouched * c.pageFirstTouch;
+    // The no-GC baseline bump-allocates upward from the first address (8): every page up to the last byte is touched once.
+    expect(r.work.pagesTouched).toBe(Math.floor((8 + r.allocated.bytes - 1) / c.pageBytes) + 1);
+    expect(r.work.safepoints).toBe(0);
     expect(r.time.mutator).toBeCloseTo(expected, 3);
     expect(r.time.gc).toBe(0);
     expect(r.time.throughput).toBe(1);
@@ -97,5 +102,48 @@ describe("simulated time", () => {
     expect(rows.reduce((t, r) => t + r.pauseNs, 0)).toBeCloseTo(result.time.gc, 3);
     for (let i = 1; i < rows.length; i++) expect(rows[i].startNs).toBeGreaterThanOrEqual(rows[i - 1].startNs + rows[i - 1].pauseNs);
     expect(rows.at(-1)!.startNs + rows.at(-1)!.pauseNs).toBeLessThanOrEqual(result.time.total);
+  });
+});
+
+describe("the physics of a pause", () => {
+  /** A list of `n` cells (one reference, 8 payload bytes: 24 bytes each) kept alive, then one explicit collection. */
+  const list = (n: number): WorkloadDoc => ({
+    name: "list",
+    types: { Cell: { refs: ["next"], bytes: 8 } },
+    globals: ["head:ref"],
+    main: {
+      locals: ["c:ref"],
+      body: [
+        { assign: "head", value: null },
+        { repeat: n, do: [{ alloc: "Cell", to: "c" }, { store: "c.next", value: "head" }, { assign: "head", value: "c" }] },
+        { collect: true },
+      ],
+    },
+  });
+  const zero = Object.fromEntries(Object.keys(DEFAULT_COSTS).map((k) => [k, 0])) as typeof DEFAULT_COSTS;
+  const only = (costs: Partial<typeof DEFAULT_COSTS>) => ({ ...zero, pageBytes: 4096, ...costs });
+
+  it("every collection pays the safepoint and runtime-root costs once; rc's inline cascades do not", () => {
+    const costModel = only({ safepoint: 7, runtimeRoots: 11 });
+    for (const collector of ["mark-sweep", "copying", "mark-compact", "generational"]) {
+      const r = runWorkload({ doc: list(100), file: "<list>" }, { collector, costModel, heapBytes: 1 << 20 });
+      expect(r.work.safepoints).toBe(r.collections.total);
+      expect(r.pauses.total).toBe(18 * r.collections.total);
+    }
+    const rc = runWorkload({ doc: list(100), file: "<list>" }, { collector: "rc", costModel, heapBytes: 1 << 20 });
+    expect(rc.work.safepoints).toBe(rc.collections.cycle + rc.collections.coalesce);
+  });
+
+  it("a copying collection pays for the fresh to-space pages its survivors are copied into", () => {
+    const heapBytes = 1 << 20;
+    const r = runWorkload({ doc: list(1000), file: "<list>" }, { collector: "copying", costModel: only({ pageFirstTouch: 1 }), heapBytes });
+    expect(r.collections.total).toBe(1);
+    expect(r.work.bytesCopied).toBe(1000 * 24);
+    // To-space is the upper semispace; the survivors fill it from its start, at address 8 + heap/2.
+    const toStart = 8 + heapBytes / 2;
+    const pages = Math.floor((toStart + 1000 * 24 - 1) / 4096) - Math.floor(toStart / 4096) + 1;
+    expect(r.pauses.total).toBe(pages);
+    // The mutator touched the pages it allocated into, from address 8 on.
+    expect(r.work.pagesTouched).toBe(Math.floor((8 + 1000 * 24 - 1) / 4096) + 1 + pages);
   });
 });

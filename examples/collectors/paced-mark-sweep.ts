@@ -42,7 +42,7 @@ class PacedMarkSweep extends BaseCollector {
     private readonly options: { grow: number },
   ) {
     super(context);
-    this.space = new FreeListSpace(this.mem, this.heap.start, this.heap.end);
+    this.space = new FreeListSpace(this.heap, this.heap.start, this.heap.end);
     this.marker = new Marker(this.mem, this.work);
   }
 

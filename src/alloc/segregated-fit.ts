@@ -20,6 +20,8 @@
  */
 import { GRANULE, MIN_LISTED_CHUNK, writeFreeChunk } from "../heap/object-model.js";
 
+import type { PageTracker } from "../heap/pages.js";
+
 const SMALL_LIMIT = 1024;
 const EXACT_LISTS = SMALL_LIMIT / GRANULE + 1; // index = size / 8
 const FIRST_BIN_LOG2 = 10; // bins hold chunks of [2^k, 2^(k+1)) bytes, k >= 10, for sizes over SMALL_LIMIT
@@ -39,6 +41,8 @@ export class SegregatedFitAllocator {
     protected readonly mem: Int32Array,
     readonly start: number,
     readonly end: number,
+    /** Counts first writes to pages (memory handed out above the high-water mark); optional. */
+    private readonly pages?: PageTracker,
   ) {
     this.highWater = start;
     this.reset();
@@ -73,13 +77,23 @@ export class SegregatedFitAllocator {
       if (a === 0) return 0;
     }
     this.freeBytes -= bytes;
-    if (a + bytes > this.highWater) this.highWater = a + bytes;
+    if (a + bytes > this.highWater) this.raiseHighWater(a + bytes);
     const mem = this.mem;
     const from = a >> 2;
     const to = (a + bytes) >> 2;
     if (bytes <= 64) for (let w = from; w < to; w++) mem[w] = 0;
     else mem.fill(0, from, to);
     return a;
+  }
+
+  /**
+   * Slow path: memory above the old high-water mark is handed out. The space
+   * is carved in address order from one initial chunk, so everything below
+   * the mark has been written before and what lies between is fresh.
+   */
+  private raiseHighWater(top: number): void {
+    this.pages?.touch(this.highWater, top);
+    this.highWater = top;
   }
 
   /** Returns [a, a+bytes) to the free lists (the caller has coalesced it). */

@@ -143,9 +143,14 @@ export abstract class BaseCollector implements Collector {
     return a;
   }
 
-  /** Wraps one stop-the-world piece of work in the recorder's pause accounting. */
+  /** Wraps one stop-the-world collection in the recorder's pause accounting (with the fixed cost of a safepoint). */
   protected pause(kind: string, reason: string, body: () => boolean): void {
     this.recorder.pause(this, kind, reason, body);
+  }
+
+  /** Wraps work the mutator does inline, without a safepoint (rc's cascade of frees), as a pause of its own. */
+  protected event(kind: string, reason: string, body: () => boolean): void {
+    this.recorder.pause(this, kind, reason, body, false);
   }
 
   writeRef(obj: number, slot: number, value: number): void {

@@ -11,6 +11,7 @@
  * collectors rewrite root slots in place.
  */
 import { HEAP_BASE } from "./object-model.js";
+import { DEFAULT_PAGE_BYTES, PageTracker } from "./pages.js";
 
 export const UNSET = -1;
 
@@ -26,13 +27,19 @@ export class Heap {
   readonly start = HEAP_BASE;
   /** One past the last usable address. */
   readonly end: number;
+  /** First writes to each page, which the cost model charges (pages.ts). */
+  readonly pages: PageTracker;
 
-  constructor(readonly heapBytes: number) {
+  constructor(
+    readonly heapBytes: number,
+    pages?: (end: number) => PageTracker,
+  ) {
     if (!Number.isInteger(heapBytes) || heapBytes <= 0 || heapBytes % 8 !== 0 || heapBytes > MAX_HEAP_BYTES) {
       throw new RangeError(`heap size must be a positive multiple of 8 up to ${MAX_HEAP_BYTES} bytes, got ${heapBytes}`);
     }
     this.mem = new Int32Array((HEAP_BASE + heapBytes) >> 2);
     this.end = HEAP_BASE + heapBytes;
+    this.pages = pages ? pages(this.end) : new PageTracker(this.end, DEFAULT_PAGE_BYTES);
   }
 }
 

@@ -46,7 +46,10 @@ export class SimClock {
       work.rcDecrements * c.rcDecrement +
       work.barrierExecutions * c.barrierExecuted +
       work.remsetEntriesProcessed * c.remsetEntryProcessed +
-      work.allocationSlowPaths * c.allocationSlowPath
+      work.allocationSlowPaths * c.allocationSlowPath +
+      work.safepoints * (c.safepoint + c.runtimeRoots) +
+      work.pagesPrepared * c.pagePrepared +
+      work.pagesTouched * c.pageFirstTouch
     );
   }
 

@@ -24,6 +24,12 @@ export class WorkCounters {
   remsetEntriesProcessed = 0;
   /** Allocations that left the allocator's fast path (refill, free-list search, collection). */
   allocationSlowPaths = 0;
+  /** Stop-the-world collections: each stops and resumes the mutator and scans the runtime's own roots. */
+  safepoints = 0;
+  /** Pages of copying spaces a collection flips and resets (page bookkeeping, per page of the space). */
+  pagesPrepared = 0;
+  /** Pages written for the first time (a page fault and zeroing in a real runtime; heap/pages.ts). */
+  pagesTouched = 0;
 }
 
 export type WorkName = keyof WorkCounters;

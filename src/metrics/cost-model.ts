@@ -21,9 +21,9 @@ export const DEFAULT_COSTS = {
   call: 3,
   // Collector
   rootScanned: 1,
-  objectMarked: 5,
+  objectMarked: 20,
   slotScanned: 1,
-  objectCopied: 10,
+  objectCopied: 40,
   wordCopied: 0.5,
   cellSwept: 2,
   objectFreed: 10,
@@ -31,6 +31,13 @@ export const DEFAULT_COSTS = {
   rcDecrement: 2,
   barrierExecuted: 1,
   remsetEntryProcessed: 5,
+  // Fixed and per-page costs (README, Simulated time: what each is calibrated against)
+  safepoint: 20_000,
+  runtimeRoots: 50_000,
+  pagePrepared: 65,
+  pageFirstTouch: 1_000,
+  // Simulation parameter, not a cost: the page size of first touches and page bookkeeping (bytes).
+  pageBytes: 4096,
 };
 
 export type CostModel = typeof DEFAULT_COSTS;
@@ -65,6 +72,9 @@ export function loadCostModel(file: string | undefined): CostModel {
     }
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > MAX_COST_NS) {
       throw new InputError(`cost model ${file}: /${key} must be a number of nanoseconds in 0..${MAX_COST_NS}, got ${typeof value === "number" ? value : value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : `a ${typeof value}`}`);
+    }
+    if (key === "pageBytes" && !(Number.isInteger(value) && value >= 512 && value <= 1 << 19 && (value & (value - 1)) === 0)) {
+      throw new InputError(`cost model ${file}: /pageBytes must be a power of two from 512 to 524288 bytes, got ${value}`);
     }
     costs[key as CostName] = value;
   }

@@ -31,7 +31,6 @@ export interface CollectionObserver {
 
 export class Recorder {
   readonly log = new CollectionLog();
-  readonly work = new WorkCounters();
   /** Work counters when the current pause began (reused: no allocation per pause). */
   private readonly workBefore = new Float64Array(WORK_NAMES.length);
 
@@ -55,6 +54,8 @@ export class Recorder {
   constructor(
     readonly clock: SimClock,
     private readonly observer?: CollectionObserver,
+    /** The work counters; shared with the heap's page tracker, which counts first touches into them. */
+    readonly work = new WorkCounters(),
   ) {}
 
   /** Counts one allocation by the mutator. */
@@ -91,9 +92,13 @@ export class Recorder {
   /**
    * Wraps one stop-the-world piece of collector work. `body` does the work,
    * counting what it frees and the work it does, and says whether it
-   * reclaimed every unreachable object (a full collection).
+   * reclaimed every unreachable object (a full collection). A `safepoint`
+   * pause (every collection) also pays the fixed cost of stopping and
+   * resuming the mutator and scanning the runtime's roots; an event the
+   * mutator runs inline where it stands (rc's cascade of frees at a store)
+   * does not.
    */
-  pause(collector: Collected, kind: string, reason: string, body: () => boolean): void {
+  pause(collector: Collected, kind: string, reason: string, body: () => boolean, safepoint = true): void {
     const index = this.log.length + 1;
     this.observer?.beforeCollection(collector, this, index);
     const objectsBefore = this.heapObjects;
@@ -104,6 +109,7 @@ export class Recorder {
     // Pause cost is the cost of the work counted while it ran (workNs is linear in the counters).
     const workNsBefore = this.clock.workNs(this.work);
     snapshotWork(this.work, this.workBefore);
+    if (safepoint) this.work.safepoints++;
     const t0 = performance.now();
     const full = body();
     const wallMs = performance.now() - t0;

@@ -7,7 +7,11 @@
  */
 import type { stringify as Stringify } from "csv-stringify/sync";
 import { lazyRequire } from "../util/lazy.js";
-import { WORK_NAMES } from "../metrics/collection-log.js";
+import { WORK_NAMES, type WorkName } from "../metrics/collection-log.js";
+
+/** Work counters added after the CSV columns were first published: appended at the end, as every new column is. */
+const LATER_WORK: readonly WorkName[] = ["safepoints", "pagesPrepared", "pagesTouched"];
+const workColumn = (w: WorkName): [string, (r: RunResult) => unknown] => [`work.${w}`, (r) => r.work[w]];
 import { COLLECTION_KINDS, labelOf, MMU_KEYS, PAUSE_STATS, type RunResult } from "./result.js";
 
 const csv = lazyRequire<{ stringify: typeof Stringify }>("csv-stringify/sync");
@@ -45,7 +49,7 @@ export const CSV_COLUMNS: [string, (r: RunResult) => unknown][] = [
   ["memory.finalLive", (r) => r.memory.finalLive],
   ["memory.promotedBytes", (r) => r.memory.promotedBytes],
   ["memory.nurserySurvival", (r) => r.memory.nurserySurvival],
-  ...WORK_NAMES.map((w): [string, (r: RunResult) => unknown] => [`work.${w}`, (r) => r.work[w]]),
+  ...WORK_NAMES.filter((w) => !LATER_WORK.includes(w)).map(workColumn),
   ["leaked.objects", (r) => r.leaked.objects],
   ["leaked.bytes", (r) => r.leaked.bytes],
   ["leaked.cycles", (r) => r.leaked.cycles],
@@ -56,6 +60,7 @@ export const CSV_COLUMNS: [string, (r: RunResult) => unknown][] = [
   ["sweep.minHeapBytes", (r) => r.sweep?.minHeapBytes],
   ["label", (r) => labelOf(r)],
   ["error.kind", (r) => r.error?.kind],
+  ...LATER_WORK.map(workColumn),
 ];
 
 export function renderCsv(results: RunResult[]): string {

@@ -13,6 +13,7 @@ import { availableParallelism } from "node:os";
 import { basename } from "node:path";
 import { Worker } from "node:worker_threads";
 import { GcsimError, InputError, WorkloadRuntimeError } from "../errors.js";
+import { WorkCounters } from "../metrics/collection-log.js";
 import { DEFAULT_COSTS } from "../metrics/cost-model.js";
 import type { RunError, RunResult } from "../report/result.js";
 import { VERSION } from "../version.js";
@@ -69,10 +70,7 @@ export function failedRun(request: RunRequest, e: unknown): RunResult {
       gcNs: 0,
       allocatedObjects: 0,
       allocatedBytes: 0,
-      work: {
-        objectsMarked: 0, slotsScanned: 0, rootsScanned: 0, objectsCopied: 0, bytesCopied: 0, cellsSwept: 0,
-        objectsFreed: 0, rcIncrements: 0, rcDecrements: 0, barrierExecutions: 0, remsetEntriesProcessed: 0, allocationSlowPaths: 0,
-      },
+      work: { ...new WorkCounters() },
       peakLiveBytes: 0,
       peakFootprint: 0,
       peakFragmentation: 0,

@@ -18,6 +18,8 @@ import { DEFAULT_COSTS, type CostModel } from "../metrics/cost-model.js";
 import type { RunError, RunResult, TimelineRow } from "../report/result.js";
 import { checkHeapBytes, parseSize } from "../units.js";
 import { measureLeaks } from "../verify/leaks.js";
+import { WorkCounters } from "../metrics/collection-log.js";
+import { PageTracker } from "../heap/pages.js";
 import { Recorder } from "../metrics/recorder.js";
 import { HeapVerifier } from "../verify/verifier.js";
 import { linkProgram } from "../workload/compile.js";
@@ -93,7 +95,9 @@ export function runWorkloadWithTimeline(
   // A user's collector that throws is a finding about that collector, not a bug in gcsim.
   const userCollector = !isCollectorName(entry.name) || collectors[entry.name] !== entry;
   const parsed = parseOptions(entry.name, entry.options, collectorOptions, heapBytes);
-  const heap = new Heap(heapBytes);
+  // The heap's page tracker counts first touches into the recorder's work counters.
+  const work = new WorkCounters();
+  const heap = new Heap(heapBytes, (end) => new PageTracker(end, costs.pageBytes, work));
   const program = linkProgram(programFor(workload, options.params), {
     storeBarrier: entry.constraints.storeBarrier,
     rootBarrier: entry.constraints.rootBarrier,
@@ -105,7 +109,7 @@ export function runWorkloadWithTimeline(
   // The clock reads the mutator's counters, and the mutator is bound to the collector: close the loop here.
   let readMutatorCounters = (_out: Float64Array): void => {};
   const observer = combineObservers(verifier, options.onProgress && progressObserver(options.onProgress));
-  const recorder = new Recorder(new SimClock(costs, (out) => readMutatorCounters(out)), observer);
+  const recorder = new Recorder(new SimClock(costs, (out) => readMutatorCounters(out)), observer, work);
   const collector = entry.create(
     { heap, roots, recorder, describeSite: (site) => program.sites[site] ?? `site ${site}` },
     parsed.values as never,

@@ -19,7 +19,7 @@ export class CopyingCollector extends BaseCollector {
 
   constructor(context: CollectorContext) {
     super(context);
-    this.space = new SemiSpaces(this.mem, this.heap.start, this.heap.heapBytes, this.recorder);
+    this.space = new SemiSpaces(this.heap, this.recorder);
   }
 
   alloc(nslots: number, payloadBytes: number, site: number): number {

@@ -42,8 +42,8 @@ const generationalOptions = {
 type Options = ParsedOptions<typeof generationalOptions>;
 
 const matureSpaces: Record<Options["mature"], (context: CollectorContext, end: number) => MatureSpace> = {
-  "mark-sweep": ({ heap }, end) => new FreeListSpace(heap.mem, heap.start, end),
-  "mark-compact": ({ heap, roots, recorder }, end) => new CompactSpace(heap.mem, heap.start, end, roots, recorder.work),
+  "mark-sweep": ({ heap }, end) => new FreeListSpace(heap, heap.start, end),
+  "mark-compact": ({ heap, roots, recorder }, end) => new CompactSpace(heap, heap.start, end, roots, recorder.work),
 };
 
 const barriers: Record<Options["barrier"], (mem: Int32Array, start: number, end: number, work: WorkCounters) => RememberingBarrier> = {
@@ -76,7 +76,7 @@ export class GenerationalCollector extends BaseCollector {
     this.nurseryStart = heap.end - nurseryBytes;
     this.mature = matureSpaces[options.mature](context, this.nurseryStart);
     this.barrier = barriers[options.barrier](this.mem, heap.start, this.nurseryStart, this.work);
-    this.nursery = new CopyNursery(this.mem, this.nurseryStart, heap.end, options["promote-age"], this.roots, this.mature, this.barrier, this.recorder, () =>
+    this.nursery = new CopyNursery(heap, this.nurseryStart, heap.end, options["promote-age"], this.roots, this.mature, this.barrier, this.recorder, () =>
       this.outOfMemory(this.requestSite, this.requestBytes, this.markedBytes),
     );
     this.largeObjectBytes = Math.max(64, (heap.end - this.nursery.eden.start) >> 2);

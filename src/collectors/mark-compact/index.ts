@@ -27,7 +27,7 @@ export class MarkCompactCollector extends BaseCollector {
 
   constructor(context: CollectorContext) {
     super(context);
-    this.space = new CompactSpace(this.mem, this.heap.start, this.heap.end, this.roots, this.work);
+    this.space = new CompactSpace(this.heap, this.heap.start, this.heap.end, this.roots, this.work);
     this.marker = new Marker(this.mem, this.work);
   }
 

@@ -31,7 +31,7 @@ export class MarkSweepCollector extends BaseCollector {
 
   constructor(context: CollectorContext) {
     super(context);
-    this.space = new FreeListSpace(this.mem, this.heap.start, this.heap.end);
+    this.space = new FreeListSpace(this.heap, this.heap.start, this.heap.end);
     this.marker = new Marker(this.mem, this.work);
   }
 

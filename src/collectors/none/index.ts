@@ -17,7 +17,7 @@ export class NoCollector extends BaseCollector {
 
   constructor(context: CollectorContext) {
     super(context);
-    this.space = new BumpSpace(this.heap.start, this.heap.end);
+    this.space = new BumpSpace(this.heap, this.heap.start, this.heap.end);
   }
 
   alloc(nslots: number, payloadBytes: number, site: number): number {

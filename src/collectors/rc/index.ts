@@ -64,7 +64,7 @@ export class RefCountCollector extends BaseCollector {
 
   constructor(context: CollectorContext, options: ParsedOptions<typeof rcOptions>) {
     super(context);
-    this.space = new FreeListSpace(this.mem, this.heap.start, this.heap.end);
+    this.space = new FreeListSpace(this.heap, this.heap.start, this.heap.end);
     const granules = this.mem.length >> 1;
     this.counts = new Int32Array(granules);
     this.colours = new Uint8Array(granules);
@@ -155,7 +155,7 @@ export class RefCountCollector extends BaseCollector {
     this.work.rcDecrements++;
     if (--this.counts[g] === 0) {
       this.cascadeRoot = ref;
-      this.pause("rc-cascade", "count reached zero", this.cascade);
+      this.event("rc-cascade", "count reached zero", this.cascade);
     } else if (this.cyclesOn) {
       this.possibleRoot(ref);
     }

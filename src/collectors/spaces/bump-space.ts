@@ -4,9 +4,13 @@
  * space builds on it.
  */
 import { BumpAllocator } from "../../alloc/bump.js";
-import type { Region } from "../../heap/heap.js";
+import type { Heap, Region } from "../../heap/heap.js";
 
 export class BumpSpace extends BumpAllocator {
+  constructor(heap: Heap, start: number, end: number) {
+    super(start, end, heap.pages);
+  }
+
   footprint(): number {
     return this.usedBytes;
   }

@@ -6,7 +6,7 @@
  * mature space that a major collection compacts together with the nursery
  * (HotSpot Serial's full collection).
  */
-import type { Region, Roots } from "../../heap/heap.js";
+import type { Heap, Region, Roots } from "../../heap/heap.js";
 import type { WorkCounters } from "../../metrics/collection-log.js";
 import type { Recorder } from "../../metrics/recorder.js";
 import type { RememberingBarrier } from "../barriers/barrier.js";
@@ -17,15 +17,18 @@ import type { MatureSpace, YoungGeneration } from "./mature.js";
 export class CompactSpace extends BumpSpace implements MatureSpace {
   private readonly compactor: Compactor;
 
+  private readonly mem: Int32Array;
+
   constructor(
-    private readonly mem: Int32Array,
+    heap: Heap,
     start: number,
     readonly end: number,
     private readonly roots: Roots,
     work: WorkCounters,
   ) {
-    super(start, end);
-    this.compactor = new Compactor(mem, work);
+    super(heap, start, end);
+    this.mem = heap.mem;
+    this.compactor = new Compactor(heap.mem, work);
   }
 
   /**

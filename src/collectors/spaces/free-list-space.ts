@@ -11,7 +11,7 @@
  * walk it cell by cell.
  */
 import { SegregatedFitAllocator } from "../../alloc/segregated-fit.js";
-import type { Region } from "../../heap/heap.js";
+import type { Heap, Region } from "../../heap/heap.js";
 import { FREE_BIT, MARK_BIT, cellBytes } from "../../heap/object-model.js";
 import type { Recorder } from "../../metrics/recorder.js";
 import type { RememberingBarrier } from "../barriers/barrier.js";
@@ -33,8 +33,8 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
    */
   private contiguousFree: number;
 
-  constructor(mem: Int32Array, start: number, end: number) {
-    super(mem, start, end);
+  constructor(heap: Heap, start: number, end: number) {
+    super(heap.mem, start, end, heap.pages);
     this.contiguousFree = end - start;
   }
 

@@ -14,7 +14,8 @@
  * mature object left pointing at a survivor is remembered again.
  */
 import { BumpAllocator } from "../../alloc/bump.js";
-import { updateRoots, type Region, type Roots } from "../../heap/heap.js";
+import { updateRoots, type Heap, type Region, type Roots } from "../../heap/heap.js";
+import type { PageTracker } from "../../heap/pages.js";
 import { IntStack } from "../../heap/int-stack.js";
 import { AGE_MASK, AGE_SHIFT, FORWARDED_BIT, MARK_BIT, NSLOTS_MASK, cellBytes, objectBytes } from "../../heap/object-model.js";
 import type { Recorder } from "../../metrics/recorder.js";
@@ -29,13 +30,14 @@ export class CopyNursery implements YoungGeneration, YoungCopier {
   private promoteAll = false;
   private readonly gray = new IntStack();
   private readonly mem: Int32Array;
+  private readonly pages: PageTracker;
   /** Objects in eden and the survivor spaces (their bytes are the bump allocators' used bytes). */
   objects = 0;
   promotedBytes = 0;
   private promotedObjects = 0;
 
   constructor(
-    mem: Int32Array,
+    heap: Heap,
     readonly start: number,
     readonly end: number,
     private readonly promoteAge: number,
@@ -46,12 +48,13 @@ export class CopyNursery implements YoungGeneration, YoungCopier {
     /** Ends the run when the mature space cannot take a survivor (only possible in a major collection). */
     private readonly promotionFailed: () => never,
   ) {
-    this.mem = mem;
+    this.mem = heap.mem;
+    this.pages = heap.pages;
     const survivorBytes = promoteAge > 1 ? Math.floor((end - start) / 80) * 8 : 0;
     const edenStart = start + 2 * survivorBytes;
-    this.survivorFrom = new BumpAllocator(start, start + survivorBytes);
-    this.survivorTo = new BumpAllocator(start + survivorBytes, edenStart);
-    this.eden = new BumpAllocator(edenStart, end);
+    this.survivorFrom = new BumpAllocator(start, start + survivorBytes, heap.pages);
+    this.survivorTo = new BumpAllocator(start + survivorBytes, edenStart, heap.pages);
+    this.eden = new BumpAllocator(edenStart, end, heap.pages);
   }
 
   get usedBytes(): number {
@@ -81,6 +84,8 @@ export class CopyNursery implements YoungGeneration, YoungCopier {
     this.barrier.forwardRemembered(this, this.mature);
     this.scanCopied();
     this.promoteAll = false;
+    // Emptying eden and flipping the survivor spaces resets the nursery page by page.
+    work.pagesPrepared += this.pages.pagesIn(this.start, this.end);
     const survivors = work.objectsCopied - copiedBefore;
     const survivingBytes = work.bytesCopied - bytesBefore;
     this.recorder.freed(this.objects - survivors, youngBytes - survivingBytes);

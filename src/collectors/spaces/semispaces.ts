@@ -16,7 +16,8 @@
  * object lies in [current.start, cursor).
  */
 import { BumpAllocator } from "../../alloc/bump.js";
-import { updateRoots, type Region, type Roots } from "../../heap/heap.js";
+import { updateRoots, type Heap, type Region, type Roots } from "../../heap/heap.js";
+import type { PageTracker } from "../../heap/pages.js";
 import { FORWARDED_BIT, NSLOTS_MASK, objectBytes } from "../../heap/object-model.js";
 import type { Recorder } from "../../metrics/recorder.js";
 
@@ -25,14 +26,19 @@ export class SemiSpaces extends BumpAllocator {
   /** Copy pointer into to-space during a collection. */
   private copyCursor = 0;
 
+  private readonly mem: Int32Array;
+  private readonly base: number;
+  private readonly tracker: PageTracker;
+
   constructor(
-    private readonly mem: Int32Array,
-    private readonly base: number,
-    heapBytes: number,
+    heap: Heap,
     private readonly recorder: Recorder,
   ) {
-    const semispaceBytes = Math.floor(heapBytes / 16) * 8;
-    super(base, base + semispaceBytes);
+    const semispaceBytes = Math.floor(heap.heapBytes / 16) * 8;
+    super(heap.start, heap.start + semispaceBytes, heap.pages);
+    this.mem = heap.mem;
+    this.base = heap.start;
+    this.tracker = heap.pages;
     this.semispaceBytes = semispaceBytes;
   }
 
@@ -48,6 +54,9 @@ export class SemiSpaces extends BumpAllocator {
 
     work.rootsScanned += updateRoots(roots, (ref) => this.forward(ref));
     this.scan(toStart);
+    // Flipping resets both halves page by page; copying into never-written pages of to-space touches them.
+    work.pagesPrepared += this.tracker.pagesIn(fromStart, fromStart + this.semispaceBytes);
+    this.tracker.touch(toStart, this.copyCursor);
 
     // Everything not copied is garbage: the heap now holds exactly the survivors.
     this.recorder.survived(work.objectsCopied - objectsBefore, work.bytesCopied - bytesBefore);
