@@ -382,6 +382,23 @@ describe("defect 8: security", () => {
     expect(existsSync(join(dir, "s.html"))).toBe(false);
   });
 
+  it("a label that is not a string is refused, not a crash of the report (found by the fuzzer)", () => {
+    const dir = tempDir();
+    const run = JSON.parse(readFileSync("results/baseline.json", "utf8"))[0];
+    for (const label of [4294967296, null, { toString: 1 }]) {
+      writeFileSync(join(dir, "label.json"), JSON.stringify([{ ...run, label }]));
+      const r = gcsim(["report", join(dir, "label.json"), "-o", join(dir, "r.html")]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/\/0\/label: expected a string/);
+      expect(existsSync(join(dir, "r.html"))).toBe(false);
+    }
+    // A label naming an object property is just a label.
+    writeFileSync(join(dir, "proto.json"), JSON.stringify([{ ...run, label: "__proto__" }, { ...run, label: "constructor", seed: 2 }]));
+    const proto = gcsim(["report", join(dir, "proto.json"), "-o", join(dir, "p.html")]);
+    expect(proto.stderr).toBe("");
+    expect(readFileSync(join(dir, "p.html"), "utf8")).toContain("__proto__");
+  });
+
   it("validate escapes control characters: a workload cannot print a forged ok line", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "w.json"), JSON.stringify({ name: "w", main: { body: [] }, "x\u001b[2K\rok workloads/gcbench.json\nok forged": 1 }));

@@ -31,7 +31,11 @@ const MAX_TIMELINE_POINTS = 600;
  * every report; each variant takes the next colour no other label in the report uses.
  */
 function colours(results: RunResult[]): Record<string, string> {
-  const byLabel: Record<string, string> = Object.fromEntries(collectorNames.map((name, i) => [name, PALETTE[i % PALETTE.length]]));
+  // No prototype: a label from a results file ("__proto__", "constructor") is an ordinary key here.
+  const byLabel: Record<string, string> = Object.assign(
+    Object.create(null) as Record<string, string>,
+    Object.fromEntries(collectorNames.map((name, i) => [name, PALETTE[i % PALETTE.length]])),
+  );
   const labels = [...new Set(results.map(labelOf))];
   const used = new Set(labels.filter((l) => Object.hasOwn(byLabel, l)).map((l) => byLabel[l]));
   let next = 0;

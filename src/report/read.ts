@@ -56,6 +56,7 @@ const RUN: Spec = {
   optional: {
     error: { either: ["null", { fields: { kind: "string", message: "string" }, optional: { path: "string" } }] },
     file: "string",
+    label: "string",
     verified: "boolean",
     mutator: { fields: {}, rest: "number" },
     output: { array: "string" },
