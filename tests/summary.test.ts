@@ -1,4 +1,7 @@
+import { Chalk } from "chalk";
 import { describe, expect, it } from "vitest";
+import { renderHtmlReport } from "../src/report/html.js";
+import { reporters } from "../src/report/index.js";
 import { formatPercent } from "../src/report/format.js";
 import { withOverheadVsNone } from "../src/report/overhead.js";
 import { COLLECTION_KINDS, COLLECTIONS_PROPER, IS_COLLECTION, PAUSE_FLOOR_NS, labelOf, type RunResult } from "../src/report/result.js";
@@ -82,6 +85,18 @@ describe("the comparison summary on GCBench at full size", () => {
     expect(alone.filter((l) => !l.startsWith("overhead"))).toEqual(lines.filter((l) => !l.startsWith("overhead")));
   });
 
+  it("is the same lines in every renderer: terminal table, markdown and the HTML report", () => {
+    const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    const table = reporters.table(compared, new Chalk({ level: 0 }));
+    const markdown = reporters.markdown(compared);
+    const html = renderHtmlReport(compared);
+    expect(table).toContain(["Summary", ...lines.map((l) => `  ${l}`)].join("\n"));
+    for (const line of lines) {
+      expect(markdown).toContain(`- ${line.replace(/([*_`|\\[\]<>])/g, "\\$1")}`);
+      expect(html).toContain(`<li>${escapeHtml(line)}</li>`);
+    }
+  });
+
   it("separates collections from rc's cascades: collection percentiles, and pauses at or above the floor", () => {
     for (const r of results) {
       const collections = COLLECTIONS_PROPER.reduce((n, k) => n + r.collections[k], 0);
@@ -96,6 +111,34 @@ describe("the comparison summary on GCBench at full size", () => {
     expect(rc.pauses.collections.count).toBe(rc.collections.cycle);
     // The collections are the long pauses: their median is far above the median of every event.
     expect(rc.pauses.collections.p50!).toBeGreaterThan(rc.pauses.p50!);
+  });
+});
+
+describe("the overhead over none", () => {
+  const params = { rounds: 2, grow: 500 };
+  const base = (collector: string, heapBytes = 1 << 20) => runWorkload(loadWorkload("workloads/linked-list.json", params), { collector, params, heapBytes });
+  const markSweep = base("mark-sweep");
+  const none = base("none");
+
+  it("is measured against a completed none run of the same workload, parameters, seed and cost model", () => {
+    const [ms] = withOverheadVsNone([markSweep, none]);
+    expect(ms.time.overheadVsNone).toBe(markSweep.time.total / none.time.mutator - 1);
+    const otherSeed = { ...none, seed: 2 };
+    const otherParams = { ...none, params: { ...none.params, rounds: 3 } };
+    const otherCosts = { ...none, costModel: { ...none.costModel, statement: 2 } };
+    const failed = { ...none, outcome: "out-of-memory" as const };
+    for (const other of [otherSeed, otherParams, otherCosts, failed]) expect(withOverheadVsNone([markSweep, other])[0].time.overheadVsNone).toBeNull();
+    // A run that did not complete has no overhead either.
+    expect(withOverheadVsNone([{ ...markSweep, outcome: "out-of-memory" }, none])[0].time.overheadVsNone).toBeNull();
+  });
+
+  it("prefers the none run at the same heap, else the one at the largest heap, and keeps a written figure when there is none", () => {
+    const at = (heapBytes: number, mutator: number) => ({ ...none, heapBytes, time: { ...none.time, mutator, total: mutator } });
+    const same = withOverheadVsNone([markSweep, at(4 << 20, 1), at(markSweep.heapBytes, 2)])[0];
+    expect(same.time.overheadVsNone).toBe(markSweep.time.total / 2 - 1);
+    const largest = withOverheadVsNone([markSweep, at(4 << 20, 1), at(8 << 20, 4)])[0];
+    expect(largest.time.overheadVsNone).toBe(markSweep.time.total / 4 - 1);
+    expect(withOverheadVsNone([largest])[0].time.overheadVsNone).toBe(largest.time.overheadVsNone);
   });
 });
 

@@ -9,7 +9,7 @@
  *
  * A run is produced on its own, so its `time.overheadVsNone` is null; this
  * pure function fills it in for a set of results gathered together (compare,
- * sweep, report). The none run must be of the same workload, file,
+ * sweep, report; a figure already written is kept when the set has no none run). The none run must be of the same workload, file,
  * parameters, seed and cost model, and completed; its heap may differ (none
  * needs a heap that holds everything allocated), and one at the same heap is
  * preferred, else the one with the largest heap.
@@ -36,7 +36,11 @@ export function overheadVsNone(r: RunResult, results: readonly RunResult[]): num
   return none === undefined ? null : r.time.total / none.time.mutator - 1;
 }
 
-/** The results with `time.overheadVsNone` computed among themselves (new objects; the inputs are not changed). */
+/**
+ * The results with `time.overheadVsNone` computed among themselves (new
+ * objects; the inputs are not changed). A run with no none run among them
+ * keeps the figure it was written with (results read back for a report).
+ */
 export function withOverheadVsNone(results: readonly RunResult[]): RunResult[] {
-  return results.map((r) => ({ ...r, time: { ...r.time, overheadVsNone: overheadVsNone(r, results) } }));
+  return results.map((r) => ({ ...r, time: { ...r.time, overheadVsNone: overheadVsNone(r, results) ?? r.time.overheadVsNone ?? null } }));
 }

@@ -59,7 +59,7 @@ function renderRun(r: RunResult, c: ChalkInstance): string {
       "pauses",
       p.count > 0
         ? `${formatCount(p.count)}, total ${formatNs(p.total)}, p50 ${orDash(p.p50, formatNs)}, p99 ${orDash(p.p99, formatNs)}, max ${orDash(p.max, formatNs)}` +
-          `\n${formatCount(p.atLeast1us ?? 0)} of at least ${formatNs(PAUSE_FLOOR_NS)}` +
+          `\n${formatCount(p.atLeast1us ?? 0)} at or above ${formatNs(PAUSE_FLOOR_NS)}` +
           (p.collections && p.collections.count !== p.count
             ? `\ncollections only: ${formatCount(p.collections.count)}, p50 ${orDash(p.collections.p50, formatNs)}, p99 ${orDash(p.collections.p99, formatNs)}, max ${orDash(p.collections.max, formatNs)}`
             : "")
