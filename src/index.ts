@@ -59,11 +59,14 @@ export { inspectGraph } from "./graph/inspect.js";
 export { readGraphFile, writeGraphFile, type ObjectGraph } from "./graph/graph-file.js";
 export { reporters, formats, type Format } from "./report/index.js";
 export { renderHtmlReport } from "./report/html.js";
+export { summaryLines, SUMMARY_MMU_WINDOW } from "./report/summary.js";
+export { withOverheadVsNone, overheadVsNone } from "./report/overhead.js";
 export { checkAgainstBaseline } from "./report/check.js";
 export {
   exitCodeFor,
   labelOf,
   COLLECTION_KINDS,
+  IS_COLLECTION,
   COLLECTOR_FIGURES,
   MMU_WINDOWS_MS,
   type RunResult,

@@ -109,13 +109,48 @@ describe("gcsim compare and check", () => {
     expect(rows.find((row) => row.collector === "generational")!["collections.minor"]).not.toBe("0");
   });
 
+  it("compare fills in the overhead over a none run of the same workload, appends the new CSV columns, and check reads the new metrics", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gcsim-"));
+    const small = ["--param", "rounds=8", "--param", "grow=4000", "--heap", "1MiB"];
+    const r = gcsim("compare", "linked-list", "--collectors", "none,mark-sweep,rc", ...small, "-o", join(dir, "r.json"), "-o", join(dir, "r.csv"), "-o", "-");
+    expect(r.code).toBe(0);
+    const runs = JSON.parse(readFileSync(join(dir, "r.json"), "utf8"));
+    const none = runs.find((run: { collector: string }) => run.collector === "none");
+    expect(none.outcome).toBe("completed");
+    for (const run of runs) expect(run.time.overheadVsNone).toBe(run.time.total / none.time.mutator - 1);
+    expect(r.stdout).toMatch(/overhead over none's mutator time \(lower bound\): /);
+    // New CSV columns are appended after every earlier one.
+    const names = CSV_COLUMNS.map(([name]) => name);
+    expect(names.slice(names.indexOf("error.kind") + 1)).toEqual([
+      "work.safepoints",
+      "work.pagesPrepared",
+      "work.pagesTouched",
+      ...["count", "total", "mean", "p50", "p90", "p95", "p99", "max"].map((f) => `pauses.collections.${f}`),
+      "pauses.atLeast1us",
+      "time.overheadVsNone",
+    ]);
+    const rows: Record<string, string>[] = parse(readFileSync(join(dir, "r.csv"), "utf8"), { columns: true });
+    expect(rows.map((row) => Number(row["time.overheadVsNone"]))).toEqual(runs.map((run: { time: { overheadVsNone: number } }) => run.time.overheadVsNone));
+    // check compares the new figures like any other: against itself nothing regresses, against a better baseline it does.
+    const metrics = "pauses.collections.p99,pauses.atLeast1us,time.overheadVsNone";
+    expect(gcsim("check", join(dir, "r.json"), "--baseline", join(dir, "r.json"), "--metrics", metrics, "--tolerance", "0%").code).toBe(0);
+    const better = runs.map((run: { collector: string; time: { overheadVsNone: number } }) =>
+      run.collector === "rc" ? { ...run, time: { ...run.time, overheadVsNone: run.time.overheadVsNone / 2 } } : run,
+    );
+    writeFileSync(join(dir, "better.json"), JSON.stringify(better));
+    const worse = gcsim("check", join(dir, "r.json"), "--baseline", join(dir, "better.json"), "--metrics", metrics, "--format", "json");
+    expect(worse.code).toBe(1);
+    expect(JSON.parse(worse.stdout).map((x: { metric: string }) => x.metric)).toEqual(["time.overheadVsNone"]);
+  });
+
   it("compare prints one table per workload, best values highlighted, and a summary", () => {
     const r = gcsim("compare", "workloads/linked-list.json", "workloads/cyclic-garbage.json", "--collectors", "mark-sweep,copying,rc");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("linked-list");
     expect(r.stdout).toContain("cyclic-garbage");
     expect(r.stdout.match(/Summary/g)).toHaveLength(2);
-    expect(r.stdout).toMatch(/less GC time than/);
+    expect(r.stdout).toMatch(/less total time than/);
+    expect(r.stdout).not.toMatch(/less GC time than|p99 pause than/);
   });
 
   it("check passes the shipped baseline: the figures are deterministic on any machine", () => {
@@ -326,7 +361,7 @@ describe("the result contract on the command line", () => {
   it("shows not-measured figures as - and never as the best value", () => {
     // The run is shorter than 10 ms of simulated time, so MMU 10ms is not measured for either collector.
     const r = gcsim("compare", "gcbench", ...SMALL_GCBENCH, "--heap", "256KiB", "--collectors", "mark-sweep,copying", "-f", "markdown");
-    const rows = r.stdout.trim().split("\n").slice(2).map((line) => line.split("|").map((c) => c.trim()));
+    const rows = r.stdout.trim().split("\n").filter((line) => line.startsWith("|")).slice(2).map((line) => line.split("|").map((c) => c.trim()));
     const mmu = r.stdout.split("\n")[0].split("|").map((c) => c.trim()).indexOf("MMU 10ms");
     expect(rows.map((row) => row[mmu])).toEqual(["-", "-"]);
     const csv: Record<string, string>[] = parse(gcsim("compare", "gcbench", ...SMALL_GCBENCH, "--heap", "256KiB", "--collectors", "mark-sweep", "-f", "csv").stdout, { columns: true });

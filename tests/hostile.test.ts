@@ -328,6 +328,20 @@ describe("defect 7: check refuses corrupted results and baselines", () => {
     expect(r.stderr).toMatch(/^gcsim: the results hold the same run twice: /);
   });
 
+  it("a label or a new pause figure of the wrong type is exit 2 naming the path, and a report is not attempted", () => {
+    const labelled = structuredClone(completed);
+    (labelled[0] as Record<string, unknown>).label = false;
+    expect(check(labelled).stderr).toMatch(/: \/0\/label: expected a string, got false\n$/);
+    const counted = structuredClone(completed);
+    (counted[0].pauses as Record<string, unknown>).atLeast1us = "3";
+    expect(check(counted).stderr).toMatch(/: \/0\/pauses\/atLeast1us: expected a finite number, got a string\n$/);
+    const dir = tempDir();
+    writeFileSync(join(dir, "r.json"), JSON.stringify(labelled));
+    const report = gcsim(["report", join(dir, "r.json"), "-o", join(dir, "r.html")]);
+    expect(report.code).toBe(2);
+    expect(report.stderr).not.toMatch(/TypeError/);
+  });
+
   it("a missing options field is exit 2 naming the run, not a TypeError (exit 1 reads as a regression)", () => {
     const damaged = structuredClone(completed);
     delete damaged[0].options;

@@ -61,6 +61,10 @@ export const CSV_COLUMNS: [string, (r: RunResult) => unknown][] = [
   ["label", (r) => labelOf(r)],
   ["error.kind", (r) => r.error?.kind],
   ...LATER_WORK.map(workColumn),
+  // Pause statistics over collections only (not rc's cascades), the count at or above the floor, the lower-bound overhead.
+  ...PAUSE_STATS.map((f): [string, (r: RunResult) => unknown] => [`pauses.collections.${f}`, (r) => r.pauses.collections?.[f]]),
+  ["pauses.atLeast1us", (r) => r.pauses.atLeast1us],
+  ["time.overheadVsNone", (r) => r.time.overheadVsNone],
 ];
 
 export function renderCsv(results: RunResult[]): string {

@@ -20,6 +20,8 @@ import { dirname, join } from "node:path";
 import { collectorNames } from "../collectors/registry.js";
 import { formatBytes } from "./format.js";
 import { labelOf, MMU_WINDOWS_MS, type RunResult } from "./result.js";
+import { withOverheadVsNone } from "./overhead.js";
+import { summaryLines } from "./summary.js";
 import { COMPARISON_COLUMNS, comparisonCells, NOT_MEASURED, runLabel } from "./table.js";
 
 const PALETTE = ["#7f7f7f", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354"];
@@ -130,17 +132,28 @@ function summaryTables(results: RunResult[]): string {
         const factor = r.sweep ? escapeHtml(` (${r.sweep.factor}×)`) : "";
         return `<tr><th>${swatch}${escapeHtml(runLabel(r))}</th><td>${escapeHtml(formatBytes(r.heapBytes))}${factor}</td><td class="${escapeHtml(r.outcome)}">${escapeHtml(r.outcome)}</td>${cells.join("")}</tr>`;
       });
+      // The summary of each comparison: the runs at one heap (one per heap factor from a sweep).
+      const summaries = [...new Set(group.map((r) => r.heapBytes))].flatMap((heap) => {
+        const atHeap = group.filter((r) => r.heapBytes === heap);
+        const lines = summaryLines(atHeap);
+        if (lines.length === 0) return [];
+        const factor = atHeap[0].sweep ? ` (${atHeap[0].sweep.factor}×)` : "";
+        return [`<div class="summary"><p><b>Summary</b>, heap ${escapeHtml(formatBytes(heap) + factor)}</p><ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul></div>`];
+      });
       const costs = Object.entries(first.costModel).map(([k, v]) => `${k} ${v}`).join(", ");
       return `<h3>${escapeHtml(first.workload)}</h3>
 <p class="meta">parameters: ${escapeHtml(params)} · seed ${escapeHtml(String(first.seed))} · heap ${escapeHtml(heaps)} · gcsim ${escapeHtml(first.gcsim)}</p>
 <details class="meta"><summary>cost model (simulated ns)</summary><p>${escapeHtml(costs)}</p></details>
-<table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>`;
+<table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${rows.join("")}</tbody></table>
+${summaries.join("\n")}`;
     })
     .join("\n");
 }
 
-export function renderHtmlReport(results: RunResult[]): string {
-  if (results.length === 0) throw new Error("a report needs at least one result");
+export function renderHtmlReport(given: RunResult[]): string {
+  if (given.length === 0) throw new Error("a report needs at least one result");
+  // Results of separate runs (gcsim report a.json b.json) are measured against a none run among them too.
+  const results = withOverheadVsNone(given);
   // The UMD bundle is not among the package's exports; it sits beside the entry point.
   const chartJsDir = dirname(createRequire(import.meta.url).resolve("chart.js"));
   const chartJs = readFileSync(join(chartJsDir, "chart.umd.min.js"), "utf8");
@@ -164,6 +177,7 @@ td.best { font-weight: bold; color: #14661f; } td.out-of-memory, td.error { colo
 .meta { color: #555; font-size: 12px; margin: 0.2rem 0; }
 figure { margin: 1rem 0; height: 320px; position: relative; break-inside: avoid; }
 .note { color: #555; font-size: 12px; }
+.summary { font-size: 13px; margin: 0.4rem 0 1rem; } .summary p { margin: 0.2rem 0; } .summary ul { margin: 0.2rem 0; padding-left: 1.4rem; }
 @media print { body { margin: 0; max-width: none; } figure { height: 260px; } details { display: none; } }
 </style>
 </head>

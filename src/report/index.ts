@@ -3,16 +3,28 @@ import type { ChalkInstance } from "chalk";
 import { renderCsv } from "./csv.js";
 import { formatBytes, formatNs, formatPercent } from "./format.js";
 import { labelOf, type RunResult } from "./result.js";
+import { summaryLines } from "./summary.js";
 import { COMPARISON_COLUMNS, comparisonCells, groupByWorkload, renderTable } from "./table.js";
 
 /** `one`: the command produced a single result (`run`), which JSON prints as an object; otherwise JSON is always an array. */
 export type Reporter = (results: RunResult[], chalk: ChalkInstance, one?: boolean) => string;
 
-/** One table per workload (GitHub-flavoured markdown); null figures are "-", the best value of a column is bold. */
+/**
+ * One table of every run (GitHub-flavoured markdown); null figures are "-", the best value of a
+ * comparison's column is bold. Then the summary of each comparison (workload, parameters, heap).
+ */
 function renderMarkdown(results: RunResult[]): string {
   const head = ["workload", "collector", "heap", "outcome", ...COMPARISON_COLUMNS.map((c) => c.title)];
   const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
-  const rows = groupByWorkload(results).flatMap((group) => {
+  const escape = (text: string) => text.replace(/([*_`|\\[\]<>])/g, "\\$1");
+  const groups = groupByWorkload(results);
+  const summaries = groups.flatMap((group) => {
+    const lines = summaryLines(group);
+    const params = Object.entries(group[0].params).map(([k, v]) => `${k}=${v}`).join(" ");
+    const title = `**Summary: ${escape(group[0].workload)}${params ? ` (${params})` : ""}, heap ${formatBytes(group[0].heapBytes)}**`;
+    return lines.length > 0 ? ["", title, "", ...lines.map((l) => `- ${escape(l)}`)] : [];
+  });
+  const rows = groups.flatMap((group) => {
     const completed = group.filter((r) => r.outcome === "completed");
     return group.map((r) => [
       r.workload,
@@ -22,7 +34,7 @@ function renderMarkdown(results: RunResult[]): string {
       ...(r.outcome === "completed" ? comparisonCells(r, completed).map((c) => (c.best ? `**${c.text}**` : c.text)) : COMPARISON_COLUMNS.map(() => "-")),
     ]);
   });
-  return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
+  return [line(head), line(head.map(() => "---")), ...rows.map(line), ...summaries].join("\n");
 }
 
 export const reporters = {

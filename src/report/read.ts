@@ -46,9 +46,10 @@ const RUN: Spec = {
     costModel: { fields: {}, rest: "number" },
     allocated: { fields: numbers("objects", "bytes") },
     collections: { fields: numbers("total"), rest: "number" },
-    pauses: { fields: PAUSES.fields, rest: { either: ["number", PAUSES] } },
+    // collections and atLeast1us are optional: results written before them are still read.
+    pauses: { fields: PAUSES.fields, optional: { collections: PAUSES, atLeast1us: "number" }, rest: { either: ["number", PAUSES] } },
     mmu: { fields: {}, rest: "number|null" },
-    time: { fields: { ...numbers("mutator", "gc", "total"), ...figures("gcOverhead", "throughput") }, rest: "number|null" },
+    time: { fields: { ...numbers("mutator", "gc", "total"), ...figures("gcOverhead", "throughput") }, optional: figures("overheadVsNone"), rest: "number|null" },
     work: { fields: {}, rest: "number" },
     memory: { fields: { ...figures("peakLive", "fragmentation", "allocationRate"), ...numbers("peakFootprint", "finalLive") }, rest: "number|null" },
     leaked: { fields: figures("objects", "bytes", "cycles") },
@@ -56,6 +57,7 @@ const RUN: Spec = {
   optional: {
     error: { either: ["null", { fields: { kind: "string", message: "string" }, optional: { path: "string" } }] },
     file: "string",
+    // Results written before labels existed have none (labelOf falls back to the collector).
     label: "string",
     verified: "boolean",
     mutator: { fields: {}, rest: "number" },

@@ -48,6 +48,28 @@ export const MMU_KEYS = MMU_WINDOWS_MS.map((w) => `${w}ms` as MmuWindow);
 export const COLLECTION_KINDS = ["full", "minor", "major", "rc-cascade", "cycle", "coalesce"] as const;
 export type CollectionKind = (typeof COLLECTION_KINDS)[number];
 
+/**
+ * Whether each kind is a collection (a pause that reclaims by tracing,
+ * copying, sweeping or coalescing) or only a latency event: rc's per-store
+ * cascade of frees is stop-the-world work the mutator waits for, but not a
+ * collection, and it is often one free of ~100 ns. `pauses.collections`
+ * summarises the collections only; `pauses.*` keeps every event. A kind
+ * added to COLLECTION_KINDS does not compile until it is classified here.
+ */
+export const IS_COLLECTION = {
+  full: true,
+  minor: true,
+  major: true,
+  "rc-cascade": false,
+  cycle: true,
+  coalesce: true,
+} as const satisfies Record<CollectionKind, boolean>;
+/** The kinds that are collections: every kind IS_COLLECTION marks true. */
+export const COLLECTIONS_PROPER: readonly CollectionKind[] = COLLECTION_KINDS.filter((k) => IS_COLLECTION[k]);
+
+/** The floor of `pauses.atLeast1us`: pauses (of any kind) at least this long are counted there (simulated ns). */
+export const PAUSE_FLOOR_NS = 1_000;
+
 /** Figures only some collectors have; null under the others. */
 export const COLLECTOR_FIGURES = ["promotedBytes", "nurserySurvival", "nurserySize", "peakRemembered"] as const;
 export type CollectorFigure = (typeof COLLECTOR_FIGURES)[number];
@@ -83,12 +105,24 @@ export interface RunResult {
   verified: boolean;
   allocated: { objects: number; bytes: number };
   collections: { total: number } & Record<CollectionKind, number>;
-  /** Simulated pause durations (ns): overall, and one summary per collection kind. */
-  pauses: PauseStats & Record<CollectionKind, PauseStats>;
+  /**
+   * Simulated pause durations (ns): over every stop-the-world event, one
+   * summary per kind, `collections` over the kinds that are collections
+   * (COLLECTIONS_PROPER), and `atLeast1us`, how many events of any kind lasted
+   * at least PAUSE_FLOOR_NS.
+   */
+  pauses: PauseStats & Record<CollectionKind, PauseStats> & { collections: PauseStats; atLeast1us: number };
   /** Minimum mutator utilisation per window, 0-1; null for windows longer than the run and for runs that did not complete. */
   mmu: Record<MmuWindow, number | null>;
-  /** Simulated time (ns); the two ratios are null for runs that did not complete. */
-  time: { mutator: number; gc: number; total: number; gcOverhead: number | null; throughput: number | null };
+  /**
+   * Simulated time (ns); the ratios are null for runs that did not complete.
+   * `overheadVsNone` (Cai et al., ISPASS 2022, the lower-bound overhead):
+   * total / the mutator time of a `none` run of the same workload,
+   * parameters, seed and cost model, minus 1; null when no completed none run
+   * was among the results it was computed with (withOverheadVsNone in
+   * src/report/overhead.ts: compare and sweep; a single run has none).
+   */
+  time: { mutator: number; gc: number; total: number; gcOverhead: number | null; throughput: number | null; overheadVsNone: number | null };
   work: Record<WorkName, number>;
   memory: {
     /** Largest live size after a full collection (bytes); null when no full collection happened. */

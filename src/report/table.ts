@@ -9,7 +9,8 @@ import type { ChalkInstance } from "chalk";
 import type TableType from "cli-table3";
 import { lazyRequire } from "../util/lazy.js";
 import { formatBytes, formatCount, formatMs, formatNs, formatPercent } from "./format.js";
-import { labelOf, type RunResult } from "./result.js";
+import { labelOf, PAUSE_FLOOR_NS, type RunResult } from "./result.js";
+import { summaryLines } from "./summary.js";
 
 const cliTable = lazyRequire<typeof TableType>("cli-table3");
 
@@ -57,12 +58,17 @@ function renderRun(r: RunResult, c: ChalkInstance): string {
     [
       "pauses",
       p.count > 0
-        ? `${formatCount(p.count)}, total ${formatNs(p.total)}, p50 ${orDash(p.p50, formatNs)}, p99 ${orDash(p.p99, formatNs)}, max ${orDash(p.max, formatNs)}`
+        ? `${formatCount(p.count)}, total ${formatNs(p.total)}, p50 ${orDash(p.p50, formatNs)}, p99 ${orDash(p.p99, formatNs)}, max ${orDash(p.max, formatNs)}` +
+          `\n${formatCount(p.atLeast1us ?? 0)} at or above ${formatNs(PAUSE_FLOOR_NS)}` +
+          (p.collections && p.collections.count !== p.count
+            ? `\ncollections only: ${formatCount(p.collections.count)}, p50 ${orDash(p.collections.p50, formatNs)}, p99 ${orDash(p.collections.p99, formatNs)}, max ${orDash(p.collections.max, formatNs)}`
+            : "")
         : "none",
     ],
     [
       "time",
-      `${formatNs(r.time.total)} (mutator ${formatNs(r.time.mutator)}, GC ${formatNs(r.time.gc)}, overhead ${orDash(r.time.gcOverhead, formatPercent)})`,
+      `${formatNs(r.time.total)} (mutator ${formatNs(r.time.mutator)}, GC ${formatNs(r.time.gc)}, overhead ${orDash(r.time.gcOverhead, formatPercent)})` +
+        (r.time.overheadVsNone != null ? `\n${formatPercent(r.time.overheadVsNone)} over none's mutator time` : ""),
     ],
     ["MMU", (["1ms", "10ms", "100ms"] as const).map((w) => `${w} ${orDash(r.mmu[w], formatPercent)}`).join(", ")],
     ["GC work", work || "none"],
@@ -107,9 +113,12 @@ export const COMPARISON_COLUMNS: Column[] = [
   { title: "GC overhead", value: (r) => r.time.gcOverhead, format: formatPercent, better: "lower" },
   { title: "p50 pause", value: (r) => r.pauses.p50, format: formatNs, better: "lower" },
   { title: "p99 pause", value: (r) => r.pauses.p99, format: formatNs, better: "lower" },
+  // Over collections only, leaving out rc's cascades of frees (results written before it have none).
+  { title: "p99 collection", value: (r) => r.pauses.collections?.p99 ?? null, format: formatNs, better: "lower" },
   { title: "max pause", value: (r) => r.pauses.max, format: formatNs, better: "lower" },
   { title: "MMU 10ms", value: (r) => r.mmu["10ms"], format: formatPercent, better: "higher" },
   { title: "total time", value: (r) => r.time.total, format: formatNs, better: "lower" },
+  { title: "vs none", value: (r) => r.time.overheadVsNone ?? null, format: formatPercent, better: "lower" },
   { title: "peak footprint", value: (r) => r.memory.peakFootprint, format: formatBytes, better: "lower" },
   { title: "leaked", value: (r) => r.leaked.objects, format: formatCount, better: "lower" },
 ];
@@ -160,28 +169,6 @@ function renderComparison(group: RunResult[], c: ChalkInstance): string {
     table.push([c.bold(labelOf(r)), r.outcome === "completed" ? "completed" : c.red(r.outcome), ...cells]);
   }
   const heading = `${c.bold(first.workload)} — heap ${formatBytes(first.heapBytes)}, seed ${first.seed}`;
-  return [heading, table.toString(), ...summarise(completed)].join("\n");
-}
-
-/**
- * Ratios against the best collector on GC time and p99 pause, as hyperfine
- * summarises its runs. The no-GC baseline and runs that never collected have
- * no GC to compare and are left out.
- */
-function summarise(runs: RunResult[]): string[] {
-  const completed = runs.filter((r) => r.collector !== "none" && r.collections.total > 0);
-  if (completed.length < 2) return [];
-  const lines: string[] = [];
-  const ratio = (a: number, b: number) => (a === 0 ? (b === 0 ? 1 : Infinity) : b / a);
-  const show = (x: number) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 2 : 1)}×` : "infinitely");
-  for (const [title, value] of [
-    ["less GC time", (r: RunResult) => r.time.gc],
-    ["lower p99 pause", (r: RunResult) => r.pauses.p99 ?? 0],
-  ] as const) {
-    const sorted = [...completed].sort((a, b) => value(a) - value(b));
-    const best = sorted[0];
-    const others = sorted.slice(1).map((r) => `${show(ratio(value(best), value(r)))} ${title} than ${labelOf(r)}`);
-    lines.push(`  ${labelOf(best)}: ${others.join(", ")}`);
-  }
-  return ["Summary", ...lines];
+  const summary = summaryLines(group);
+  return [heading, table.toString(), ...(summary.length > 0 ? ["Summary", ...summary.map((line) => `  ${line}`)] : [])].join("\n");
 }

@@ -10,7 +10,9 @@ import type { WorkName } from "../metrics/collection-log.js";
 import { minimumMutatorUtilisation, summarisePauses } from "../metrics/stats.js";
 import {
   COLLECTION_KINDS,
+  COLLECTIONS_PROPER,
   COLLECTOR_FIGURES,
+  PAUSE_FLOOR_NS,
   MMU_WINDOWS_MS,
   type CollectionKind,
   type MmuWindow,
@@ -54,11 +56,13 @@ export function shapeFigures(raw: RawFigures, completed: boolean): ShapedFigures
   const n = raw.pauseKinds.length;
   const byKind = new Map<string, number[]>(COLLECTION_KINDS.map((k) => [k, []]));
   let fullCollections = 0;
+  let atLeastFloor = 0;
   for (let i = 0; i < n; i++) {
     const kind = raw.pauseKinds[i];
     if (!byKind.has(kind)) throw new Error(`collector recorded an undeclared collection kind "${kind}" (kinds: ${COLLECTION_KINDS.join(", ")})`);
     byKind.get(kind)!.push(raw.pauseNs[i]);
     if (raw.pauseFull[i] === 1) fullCollections++;
+    if (raw.pauseNs[i] >= PAUSE_FLOOR_NS) atLeastFloor++;
   }
   const collections = { total: n } as RunResult["collections"];
   const pauses = pauseStats(raw.pauseNs, completed) as RunResult["pauses"];
@@ -66,6 +70,12 @@ export function shapeFigures(raw: RawFigures, completed: boolean): ShapedFigures
     collections[kind as CollectionKind] = byKind.get(kind)!.length;
     pauses[kind as CollectionKind] = pauseStats(byKind.get(kind)!, completed);
   }
+  // Collections only (not rc's cascades of frees): the pauses a reader compares with another collector's.
+  pauses.collections = pauseStats(
+    COLLECTIONS_PROPER.flatMap((k) => byKind.get(k)!),
+    completed,
+  );
+  pauses.atLeast1us = atLeastFloor;
 
   const totalNs = raw.mutatorNs + raw.gcNs;
   const mmu = {} as RunResult["mmu"];
@@ -88,6 +98,8 @@ export function shapeFigures(raw: RawFigures, completed: boolean): ShapedFigures
       total: totalNs,
       gcOverhead: whole(totalNs > 0 ? raw.gcNs / totalNs : 0),
       throughput: whole(totalNs > 0 ? 1 - raw.gcNs / totalNs : 1),
+      // Needs a none run of the same workload: filled in where a comparison's results are gathered (src/report/overhead.ts).
+      overheadVsNone: null,
     },
     work: raw.work,
     memory: {

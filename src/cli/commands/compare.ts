@@ -9,6 +9,7 @@ import { runAll, type RunRequest } from "../../sim/pool.js";
 import { loadWorkload } from "../../workload/load.js";
 import { addFailOnOom, addRunOptions, outputsFor, runOptionsFrom, writeResults, type RunFlags } from "../common.js";
 import { renderHtmlReport } from "../../report/html.js";
+import { withOverheadVsNone } from "../../report/overhead.js";
 import { checkOutputPaths, writeAtomically } from "../../util/output.js";
 import { parseInteger } from "../parse.js";
 import { reportErrors } from "./run.js";
@@ -65,7 +66,8 @@ export function compareCommand(): Command {
     );
     const bar = progressBar(flags.quiet, "{bar} {value}/{total} runs");
     bar?.start(requests.length, 0);
-    const results = await runAll(requests, flags.jobs, (done) => bar?.update(done));
+    // Each run is produced alone; its overhead over none is computed once they are all here.
+    const results = withOverheadVsNone(await runAll(requests, flags.jobs, (done) => bar?.update(done)));
     bar?.stop();
     // The results are written before the report, so a report that cannot be written loses no data.
     const html = flags.report ? renderHtmlReport(results) : undefined;

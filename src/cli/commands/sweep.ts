@@ -18,6 +18,7 @@ import { failedRun, findMinHeaps, runAll, type RunRequest } from "../../sim/pool
 import { loadWorkload } from "../../workload/load.js";
 import { addFailOnOom, addRunOptions, outputsFor, runOptionsFrom, writeResults, writesStdout, type RunFlags } from "../common.js";
 import { renderHtmlReport } from "../../report/html.js";
+import { withOverheadVsNone } from "../../report/overhead.js";
 import { checkOutputPaths, writeAtomically } from "../../util/output.js";
 import { parseInteger } from "../parse.js";
 import { progressBar } from "./compare.js";
@@ -88,13 +89,15 @@ export function sweepCommand(): Command {
     const ran = await runAll(searched, flags.jobs, (d) => bar?.update(d));
     bar?.stop();
     let next = 0;
-    const results = requests.map((request, i) => {
+    const swept = requests.map((request, i) => {
       const c = Math.floor(i / factors.length);
       const min = minHeaps[c];
       const r = min instanceof GcsimError ? failedRun(request, min) : ran[next++];
       r.sweep = { factor: factors[i % factors.length], referenceHeapBytes: reference, minHeapBytes: min instanceof GcsimError ? 0 : min.minHeapBytes };
       return r;
     });
+    // Each run is produced alone; its overhead over none (when none is swept) is computed once they are all here.
+    const results = withOverheadVsNone(swept);
 
     // The sweep's own table goes to stdout unless results in another format do (-f json, -o -).
     const resultsOut = (flags.output?.length ?? 0) > 0 || (flags.format !== undefined && flags.format !== "table");
