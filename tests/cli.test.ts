@@ -332,6 +332,12 @@ describe("the result contract on the command line", () => {
     const option = gcsim("run", "linked-list", "-c", "generational:barier=cards");
     expect(option.code).toBe(2);
     expect(option.stderr).toContain("did you mean barrier?");
+    for (const command of [["run", "gcbench", "-c", "mark-sweep"], ["compare", "gcbench", "--collectors", "mark-sweep"]]) {
+      const param = gcsim(...command, "--param", "kArraySise=4");
+      expect(param.code).toBe(2);
+      expect(param.stderr).toContain("--param kArraySise");
+      expect(param.stderr).toContain("(did you mean kArraySize?)");
+    }
     const workload = gcsim("run", "gcbenhc", "-c", "mark-sweep");
     expect(workload.code).toBe(2);
     expect(workload.stderr).toMatch(/did you mean gcbench\?.*shipped: binary-trees, cyclic-garbage/);

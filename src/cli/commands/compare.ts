@@ -3,6 +3,7 @@ import { Command } from "commander";
 import type cliProgressType from "cli-progress";
 import { lazyRequire } from "../../util/lazy.js";
 import { InputError } from "../../errors.js";
+import { didYouMean } from "../../util/suggest.js";
 import { exitCodeFor } from "../../report/result.js";
 import { collectorRuns, parseCollectorList } from "../../sim/collector-spec.js";
 import { runAll, type RunRequest } from "../../sim/pool.js";
@@ -30,7 +31,8 @@ export function paramsPerWorkload(files: string[], params: Record<string, number
   const declared = files.map((f) => Object.keys(loadWorkload(f, undefined, { readGraph: false }).doc.params ?? {}));
   for (const name of Object.keys(params)) {
     if (!declared.some((d) => d.includes(name))) {
-      throw new InputError(`--param ${name}: no workload declares it (parameters: ${[...new Set(declared.flat())].join(", ") || "none"})`);
+      const known = [...new Set(declared.flat())];
+      throw new InputError(`--param ${name}: no workload declares it${didYouMean(name, known)} (parameters: ${known.join(", ") || "none"})`);
     }
   }
   return declared.map((names) => Object.fromEntries(Object.entries(params).filter(([k]) => names.includes(k))));

@@ -13,6 +13,7 @@
  *    `R[fp + 2]`, and the lookups of variables by name in a scope.
  */
 import type { GraphRootSlots } from "../../graph/graph-runtime.js";
+import { didYouMean } from "../../util/suggest.js";
 import type { WorkloadDoc } from "../types.js";
 import { Holes, refParam, type UnlinkedProgram } from "./link.js";
 
@@ -118,7 +119,7 @@ export class Declarations {
     for (const [name, value] of Object.entries(this.overrides ?? {})) {
       if (!Object.hasOwn(declared, name)) {
         const known = Object.keys(declared);
-        this.error(`--param ${name}`, `unknown parameter (parameters: ${known.length ? known.join(", ") : "none"})`);
+        this.error(`--param ${name}`, `unknown parameter${didYouMean(name, known)} (parameters: ${known.length ? known.join(", ") : "none"})`);
       } else if (!Number.isSafeInteger(value)) {
         this.error(`--param ${name}`, `value must be an integer, got ${value}`);
       } else {
