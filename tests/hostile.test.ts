@@ -242,6 +242,16 @@ describe("defect 5: limits stop runaways at once", () => {
     expect(r.stderr).toBe(`gcsim: cost model ${join(dir, "cost.json")}: /statement must be a number of nanoseconds in 0..1000000, got 1e+308\n`);
   });
 
+  it("a page size that is not a power of two from 512 bytes is refused (first touches are counted per page)", () => {
+    const dir = tempDir();
+    for (const pageBytes of [1000, 256, 0]) {
+      writeFileSync(join(dir, "cost.json"), JSON.stringify({ pageBytes }));
+      const r = gcsim(["run", "workloads/linked-list.json", "-c", "mark-sweep", "--cost-model", join(dir, "cost.json")]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`gcsim: cost model ${join(dir, "cost.json")}: /pageBytes must be a power of two from 512 to 524288 bytes, got ${pageBytes}\n`);
+    }
+  });
+
   it("graph rewire and rebuild counts beyond the operation limit stop before doing any work", () => {
     const dir = tempDir();
     writeGraphFile(join(dir, "g.graph.bin"), SMALL_GRAPH);
