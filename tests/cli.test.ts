@@ -85,7 +85,7 @@ describe("gcsim run", () => {
   it("exits 2 for an unknown parameter, naming the valid ones", () => {
     const r = gcsim("run", "workloads/linked-list.json", "-c", "mark-sweep", "--param", "round=3");
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("--param round: unknown parameter (parameters: rounds, grow)");
+    expect(r.stderr).toContain("--param round: unknown parameter (did you mean rounds?) (parameters: rounds, grow)");
   });
 
   it("exits 2 for a runaway loop, naming the statement", () => {
