@@ -2,14 +2,20 @@
  * Bump-pointer allocation over one contiguous region [cursor, limit).
  * The fast path is a compare and an add; failure is the sentinel 0 (NULL),
  * and the owning collector decides what to do about it.
+ *
+ * First touches (heap/pages.ts) cost nothing on the fast path: it bumps up
+ * to `fastLimit`, the lower of the region's limit and the end of the pages
+ * known to be written; crossing it takes the slow path, which counts the
+ * next page's first touch (once per page, and only until every page of the
+ * region has been written once).
  */
 import type { PageTracker } from "../heap/pages.js";
 
 export class BumpAllocator {
   cursor: number;
   limit: number;
-  /** Below this address every page of the region has been written before: no first touch to count. */
-  private touchedTo: number;
+  /** min(limit, the first address on a page never written): the fast path's bound. */
+  private fastLimit: number;
 
   constructor(
     public start: number,
@@ -19,23 +25,30 @@ export class BumpAllocator {
   ) {
     this.cursor = start;
     this.limit = end;
-    this.touchedTo = pages ? pages.touchedUpTo(start, end) : end;
+    this.fastLimit = this.touchedLimit(start);
   }
 
   /** Returns the address of `bytes` fresh bytes, or 0 if the region is full. */
   alloc(bytes: number): number {
     const a = this.cursor;
     const next = a + bytes;
-    if (next > this.limit) return 0;
+    if (next > this.fastLimit) return this.allocOnFreshPages(a, next);
     this.cursor = next;
-    if (next > this.touchedTo) this.touchTo(next);
     return a;
   }
 
-  /** Slow path: the allocation reaches pages that may never have been written. */
-  private touchTo(next: number): void {
-    this.pages!.touch(this.touchedTo, next);
-    this.touchedTo = next;
+  /** Slow path: past the region's limit (0), or onto pages never written, which are counted as touched. */
+  private allocOnFreshPages(a: number, next: number): number {
+    if (next > this.limit) return 0;
+    this.pages!.touch(a, next);
+    this.cursor = next;
+    this.fastLimit = this.touchedLimit(next);
+    return a;
+  }
+
+  /** The fast path's bound from `from` on: the limit, or the first page at or after it never written. */
+  private touchedLimit(from: number): number {
+    return this.pages ? this.pages.touchedUpTo(from, this.limit) : this.limit;
   }
 
   /** Re-targets the allocator at a new empty region. */
@@ -43,7 +56,7 @@ export class BumpAllocator {
     this.start = start;
     this.cursor = start;
     this.limit = end;
-    this.touchedTo = this.pages ? this.pages.touchedUpTo(start, end) : end;
+    this.fastLimit = this.touchedLimit(start);
   }
 
   get usedBytes(): number {
