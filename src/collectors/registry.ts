@@ -6,6 +6,7 @@
  * export, loaded by path (see user-collector.ts).
  */
 import { InputError } from "../errors.js";
+import { didYouMean } from "../util/suggest.js";
 import type { CollectorDefinition } from "./collector.js";
 import copying from "./copying/index.js";
 import generational from "./generational/index.js";
@@ -31,7 +32,9 @@ export function isCollectorName(name: string): name is CollectorName {
 
 export function collectorEntry(name: string): CollectorDefinition {
   if (!isCollectorName(name)) {
-    throw new InputError(`unknown collector "${name}" (collectors: ${collectorNames.join(", ")})`);
+    throw new InputError(
+      `unknown collector "${name}"${didYouMean(name, collectorNames)} (collectors: ${collectorNames.join(", ")}, or a collector file such as ./my-gc.ts)`,
+    );
   }
   return collectors[name];
 }

@@ -25,7 +25,7 @@ import { join, resolve } from "node:path";
 import fc from "fast-check";
 import type { CollectorDefinition } from "../collectors/collector.js";
 import type { RunResult } from "../report/result.js";
-import { runWorkloadWithTimeline, type RunOptions, type RunOutput } from "../sim/run.js";
+import { runWorkloadWithTimeline as run, type RunOutput } from "../sim/run.js";
 import { writeAtomically } from "../util/output.js";
 import { loadWorkload } from "../workload/load.js";
 import type { WorkloadDoc } from "../workload/types.js";
@@ -68,10 +68,6 @@ export function testCollector(definition: CollectorDefinition, options: Conforma
   for (const w of reducedWorkloads()) checkWorkload(definition, options, w.file, w.params, w.heapBytes, report);
   report(checkDifferential(definition, options));
   return results;
-}
-
-function run(doc: { doc: WorkloadDoc; file: string }, options: RunOptions): RunOutput {
-  return runWorkloadWithTimeline(doc, options);
 }
 
 function checkWorkload(

@@ -11,7 +11,7 @@
  * collectors rewrite root slots in place.
  */
 import { HEAP_BASE } from "./object-model.js";
-import { DEFAULT_PAGE_BYTES, PageTracker } from "./pages.js";
+import { DEFAULT_PAGE_BYTES, PageTracker, type TouchCounter } from "./pages.js";
 
 export const UNSET = -1;
 
@@ -32,14 +32,16 @@ export class Heap {
 
   constructor(
     readonly heapBytes: number,
-    pages?: (end: number) => PageTracker,
+    pageBytes = DEFAULT_PAGE_BYTES,
+    /** Where first touches are counted (a run's work counters). */
+    touches?: TouchCounter,
   ) {
     if (!Number.isInteger(heapBytes) || heapBytes <= 0 || heapBytes % 8 !== 0 || heapBytes > MAX_HEAP_BYTES) {
       throw new RangeError(`heap size must be a positive multiple of 8 up to ${MAX_HEAP_BYTES} bytes, got ${heapBytes}`);
     }
     this.mem = new Int32Array((HEAP_BASE + heapBytes) >> 2);
     this.end = HEAP_BASE + heapBytes;
-    this.pages = pages ? pages(this.end) : new PageTracker(this.end, DEFAULT_PAGE_BYTES);
+    this.pages = new PageTracker(this.end, pageBytes, touches);
   }
 }
 

@@ -13,7 +13,7 @@
  */
 import type { CollectorDefinition } from "../collectors/collector.js";
 import { parseOptions } from "../collectors/options.js";
-import { collectorNames, collectors, isCollectorName } from "../collectors/registry.js";
+import { collectorEntry, collectorNames } from "../collectors/registry.js";
 import { isCollectorPath, loadCollector } from "../collectors/user-collector.js";
 import { InputError } from "../errors.js";
 import { didYouMean } from "../util/suggest.js";
@@ -43,12 +43,6 @@ function splitSpec(spec: string): { name: string; segments: string[] } {
   return { name: segments.slice(0, split).join(":"), segments: segments.slice(split) };
 }
 
-function unknownCollector(name: string): InputError {
-  return new InputError(
-    `unknown collector "${name}"${didYouMean(name, collectorNames)} (collectors: ${collectorNames.join(", ")}, or a collector file such as ./my-gc.ts)`,
-  );
-}
-
 /** The spec's options, each declared by the collector and set once. */
 function specOptions(spec: string, definition: CollectorDefinition, segments: string[]): Record<string, string> {
   const options: Record<string, string> = {};
@@ -69,18 +63,15 @@ function specOptions(spec: string, definition: CollectorDefinition, segments: st
 /** A built-in collector's spec, without loading anything; a collector file is an input error here. */
 export function builtInCollector(spec: string): CollectorSpec {
   const { name, segments } = splitSpec(spec);
-  if (!isCollectorName(name)) {
-    if (isCollectorPath(name)) throw new InputError(`${spec}: a collector file must be loaded first (loadCollector, or resolveCollectorSpec)`);
-    throw unknownCollector(name);
-  }
-  const definition = collectors[name];
+  if (isCollectorPath(name)) throw new InputError(`${spec}: a collector file must be loaded first (loadCollector, or resolveCollectorSpec)`);
+  const definition = collectorEntry(name);
   return { spec, name, definition, options: specOptions(spec, definition, segments) };
 }
 
 /** A built-in collector's or a collector file's spec; files are loaded (once per thread). */
 export async function resolveCollectorSpec(spec: string): Promise<CollectorSpec> {
   const { name, segments } = splitSpec(spec);
-  if (!isCollectorName(name) && !isCollectorPath(name)) throw unknownCollector(name);
+  // A built-in by name (an unknown name is an input error naming the collectors), else a file.
   const definition = await loadCollector(name);
   return { spec, name, definition, options: specOptions(spec, definition, segments) };
 }
@@ -121,9 +112,9 @@ export function collectorRuns(specs: CollectorSpec[], opt: Record<string, string
   return specs.map((s) => {
     const options = { ...Object.fromEntries(Object.entries(opt).filter(([k]) => Object.hasOwn(s.definition.options, k))), ...s.options };
     // Values are checked now (the heap size only matters for percentages), not in a worker later.
-    parseOptions(s.definition.name, s.definition.options, options, 64 << 20);
+    const { effective } = parseOptions(s.definition.name, s.definition.options, options, 64 << 20);
     const label = collectorLabel(s.definition.name, options);
-    const key = collectorLabel(s.definition.name, effectiveOptions(s.definition, options));
+    const key = collectorLabel(s.definition.name, effective);
     const earlier = seen.get(key);
     if (earlier !== undefined) {
       throw new InputError(`--collectors: ${earlier} and ${label} are the same configuration (${key}); variants must differ in some option`);

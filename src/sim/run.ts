@@ -13,13 +13,11 @@ import { OutOfMemoryError, VerificationError, WorkloadRuntimeError } from "../er
 import { Heap, Roots } from "../heap/heap.js";
 import { traceGraph } from "../heap/trace.js";
 import { MUTATOR_COUNTERS, MutatorCounter, SimClock } from "../metrics/clock.js";
-import { WORK_NAMES } from "../metrics/collection-log.js";
 import { DEFAULT_COSTS, type CostModel } from "../metrics/cost-model.js";
 import type { RunError, RunResult, TimelineRow } from "../report/result.js";
 import { checkHeapBytes, parseSize } from "../units.js";
 import { measureLeaks } from "../verify/leaks.js";
 import { WorkCounters } from "../metrics/collection-log.js";
-import { PageTracker } from "../heap/pages.js";
 import { Recorder } from "../metrics/recorder.js";
 import { HeapVerifier } from "../verify/verifier.js";
 import { linkProgram } from "../workload/compile.js";
@@ -97,7 +95,7 @@ export function runWorkloadWithTimeline(
   const parsed = parseOptions(entry.name, entry.options, collectorOptions, heapBytes);
   // The heap's page tracker counts first touches into the recorder's work counters.
   const work = new WorkCounters();
-  const heap = new Heap(heapBytes, (end) => new PageTracker(end, costs.pageBytes, work));
+  const heap = new Heap(heapBytes, costs.pageBytes, work);
   const program = linkProgram(programFor(workload, options.params), {
     storeBarrier: entry.constraints.storeBarrier,
     rootBarrier: entry.constraints.rootBarrier,
@@ -207,8 +205,6 @@ function runError(e: unknown, userCollector: boolean): RunError {
 function measure(collector: Collector, heap: Heap, roots: Roots): RawFigures {
   const recorder = collector.recorder;
   const log = recorder.log;
-  const work = {} as RawFigures["work"];
-  for (const w of WORK_NAMES) work[w] = recorder.work[w];
   const counts = new Float64Array(MUTATOR_COUNTERS);
   recorder.clock.readMutatorCounters(counts);
   return {
@@ -220,7 +216,7 @@ function measure(collector: Collector, heap: Heap, roots: Roots): RawFigures {
     gcNs: recorder.gcNs,
     allocatedObjects: recorder.allocatedObjects,
     allocatedBytes: recorder.allocatedBytes,
-    work,
+    work: { ...recorder.work },
     peakLiveBytes: recorder.peakLiveBytes,
     peakFootprint: Math.max(recorder.peakFootprint, collector.footprint()),
     peakFragmentation: recorder.peakFragmentation,

@@ -18,6 +18,7 @@ import { updateRoots, type Heap, type Region, type Roots } from "../../heap/heap
 import type { PageTracker } from "../../heap/pages.js";
 import { IntStack } from "../../heap/int-stack.js";
 import { AGE_MASK, AGE_SHIFT, FORWARDED_BIT, MARK_BIT, NSLOTS_MASK, cellBytes, objectBytes } from "../../heap/object-model.js";
+import type { WorkCounters } from "../../metrics/collection-log.js";
 import type { Recorder } from "../../metrics/recorder.js";
 import type { RememberingBarrier, YoungCopier } from "../barriers/barrier.js";
 import type { MatureSpace, YoungGeneration } from "./mature.js";
@@ -31,6 +32,8 @@ export class CopyNursery implements YoungGeneration, YoungCopier {
   private readonly gray = new IntStack();
   private readonly mem: Int32Array;
   private readonly pages: PageTracker;
+  /** The recorder's work counters, bumped on every copy. */
+  private readonly work: WorkCounters;
   /** Objects in eden and the survivor spaces (their bytes are the bump allocators' used bytes). */
   objects = 0;
   promotedBytes = 0;
@@ -50,6 +53,7 @@ export class CopyNursery implements YoungGeneration, YoungCopier {
   ) {
     this.mem = heap.mem;
     this.pages = heap.pages;
+    this.work = recorder.work;
     const survivorBytes = promoteAge > 1 ? Math.floor((end - start) / 80) * 8 : 0;
     const edenStart = start + 2 * survivorBytes;
     this.survivorFrom = new BumpAllocator(start, start + survivorBytes, heap.pages);
@@ -74,7 +78,7 @@ export class CopyNursery implements YoungGeneration, YoungCopier {
    * the mature space, then empties eden and the old survivor space.
    */
   evacuate(promoteAll: boolean): void {
-    const work = this.recorder.work;
+    const work = this.work;
     const copiedBefore = work.objectsCopied;
     const bytesBefore = work.bytesCopied;
     const promotedBefore = this.promotedObjects;
@@ -110,7 +114,7 @@ export class CopyNursery implements YoungGeneration, YoungCopier {
         if (mature && moved >= start) this.barrier.remember(w << 2, s);
       }
     }
-    this.recorder.work.slotsScanned += to - from;
+    this.work.slotsScanned += to - from;
   }
 
   /** Scans copied objects (the gray stack) until no survivor is left unscanned. */
@@ -158,9 +162,8 @@ export class CopyNursery implements YoungGeneration, YoungCopier {
     mem[w] = status | FORWARDED_BIT;
     mem[w + 1] = to;
     this.gray.push(to);
-    const work = this.recorder.work;
-    work.objectsCopied++;
-    work.bytesCopied += bytes;
+    this.work.objectsCopied++;
+    this.work.bytesCopied += bytes;
     return to;
   }
 

@@ -19,6 +19,7 @@ import { BumpAllocator } from "../../alloc/bump.js";
 import { updateRoots, type Heap, type Region, type Roots } from "../../heap/heap.js";
 import type { PageTracker } from "../../heap/pages.js";
 import { FORWARDED_BIT, NSLOTS_MASK, objectBytes } from "../../heap/object-model.js";
+import type { WorkCounters } from "../../metrics/collection-log.js";
 import type { Recorder } from "../../metrics/recorder.js";
 
 export class SemiSpaces extends BumpAllocator {
@@ -29,6 +30,8 @@ export class SemiSpaces extends BumpAllocator {
   private readonly mem: Int32Array;
   private readonly base: number;
   private readonly tracker: PageTracker;
+  /** The recorder's work counters, bumped on every copy. */
+  private readonly work: WorkCounters;
 
   constructor(
     heap: Heap,
@@ -39,12 +42,13 @@ export class SemiSpaces extends BumpAllocator {
     this.mem = heap.mem;
     this.base = heap.start;
     this.tracker = heap.pages;
+    this.work = recorder.work;
     this.semispaceBytes = semispaceBytes;
   }
 
   /** One whole collection: flip, copy everything reachable, release from-space. */
   evacuate(roots: Roots): void {
-    const work = this.recorder.work;
+    const work = this.work;
     const fromStart = this.start;
     const fromEnd = this.cursor;
     const toStart = fromStart === this.base ? this.base + this.semispaceBytes : this.base;
@@ -79,7 +83,7 @@ export class SemiSpaces extends BumpAllocator {
       }
       scan += objectBytes(n, mem[w + 1]);
     }
-    this.recorder.work.slotsScanned += slots;
+    this.work.slotsScanned += slots;
   }
 
   /** Returns the to-space address of the object at `a`, copying it on first visit. */
@@ -99,7 +103,7 @@ export class SemiSpaces extends BumpAllocator {
     }
     mem[w] = status | FORWARDED_BIT;
     mem[w + 1] = to;
-    const work = this.recorder.work;
+    const work = this.work;
     work.objectsCopied++;
     work.bytesCopied += bytes;
     return to;
