@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { defineCollector } from "../src/collectors/collector.js";
 import generational, { GenerationalCollector } from "../src/collectors/generational/index.js";
 import { loadWorkload } from "../src/workload/load.js";
-import { runWorkload } from "../src/sim/run.js";
+import { runWorkload, runWorkloadWithTimeline } from "../src/sim/run.js";
 import type { Statement, WorkloadDoc } from "../src/workload/types.js";
 import { run } from "./helpers.js";
 
@@ -191,6 +191,59 @@ describe("generational", () => {
       verify: true,
     });
     expect(r.error?.kind).toBe("verification");
+  });
+});
+
+describe("mark-sweep: lazy sweeping", () => {
+  // 1000 nodes stay reachable from a global; 200,000 more become garbage at once.
+  const LIVE_NODES = 1000;
+  const churn = scenario([
+    { call: "Ring", args: [LIVE_NODES], to: "keep" },
+    { repeat: 200_000, do: [{ alloc: "Node", to: "a" }] },
+  ]);
+  const atHeap = (heapBytes: number, sweep: "lazy" | "eager") =>
+    runWorkloadWithTimeline({ doc: churn, file: "<churn>" }, { collector: "mark-sweep", collectorOptions: { sweep }, heapBytes, verify: true });
+  const collections = (out: ReturnType<typeof atHeap>) => out.timeline().filter((row) => row.reason === "allocation-failure");
+
+  it("knows the live size at every collection although the garbage is swept later", () => {
+    for (const heapBytes of [256 << 10, 2 << 20]) {
+      const out = atHeap(heapBytes, "lazy");
+      expect(out.result.outcome).toBe("completed");
+      expect(out.result.leaked.objects).toBe(0);
+      const rows = collections(out);
+      expect(rows.length).toBeGreaterThan(2);
+      for (const row of rows) {
+        // The ring, and the node the variable `a` still holds when the next allocation fails.
+        expect(row.liveAfter).toBe((LIVE_NODES + 1) * NODE_BYTES);
+        // Nothing is reclaimed inside the pause: the heap in use falls as allocation sweeps.
+        expect(row.usedAfter).toBe(row.usedBefore);
+      }
+    }
+  });
+
+  it("keeps sweeping out of the pause, so the pause does not grow with the heap", () => {
+    const pauses = (heapBytes: number, sweep: "lazy" | "eager") => new Set(collections(atHeap(heapBytes, sweep)).map((row) => row.pauseNs));
+    const lazySmall = pauses(256 << 10, "lazy");
+    const lazyLarge = pauses(2 << 20, "lazy");
+    // Every lazy pause marks the same 1000 nodes from the same roots: one duration, at any heap size.
+    expect(lazySmall.size).toBe(1);
+    expect(lazyLarge).toEqual(lazySmall);
+    // An eager pause also sweeps the garbage allocated since the last one, which grows with the heap (8x here).
+    const [lazy] = lazySmall;
+    const eagerSmall = Math.max(...pauses(256 << 10, "eager"));
+    const eagerLarge = Math.max(...pauses(2 << 20, "eager"));
+    expect(eagerSmall).toBeGreaterThan(lazy);
+    expect(eagerLarge - lazy).toBeGreaterThan(6 * (eagerSmall - lazy));
+  });
+
+  it("charges the sweeping to the mutator: less GC time, the same total time", () => {
+    const lazy = atHeap(256 << 10, "lazy").result;
+    const eager = atHeap(256 << 10, "eager").result;
+    expect(lazy.collections.total).toBe(eager.collections.total);
+    expect(lazy.time.gc).toBeLessThan(eager.time.gc);
+    expect(lazy.time.mutator).toBeGreaterThan(eager.time.mutator);
+    // The same sweeping moved out of the pauses (a lazy step closes free runs at its boundary: a few more cells).
+    expect(Math.abs(lazy.time.total - eager.time.total) / eager.time.total).toBeLessThan(0.01);
   });
 });
 

@@ -35,7 +35,7 @@ export class WorkCounters {
 export type WorkName = keyof WorkCounters;
 export const WORK_NAMES: readonly WorkName[] = Object.keys(new WorkCounters()) as WorkName[];
 
-// The first twelve columns are written by position in CollectionLog.add; keep the order.
+// The first thirteen columns are written by position in CollectionLog.add; keep the order.
 const COLUMNS = [
   "kind",
   "reason",
@@ -49,6 +49,7 @@ const COLUMNS = [
   "startNs",
   "pauseNs",
   "footprintAfter",
+  "liveAfter",
   ...WORK_NAMES,
 ] as const;
 type Column = (typeof COLUMNS)[number];
@@ -71,6 +72,8 @@ export interface CollectionRecord {
   pauseNs: number;
   /** Heap span in use after the collection (see Collector.footprint). */
   footprintAfter: number;
+  /** Live bytes after the collection when known: bytesAfter of a full one, or what a marking found (lazy sweeping); else null. */
+  liveAfter: number | null;
   work: Record<WorkName, number>;
 }
 
@@ -91,6 +94,7 @@ export interface PauseRecord {
   startNs: number;
   pauseNs: number;
   footprintAfter: number;
+  liveAfter: number | null;
 }
 
 export class CollectionLog {
@@ -123,6 +127,7 @@ export class CollectionLog {
     c[9][i] = p.startNs;
     c[10][i] = p.pauseNs;
     c[11][i] = p.footprintAfter;
+    c[12][i] = p.liveAfter ?? -1;
     for (let w = 0; w < WORK_NAMES.length; w++) c[FIRST_WORK_COLUMN + w][i] = work[WORK_NAMES[w]] - workBefore[w];
   }
 
@@ -152,6 +157,7 @@ export class CollectionLog {
       startNs: get("startNs"),
       pauseNs: get("pauseNs"),
       footprintAfter: get("footprintAfter"),
+      liveAfter: get("liveAfter") >= 0 ? get("liveAfter") : null,
       work,
     };
   }

@@ -50,6 +50,8 @@ export class Recorder {
   peakFragmentation = 0;
   gcWallMs = 0;
   maxPauseWallMs = 0;
+  /** Live bytes the pause in progress found by marking without reclaiming (see markedLive); -1 if none. */
+  private markedLiveBytes = -1;
 
   constructor(
     readonly clock: SimClock,
@@ -87,6 +89,15 @@ export class Recorder {
   /** Simulated mutator time so far (ns). */
   mutatorNs(): number {
     return this.clock.mutatorNs(this.allocatedObjects, this.allocatedBytes, this.work, this.gcNs);
+  }
+
+  /**
+   * Called inside a pause that marks but leaves reclamation to later (lazy
+   * sweeping): the bytes its marking found live, so the log knows the live
+   * size although the heap still holds the garbage.
+   */
+  markedLive(bytes: number): void {
+    this.markedLiveBytes = bytes;
   }
 
   /**
@@ -132,10 +143,12 @@ export class Recorder {
         startNs,
         pauseNs,
         footprintAfter,
+        liveAfter: full ? bytesAfter : this.markedLiveBytes >= 0 ? this.markedLiveBytes : null,
       },
       this.workBefore,
       this.work,
     );
+    this.markedLiveBytes = -1;
     this.gcWallMs += wallMs;
     if (wallMs > this.maxPauseWallMs) this.maxPauseWallMs = wallMs;
     if (full) {

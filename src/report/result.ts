@@ -195,7 +195,7 @@ export interface TimelineRow {
   pauseNs: number;
   usedBefore: number;
   usedAfter: number;
-  /** Live bytes after the collection, when it was a full one (it reclaimed everything unreachable). */
+  /** Live bytes after the collection when known: its heap in use if it reclaimed everything unreachable, or the bytes its marking found live when reclamation is left to lazy sweeping; else null. */
   liveAfter: number | null;
   footprint: number;
 }

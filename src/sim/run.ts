@@ -244,7 +244,7 @@ function timelineRows(collector: Collector, count: number): TimelineRow[] {
       pauseNs: r.pauseNs,
       usedBefore: r.bytesBefore,
       usedAfter: r.bytesAfter,
-      liveAfter: r.full ? r.bytesAfter : null,
+      liveAfter: r.liveAfter,
       footprint: r.footprintAfter,
     });
   }
