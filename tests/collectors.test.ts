@@ -177,6 +177,21 @@ describe("generational", () => {
     expect(traced(gen)).toBeLessThan(traced(ms));
   });
 
+  it("keeps survivors in eden when a major collection overflows a compacted mature space (HotSpot Serial)", () => {
+    // 1200 live nodes (48,000 bytes) do not fit a 32 KiB mature space, but fit it plus eden.
+    const doc = scenario([{ call: "Ring", args: [1200], to: "keep" }, { repeat: 5000, do: [{ alloc: "Node", to: "a" }] }]);
+    const heapBytes = 64 << 10;
+    for (const options of [{ "promote-age": "1" }, { "promote-age": "3", barrier: "cards" }]) {
+      const compacting = run(doc, { collector: "generational", collectorOptions: { ...options, mature: "mark-compact", nursery: "50%" }, heapBytes });
+      expect(compacting.error).toBeNull();
+      expect(compacting.leaked.objects).toBe(0);
+      expect(compacting.memory.finalLive).toBe(1200 * NODE_BYTES);
+      // Sweeping cannot move objects out of the nursery's way: the same live data does not fit.
+      const sweeping = run(doc, { collector: "generational", collectorOptions: { ...options, mature: "mark-sweep", nursery: "50%" }, heapBytes });
+      expect(sweeping.outcome).toBe("out-of-memory");
+    }
+  });
+
   /** A generational collector whose write barrier only stores: old-to-young pointers go unremembered. */
   class NoBarrierGenerational extends GenerationalCollector {
     override writeRef(obj: number, slot: number, value: number): void {

@@ -68,6 +68,8 @@ export class GenerationalCollector extends BaseCollector {
   private requestSite = -1;
   private requestBytes = 0;
   private markedBytes = 0;
+  /** The largest object allocated in eden since the nursery was last empty: what the promotion guarantee must fit. */
+  private largestYoungObject = 0;
 
   constructor(context: CollectorContext, options: Options) {
     super(context);
@@ -90,6 +92,7 @@ export class GenerationalCollector extends BaseCollector {
       a = this.allocLarge(bytes, site);
     } else {
       a = this.nursery.eden.alloc(bytes);
+      if (bytes > this.largestYoungObject) this.largestYoungObject = bytes;
       if (a === 0) {
         this.noteRequest(site, bytes);
         this.collect("allocation-failure");
@@ -134,7 +137,7 @@ export class GenerationalCollector extends BaseCollector {
 
   /** A minor collection if the mature space can take every young object; otherwise a major one. */
   private collect(reason: string): void {
-    if (this.mature.promotionRoom() >= this.nursery.usedBytes) {
+    if (this.mature.promotionRoom(this.largestYoungObject) >= this.nursery.usedBytes) {
       this.pause("minor", reason, () => {
         this.nursery.evacuate(false);
         return false;
@@ -147,11 +150,10 @@ export class GenerationalCollector extends BaseCollector {
   collectGarbage(reason: string): void {
     this.pause("major", reason, () => {
       this.markedBytes = this.marker.markFromRoots(this.roots);
-      // Fail before changing anything when everything live cannot fit in the mature space.
-      if (this.markedBytes > this.nurseryStart - this.heap.start) {
+      if (!this.mature.collectWithNursery(this.nursery, this.barrier, this.recorder, this.markedBytes)) {
         this.outOfMemory(this.requestSite, this.requestBytes, this.markedBytes);
       }
-      this.mature.collectWithNursery(this.nursery, this.barrier, this.recorder);
+      if (this.nursery.usedBytes === 0) this.largestYoungObject = 0;
       return true;
     });
   }

@@ -12,7 +12,7 @@
  */
 import { SegregatedFitAllocator } from "../../alloc/segregated-fit.js";
 import type { Heap, Region } from "../../heap/heap.js";
-import { FREE_BIT, MARK_BIT, cellBytes } from "../../heap/object-model.js";
+import { FREE_BIT, MARK_BIT, MIN_LISTED_CHUNK, cellBytes } from "../../heap/object-model.js";
 import type { Recorder } from "../../metrics/recorder.js";
 import type { RememberingBarrier } from "../barriers/barrier.js";
 import type { MatureSpace, YoungGeneration } from "./mature.js";
@@ -35,11 +35,6 @@ export interface SweepResult {
 export const LAZY_SWEEP_STEP_BYTES = 32 * 1024;
 
 export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace {
-  /**
-   * A lower bound on the largest free chunk, kept for a generational plan:
-   * the largest chunk after the last sweep less everything allocated since.
-   */
-  private contiguousFree: number;
   /** The next cell a sweep in progress will examine; 0 when no sweep is pending. */
   private sweepCursor = 0;
   /** Where the sweep in progress counts what it frees and the cells it visits. */
@@ -51,7 +46,6 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
 
   constructor(heap: Heap, start: number, end: number) {
     super(heap.mem, start, end, heap.pages);
-    this.contiguousFree = end - start;
   }
 
   /** Sweeps the whole space now, counting the work and what it freed. */
@@ -142,7 +136,6 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
     const recorder = this.sweepRecorder!;
     recorder.freed(freedObjects, freedBytes);
     recorder.work.cellsSwept += cellsVisited;
-    if (this.sweepCursor === 0) this.contiguousFree = largestFree;
     return cellsVisited;
   }
 
@@ -188,13 +181,12 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
   // As a generational mature space.
 
   allocMature(bytes: number): number {
-    const a = this.alloc(bytes);
-    this.contiguousFree -= bytes;
-    return a;
+    return this.alloc(bytes);
   }
 
-  promotionRoom(): number {
-    return this.contiguousFree;
+  /** Free bytes less what each free chunk might leave unused (see guaranteedBytes). */
+  promotionRoom(largestYoungObject: number): number {
+    return this.guaranteedBytes(Math.max(largestYoungObject, MIN_LISTED_CHUNK));
   }
 
   parseableTop(): number {
@@ -207,10 +199,12 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
    * the remembered set before the sweep turns them into free chunks, then the
    * nursery's survivors are evacuated into the swept space.
    */
-  collectWithNursery(young: YoungGeneration, barrier: RememberingBarrier, recorder: Recorder): void {
+  collectWithNursery(young: YoungGeneration, barrier: RememberingBarrier, recorder: Recorder, liveBytes: number): boolean {
+    if (liveBytes > this.end - this.start) return false;
     barrier.forgetUnmarked();
     this.sweep(recorder);
     barrier.cellsChanged(this.start, this.end);
     young.evacuate(true);
+    return true;
   }
 }

@@ -5,8 +5,10 @@
  * they are younger than `promoteAge` and it has room, otherwise into the
  * mature space (promotion) - and empties eden.
  *
- * Layout of [start, end): two survivor semispaces of a tenth of the nursery
- * each when promoteAge > 1 (HotSpot's SurvivorRatio=8), then eden. An
+ * Layout of [start, end): eden, then two survivor semispaces of a tenth of
+ * the nursery each when promoteAge > 1 (HotSpot's SurvivorRatio=8). Eden
+ * comes first so that a major collection sliding survivors down from the
+ * bottom of the heap can continue into it when the mature space is full. An
  * object's age (minor collections survived) lives in its header.
  *
  * Survivors are found from the roots, from what the barrier remembered, and
@@ -55,11 +57,16 @@ export class CopyNursery implements YoungGeneration, YoungCopier {
     this.pages = heap.pages;
     this.work = recorder.work;
     const survivorBytes = promoteAge > 1 ? Math.floor((end - start) / 80) * 8 : 0;
-    const edenStart = start + 2 * survivorBytes;
-    this.survivorFrom = new BumpAllocator(start, start + survivorBytes, heap.pages);
-    this.survivorTo = new BumpAllocator(start + survivorBytes, edenStart, heap.pages);
-    this.eden = new BumpAllocator(edenStart, end, heap.pages);
+    const edenEnd = end - 2 * survivorBytes;
+    this.eden = new BumpAllocator(start, edenEnd, heap.pages);
+    this.survivorFrom = new BumpAllocator(edenEnd, edenEnd + survivorBytes, heap.pages);
+    this.survivorTo = new BumpAllocator(edenEnd + survivorBytes, end, heap.pages);
+    this.edenStart = start;
+    this.edenEnd = edenEnd;
   }
+
+  readonly edenStart: number;
+  readonly edenEnd: number;
 
   get usedBytes(): number {
     return this.eden.usedBytes + this.survivorFrom.usedBytes;
@@ -67,8 +74,8 @@ export class CopyNursery implements YoungGeneration, YoungCopier {
 
   regions(): Region[] {
     return [
-      [this.survivorFrom.start, this.survivorFrom.cursor],
       [this.eden.start, this.eden.cursor],
+      [this.survivorFrom.start, this.survivorFrom.cursor],
     ];
   }
 
@@ -180,9 +187,15 @@ export class CopyNursery implements YoungGeneration, YoungCopier {
   }
 
   emptied(promotedBytes: number): void {
-    for (const [start, end] of this.regions()) this.mem.fill(0, start >> 2, end >> 2);
-    for (const space of [this.eden, this.survivorFrom, this.survivorTo]) space.reset(space.start, space.limit);
+    this.keptInEden(this.eden.start, 0, promotedBytes);
+  }
+
+  keptInEden(top: number, objects: number, promotedBytes: number): void {
+    this.mem.fill(0, top >> 2, this.eden.cursor >> 2);
+    this.mem.fill(0, this.survivorFrom.start >> 2, this.survivorFrom.cursor >> 2);
+    this.eden.reset(this.eden.start, this.eden.limit, top);
+    for (const space of [this.survivorFrom, this.survivorTo]) space.reset(space.start, space.limit);
     this.promotedBytes += promotedBytes;
-    this.objects = 0;
+    this.objects = objects;
   }
 }
