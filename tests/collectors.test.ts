@@ -192,6 +192,36 @@ describe("generational", () => {
     }
   });
 
+  it("grows eden as V8 grows new space: doubling once more bytes survived since the last growth than it holds", () => {
+    // Every node stays reachable (a chain from a global), so each minor copies all of eden.
+    const nodes = 40_000;
+    const doc = scenario([{ repeat: nodes, do: [{ alloc: "Node", to: "a", init: { next: "keep" } }, { assign: "keep", value: "a" }] }]);
+    const edenBytes = 1 << 20;
+    const r = run(doc, { collector: "generational", collectorOptions: { nursery: String(edenBytes), "eden-initial": "64KiB" }, heapBytes: 8 << 20 });
+    expect(r.error).toBeNull();
+    // The rule, by hand: a minor happens when eden's capacity in whole nodes is allocated, all of it survives.
+    let capacity = 64 << 10;
+    let survivedSinceGrowth = 0;
+    let allocated = 0;
+    let minors = 0;
+    for (;;) {
+      const perCycle = Math.floor(capacity / NODE_BYTES);
+      if (allocated + perCycle >= nodes) break;
+      allocated += perCycle;
+      minors++;
+      survivedSinceGrowth += perCycle * NODE_BYTES;
+      if (capacity < edenBytes && survivedSinceGrowth > capacity) {
+        capacity = Math.min(edenBytes, 2 * capacity);
+        survivedSinceGrowth = 0;
+      }
+    }
+    expect(r.collections.minor).toBe(minors);
+    expect(r.collections.major).toBe(0);
+    // Without growth, eden is 1 MiB from the start: far fewer minors.
+    const full = run(doc, { collector: "generational", collectorOptions: { nursery: String(edenBytes) }, heapBytes: 8 << 20 });
+    expect(full.collections.minor).toBe(Math.ceil(nodes / Math.floor(edenBytes / NODE_BYTES)) - 1);
+  });
+
   /** A generational collector whose write barrier only stores: old-to-young pointers go unremembered. */
   class NoBarrierGenerational extends GenerationalCollector {
     override writeRef(obj: number, slot: number, value: number): void {

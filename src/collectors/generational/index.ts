@@ -38,6 +38,11 @@ const generationalOptions = {
   mature: choice(["mark-sweep", "mark-compact"], "mark-sweep", "how major collections collect the mature space"),
   barrier: choice(["remset", "cards"], "remset", "remember old-to-young stores by object (remset) or by 512-byte card"),
   "promote-age": integer(1, 15, 1, "minor collections an object survives before promotion; above 1, survivor spaces are used"),
+  "eden-initial": {
+    description: "eden's capacity at the start, doubled up to all of eden whenever more bytes have survived since it last grew than it holds (V8's new-space growth); full: all of eden from the start",
+    default: "full",
+    parse: (value: string, heapBytes: number) => (value === "full" ? 0 : heapShare("full", "").parse(value, heapBytes)),
+  },
 };
 type Options = ParsedOptions<typeof generationalOptions>;
 
@@ -78,10 +83,20 @@ export class GenerationalCollector extends BaseCollector {
     this.nurseryStart = heap.end - nurseryBytes;
     this.mature = matureSpaces[options.mature](context, this.nurseryStart);
     this.barrier = barriers[options.barrier](this.mem, heap.start, this.nurseryStart, this.work);
-    this.nursery = new CopyNursery(heap, this.nurseryStart, heap.end, options["promote-age"], this.roots, this.mature, this.barrier, this.recorder, () =>
-      this.outOfMemory(this.requestSite, this.requestBytes, this.markedBytes),
+    this.nursery = new CopyNursery(
+      heap,
+      this.nurseryStart,
+      heap.end,
+      options["promote-age"],
+      this.roots,
+      this.mature,
+      this.barrier,
+      this.recorder,
+      () => this.outOfMemory(this.requestSite, this.requestBytes, this.markedBytes),
+      options["eden-initial"],
     );
-    this.largeObjectBytes = Math.max(64, (heap.end - this.nursery.eden.start) >> 2);
+    // A quarter of eden as it starts (a growing eden must take any young object from the first allocation).
+    this.largeObjectBytes = Math.max(64, (this.nursery.eden.limit - this.nursery.eden.start) >> 2);
     this.marker = new Marker(this.mem, this.work);
   }
 

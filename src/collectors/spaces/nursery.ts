@@ -40,6 +40,8 @@ export class CopyNursery implements YoungGeneration, YoungCopier {
   objects = 0;
   promotedBytes = 0;
   private promotedObjects = 0;
+  /** Bytes that survived minor collections since eden last grew (V8's survived_since_last_expansion_). */
+  private survivedSinceGrowth = 0;
 
   constructor(
     heap: Heap,
@@ -52,13 +54,16 @@ export class CopyNursery implements YoungGeneration, YoungCopier {
     private readonly recorder: Recorder,
     /** Ends the run when the mature space cannot take a survivor (only possible in a major collection). */
     private readonly promotionFailed: () => never,
+    /** Eden's capacity at the start (0: all of it); see growEden. */
+    initialEdenBytes = 0,
   ) {
     this.mem = heap.mem;
     this.pages = heap.pages;
     this.work = recorder.work;
     const survivorBytes = promoteAge > 1 ? Math.floor((end - start) / 80) * 8 : 0;
     const edenEnd = end - 2 * survivorBytes;
-    this.eden = new BumpAllocator(start, edenEnd, heap.pages);
+    const edenCapacity = initialEdenBytes > 0 ? Math.min(edenEnd, start + Math.floor(initialEdenBytes / 8) * 8) : edenEnd;
+    this.eden = new BumpAllocator(start, edenCapacity, heap.pages);
     this.survivorFrom = new BumpAllocator(edenEnd, edenEnd + survivorBytes, heap.pages);
     this.survivorTo = new BumpAllocator(edenEnd + survivorBytes, end, heap.pages);
     this.edenStart = start;
@@ -95,18 +100,33 @@ export class CopyNursery implements YoungGeneration, YoungCopier {
     this.barrier.forwardRemembered(this, this.mature);
     this.scanCopied();
     this.promoteAll = false;
-    // Emptying eden and flipping the survivor spaces resets the nursery page by page.
-    work.pagesPrepared += this.pages.pagesIn(this.start, this.end);
+    // Emptying eden and flipping the survivor spaces resets the nursery page by page (eden's in use, not its reserve).
+    work.pagesPrepared += this.pages.pagesIn(this.start, this.eden.limit) + this.pages.pagesIn(this.edenEnd, this.end);
     const survivors = work.objectsCopied - copiedBefore;
     const survivingBytes = work.bytesCopied - bytesBefore;
     this.recorder.freed(this.objects - survivors, youngBytes - survivingBytes);
     // What stays young is what went to the survivor space.
     this.objects = survivors - (this.promotedObjects - promotedBefore);
     this.mem.fill(0, this.eden.start >> 2, this.eden.cursor >> 2);
-    this.eden.reset(this.eden.start, this.eden.limit);
+    this.eden.reset(this.eden.start, this.grownEdenLimit(survivingBytes));
     this.mem.fill(0, this.survivorFrom.start >> 2, this.survivorFrom.cursor >> 2);
     this.survivorFrom.reset(this.survivorFrom.start, this.survivorFrom.limit);
     [this.survivorFrom, this.survivorTo] = [this.survivorTo, this.survivorFrom];
+  }
+
+  /**
+   * Eden's end after a collection in which `survivingBytes` survived. Eden
+   * doubles, up to all of it, once more bytes have survived since it last
+   * grew than it holds: V8's new-space growth rule
+   * (Heap::CheckNewSpaceExpansionCriteria), which makes a young generation
+   * start small and grow while the program builds long-lived data.
+   */
+  private grownEdenLimit(survivingBytes: number): number {
+    const capacity = this.eden.limit - this.eden.start;
+    this.survivedSinceGrowth += survivingBytes;
+    if (this.eden.limit === this.edenEnd || this.survivedSinceGrowth <= capacity) return this.eden.limit;
+    this.survivedSinceGrowth = 0;
+    return Math.min(this.edenEnd, this.eden.start + 2 * capacity);
   }
 
   forwardSlots(w: number, from: number, to: number): void {
@@ -193,7 +213,8 @@ export class CopyNursery implements YoungGeneration, YoungCopier {
   keptInEden(top: number, objects: number, promotedBytes: number): void {
     this.mem.fill(0, top >> 2, this.eden.cursor >> 2);
     this.mem.fill(0, this.survivorFrom.start >> 2, this.survivorFrom.cursor >> 2);
-    this.eden.reset(this.eden.start, this.eden.limit, top);
+    // Survivors that stayed may lie past eden's current capacity: it grows to hold them.
+    this.eden.reset(this.eden.start, Math.max(this.eden.limit, top), top);
     for (const space of [this.survivorFrom, this.survivorTo]) space.reset(space.start, space.limit);
     this.promotedBytes += promotedBytes;
     this.objects = objects;
