@@ -44,24 +44,22 @@ type Options = ParsedOptions<typeof markSweepOptions>;
 export class MarkSweepCollector extends BaseCollector {
   readonly constraints = constraints;
   protected readonly space: FreeListSpace;
-  /** Header marks: for eager sweeps. */
   protected readonly marker: Marker;
-  /** Side marks, which a lazy sweep reads after the pause; null when sweeping eagerly. */
-  private readonly lazyMarks: Uint32Array | null;
-  private readonly lazyMarker: Marker | null;
+  /** The side mark bitmap under lazy sweeping (its marks outlive the pause); null for header marks. */
+  protected readonly markBits: Uint32Array | null;
 
+  /** Without options (a subclass trying a variation), sweeping is eager: every collection goes through collectGarbage. */
   constructor(context: CollectorContext, options: Options = { sweep: "eager" }) {
     super(context);
     this.space = new FreeListSpace(this.heap, this.heap.start, this.heap.end);
-    this.marker = new Marker(this.mem, this.work);
-    this.lazyMarks = options.sweep === "lazy" ? markBitmapFor(this.mem) : null;
-    this.lazyMarker = this.lazyMarks && new Marker(this.mem, this.work, this.lazyMarks);
+    this.markBits = options.sweep === "lazy" ? markBitmapFor(this.mem) : null;
+    this.marker = new Marker(this.mem, this.work, this.markBits);
   }
 
   alloc(nslots: number, payloadBytes: number, site: number): number {
     const bytes = objectBytes(nslots, payloadBytes);
     let a = this.space.alloc(bytes);
-    if (a === 0) a = this.lazyMarker ? this.allocSweepingLazily(bytes, site) : this.allocAfterFullCollection(bytes, site, this.space);
+    if (a === 0) a = this.markBits ? this.allocSweepingLazily(bytes, site) : this.allocAfterFullCollection(bytes, site, this.space);
     return this.finishAlloc(a, nslots, payloadBytes, bytes);
   }
 
@@ -76,8 +74,8 @@ export class MarkSweepCollector extends BaseCollector {
     let a = this.sweepUntilFits(bytes);
     if (a !== 0) return a;
     this.pause("full", "allocation-failure", () => {
-      this.recorder.markedLive(this.lazyMarker!.markFromRoots(this.roots));
-      this.space.beginSweep(this.recorder, this.lazyMarks);
+      this.recorder.markedLive(this.marker.markFromRoots(this.roots));
+      this.space.beginSweep(this.recorder, this.markBits);
       return false;
     });
     a = this.sweepUntilFits(bytes);
@@ -98,7 +96,7 @@ export class MarkSweepCollector extends BaseCollector {
     this.pause("full", reason, () => {
       this.space.finishSweep();
       this.marker.markFromRoots(this.roots);
-      this.space.sweep(this.recorder);
+      this.space.sweep(this.recorder, this.markBits);
       return true;
     });
   }
