@@ -41,7 +41,14 @@ const generationalOptions = {
   "eden-initial": {
     description: "eden's capacity at the start, doubled up to all of eden whenever more bytes have survived since it last grew than it holds (V8's new-space growth); full: all of eden from the start",
     default: "full",
-    parse: (value: string, heapBytes: number) => (value === "full" ? 0 : heapShare("full", "").parse(value, heapBytes)),
+    parse(value: string, heapBytes: number): number {
+      if (value === "full") return 0;
+      try {
+        return heapShare("full", "").parse(value, heapBytes);
+      } catch (e) {
+        throw new Error(`${(e as Error).message}, or full`);
+      }
+    },
   },
 };
 type Options = ParsedOptions<typeof generationalOptions>;
