@@ -35,7 +35,7 @@ export class WorkCounters {
 export type WorkName = keyof WorkCounters;
 export const WORK_NAMES: readonly WorkName[] = Object.keys(new WorkCounters()) as WorkName[];
 
-// The first twelve columns are written by position in CollectionLog.add; keep the order.
+// The first fourteen columns are written by position in CollectionLog.add; keep the order.
 const COLUMNS = [
   "kind",
   "reason",
@@ -49,6 +49,8 @@ const COLUMNS = [
   "startNs",
   "pauseNs",
   "footprintAfter",
+  "footprintBefore",
+  "fragmentationAfter",
   ...WORK_NAMES,
 ] as const;
 type Column = (typeof COLUMNS)[number];
@@ -71,6 +73,11 @@ export interface CollectionRecord {
   pauseNs: number;
   /** Heap span in use after the collection (see Collector.footprint). */
   footprintAfter: number;
+  /** Heap span in use when the pause began. */
+  footprintBefore: number;
+  /** Fragmentation after a full collection (Collected.fragmentation); null after any other pause, where it is not measured. */
+  fragmentationAfter: number | null;
+  /** The work counted during this pause alone (the counters' deltas). */
   work: Record<WorkName, number>;
 }
 
@@ -91,6 +98,9 @@ export interface PauseRecord {
   startNs: number;
   pauseNs: number;
   footprintAfter: number;
+  footprintBefore: number;
+  /** null when not measured (only full collections measure it). */
+  fragmentationAfter: number | null;
 }
 
 export class CollectionLog {
@@ -123,6 +133,9 @@ export class CollectionLog {
     c[9][i] = p.startNs;
     c[10][i] = p.pauseNs;
     c[11][i] = p.footprintAfter;
+    c[12][i] = p.footprintBefore;
+    // NaN stands for "not measured" inside the column; record() turns it back into null.
+    c[13][i] = p.fragmentationAfter ?? NaN;
     for (let w = 0; w < WORK_NAMES.length; w++) c[FIRST_WORK_COLUMN + w][i] = work[WORK_NAMES[w]] - workBefore[w];
   }
 
@@ -152,6 +165,8 @@ export class CollectionLog {
       startNs: get("startNs"),
       pauseNs: get("pauseNs"),
       footprintAfter: get("footprintAfter"),
+      footprintBefore: get("footprintBefore"),
+      fragmentationAfter: Number.isNaN(get("fragmentationAfter")) ? null : get("fragmentationAfter"),
       work,
     };
   }

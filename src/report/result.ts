@@ -197,5 +197,12 @@ export interface TimelineRow {
   usedAfter: number;
   /** Live bytes after the collection, when it was a full one (it reclaimed everything unreachable). */
   liveAfter: number | null;
+  /** Heap span in use after the pause (bytes; Collector.footprint). */
   footprint: number;
+  /** Heap span in use when the pause began (bytes). */
+  footprintBefore: number;
+  /** Fragmentation after a full collection (share of free bytes outside the largest free chunk); null after other pauses, where it is not measured. */
+  fragmentation: number | null;
+  /** The work counters of this pause alone (what its simulated duration is the cost of). */
+  work: Record<WorkName, number>;
 }
