@@ -62,6 +62,11 @@ export interface RunOptions {
   onCollection?: (row: TimelineRow) => void;
 }
 
+/** The heap a run uses: the one given (--heap), else the workload's, else DEFAULT_HEAP. */
+export function runHeapBytes(workload: LoadedWorkload, heapBytes: number | undefined): number {
+  return checkHeapBytes(heapBytes ?? parseSize(workload.doc.heap ?? DEFAULT_HEAP, "workload heap"), heapBytes === undefined ? "workload heap" : "--heap");
+}
+
 export function runWorkload(workload: LoadedWorkload, options: RunOptions): RunResult {
   return runWorkloadWithTimeline(workload, options).result;
 }
@@ -85,10 +90,7 @@ export function runWorkloadWithTimeline(
   const spec = typeof options.collector === "string" ? builtInCollector(options.collector) : undefined;
   const entry = spec ? spec.definition : (options.collector as CollectorDefinition);
   const collectorOptions = { ...options.collectorOptions, ...spec?.options };
-  const heapBytes = checkHeapBytes(
-    options.heapBytes ?? parseSize(doc.heap ?? DEFAULT_HEAP, "workload heap"),
-    options.heapBytes === undefined ? "workload heap" : "--heap",
-  );
+  const heapBytes = runHeapBytes(workload, options.heapBytes);
   const seed = options.seed ?? doc.seed ?? 1;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const costs = options.costModel ?? { ...DEFAULT_COSTS };
