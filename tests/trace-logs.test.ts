@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { WORK_NAMES, type WorkName } from "../src/metrics/collection-log.js";
 import { DEFAULT_COSTS } from "../src/metrics/cost-model.js";
@@ -403,6 +404,21 @@ describe("--gc-log-format v8 (--trace-gc)", () => {
       "[0:0x0]       22 ms: Mark-Compact 10.0 (36.7) -> 2.7 (36.7) MB, 2.00 / 0.00 ms  (average mu = 0.818, current mu = 0.800) testing; ",
       "",
     ]);
+  });
+});
+
+describe("timeline rows in results", () => {
+  it("are accepted by the published result schema, with their work counters, footprint before and fragmentation", () => {
+    const schema = JSON.parse(readFileSync("schema/result.schema.json", "utf8"));
+    const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
+    for (const result of results) expect(validate(JSON.parse(JSON.stringify(result))), JSON.stringify(validate.errors)).toBe(true);
+    // A pause's duration is the cost of its own work counters.
+    for (const result of results) {
+      for (const r of result.timeline!) {
+        const cost = WORK_NAMES.reduce((sum, w) => sum + r.work[w] * UNIT_NS[w], 0);
+        expect(cost).toBeCloseTo(r.pauseNs, 3);
+      }
+    }
   });
 });
 
