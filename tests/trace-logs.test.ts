@@ -12,7 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
-import { WORK_NAMES, type WorkName } from "../src/metrics/collection-log.js";
+import { SimClock, workUnitNs } from "../src/metrics/clock.js";
+import { WORK_NAMES, WorkCounters, type WorkName } from "../src/metrics/collection-log.js";
 import { DEFAULT_COSTS } from "../src/metrics/cost-model.js";
 import { goMilliseconds, renderGcLog, type GcLogFormat } from "../src/report/gc-log.js";
 import { COLLECTIONS_PROPER, type CollectionKind, type RunResult, type TimelineRow } from "../src/report/result.js";
@@ -417,6 +418,20 @@ describe("timeline rows in results", () => {
       for (const r of result.timeline!) {
         const cost = WORK_NAMES.reduce((sum, w) => sum + r.work[w] * UNIT_NS[w], 0);
         expect(cost).toBeCloseTo(r.pauseNs, 3);
+      }
+    }
+  });
+});
+
+describe("workUnitNs", () => {
+  it("is SimClock.workNs term by term, for every counter, under the default and a scrambled cost model", () => {
+    const scrambled = Object.fromEntries(Object.keys(DEFAULT_COSTS).map((k, i) => [k, k === "pageBytes" ? 4096 : 3 + 7 * i])) as typeof DEFAULT_COSTS;
+    for (const costs of [DEFAULT_COSTS, scrambled]) {
+      const clock = new SimClock(costs);
+      for (const w of WORK_NAMES) {
+        const one = new WorkCounters();
+        one[w] = 8;
+        expect(clock.workNs(one), w).toBe(8 * workUnitNs(w, costs));
       }
     }
   });

@@ -30,6 +30,7 @@
  * exactly. No `displayTimeUnit` is written: some Perfetto versions take it as
  * the unit of `ts`.
  */
+import { workUnitNs } from "../metrics/clock.js";
 import type { WorkName } from "../metrics/collection-log.js";
 import type { CostModel } from "../metrics/cost-model.js";
 import { formatBytes } from "./format.js";
@@ -37,42 +38,6 @@ import { labelOf, type RunResult, type TimelineRow } from "./result.js";
 
 const MUTATOR_TID = 1;
 const COLLECTOR_TID = 2;
-
-/** What one unit of each work counter costs (simulated ns): the terms of SimClock.workNs. */
-export function unitCost(work: WorkName, c: CostModel): number {
-  switch (work) {
-    case "rootsScanned":
-      return c.rootScanned;
-    case "objectsMarked":
-      return c.objectMarked;
-    case "slotsScanned":
-      return c.slotScanned;
-    case "objectsCopied":
-      return c.objectCopied;
-    case "bytesCopied":
-      return c.wordCopied / 8;
-    case "cellsSwept":
-      return c.cellSwept;
-    case "objectsFreed":
-      return c.objectFreed;
-    case "rcIncrements":
-      return c.rcIncrement;
-    case "rcDecrements":
-      return c.rcDecrement;
-    case "barrierExecutions":
-      return c.barrierExecuted;
-    case "remsetEntriesProcessed":
-      return c.remsetEntryProcessed;
-    case "allocationSlowPaths":
-      return c.allocationSlowPath;
-    case "safepoints":
-      return c.safepoint + c.runtimeRoots;
-    case "pagesPrepared":
-      return c.pagePrepared;
-    case "pagesTouched":
-      return c.pageFirstTouch;
-  }
-}
 
 /** One derived phase of a pause: its name, the counters charged to it, and its simulated duration. */
 export interface Phase {
@@ -114,7 +79,7 @@ export function phasesOf(row: Pick<TimelineRow, "kind" | "work">, costs: CostMod
     for (const n of names) {
       if (w[n] === 0) continue;
       work[n] = w[n];
-      ns += w[n] * unitCost(n, costs);
+      ns += w[n] * workUnitNs(n, costs);
     }
     if (Object.keys(work).length > 0) phases.push({ name, work, ns });
   }
