@@ -61,7 +61,7 @@ export function runCommand(): Command {
     .requiredOption("-c, --collector <spec>", "a built-in collector (gcsim list) or a collector file (./my-gc.ts), optionally with options: NAME[:key=value...]")
     .option("--timeline <file>", "write one CSV row per collection or pause (simulated time, heap before/after)")
     .option("--gc-log <file>", "write one line per collection in --gc-log-format; - streams to stderr as the run goes")
-    .addOption(new Option("--gc-log-format <format>", "the GC log's format: Go gctrace, JDK -Xlog:gc or V8 --trace-gc").choices(GC_LOG_FORMATS).default("jdk"));
+    .addOption(new Option("--gc-log-format <format>", "format of the GC log: go (GODEBUG=gctrace=1), jdk (-Xlog:gc) or v8 (Node's trace-gc)").choices(GC_LOG_FORMATS).default("jdk"));
   return addRunOptions(command).action(async (file: string, flags: RunFlags & { collector: string; timeline?: string; gcLog?: string; gcLogFormat: GcLogFormat }) => {
     outputsFor(flags);
     const gcLogFile = flags.gcLog === "-" ? undefined : flags.gcLog;
