@@ -468,7 +468,7 @@ describe("every option is registered, documented and exercised", () => {
       }
       const line = new RegExp(`^gcsim ${command} .*$`, "m").exec(synopsis)![0];
       const documented = [...(line + (["run", "compare", "sweep"].includes(command) ? shared : "")).matchAll(/(--[a-z-]+)/g)].map((m) => m[1]);
-      const applicable = documented.filter((o) => !(o === "--timeline" && command !== "run") && !(["--report", "--fail-on-oom"].includes(o) && command === "run"));
+      const applicable = documented.filter((o) => !(["--timeline", "--gc-log", "--gc-log-format"].includes(o) && command !== "run") && !(["--report", "--fail-on-oom"].includes(o) && command === "run"));
       for (const option of applicable) expect(registered, `${command} ${option} registered`).toContain(option);
     }
   });

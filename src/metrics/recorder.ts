@@ -115,7 +115,8 @@ export class Recorder {
     const objectsBefore = this.heapObjects;
     const bytesBefore = this.heapUsedBytes;
     // The heap is at its fullest when a collection starts.
-    this.peakFootprint = Math.max(this.peakFootprint, collector.footprint());
+    const footprintBefore = collector.footprint();
+    this.peakFootprint = Math.max(this.peakFootprint, footprintBefore);
     const startNs = this.mutatorNs() + this.gcNs;
     // Pause cost is the cost of the work counted while it ran (workNs is linear in the counters).
     const workNsBefore = this.clock.workNs(this.work);
@@ -129,6 +130,8 @@ export class Recorder {
     const footprintAfter = collector.footprint();
     if (footprintAfter > this.peakFootprint) this.peakFootprint = footprintAfter;
     const bytesAfter = this.heapUsedBytes;
+    // Measured after full collections only: elsewhere free memory still holds unreclaimed garbage.
+    const fragmentationAfter = full ? collector.fragmentation() : null;
     this.log.add(
       {
         kind,
@@ -144,6 +147,8 @@ export class Recorder {
         pauseNs,
         footprintAfter,
         liveAfter: full ? bytesAfter : this.markedLiveBytes >= 0 ? this.markedLiveBytes : null,
+        footprintBefore,
+        fragmentationAfter,
       },
       this.workBefore,
       this.work,
@@ -154,8 +159,7 @@ export class Recorder {
     if (full) {
       this.liveBytesAfterFull = bytesAfter;
       if (bytesAfter > this.peakLiveBytes) this.peakLiveBytes = bytesAfter;
-      const fragmentation = collector.fragmentation();
-      if (fragmentation > this.peakFragmentation) this.peakFragmentation = fragmentation;
+      if (fragmentationAfter! > this.peakFragmentation) this.peakFragmentation = fragmentationAfter!;
     }
     this.observer?.afterCollection(collector, this, index, full);
   }
