@@ -81,7 +81,7 @@ export function runCommand(): Command {
     });
     if (heartbeats > 0) process.stderr.write("\r\x1b[K");
     writeResults(flags, [result], true);
-    if (flags.timeline) writeAtomically(flags.timeline, renderTimelineCsv(timeline() as unknown as Record<string, unknown>[]));
+    if (flags.timeline) writeAtomically(flags.timeline, renderTimelineCsv(timeline()));
     if (flags.traceEvents) writeAtomically(flags.traceEvents, renderTraceEvents([{ ...result, timeline: timeline() }]));
     if (gcLogFile) writeAtomically(gcLogFile, gcLog!.lines.map((l) => `${l}\n`).join(""));
     reportErrors([result], true);
