@@ -7,7 +7,7 @@ import { didYouMean } from "../../util/suggest.js";
 import { exitCodeFor } from "../../report/result.js";
 import { collectorRuns, parseCollectorList } from "../../sim/collector-spec.js";
 import { runAll, type RunRequest } from "../../sim/pool.js";
-import { loadWorkload } from "../../workload/load.js";
+import { importWorkload } from "../../workload/load.js";
 import { addFailOnOom, addRunOptions, outputsFor, runOptionsFrom, writeResults, type RunFlags } from "../common.js";
 import { renderHtmlReport } from "../../report/html.js";
 import { withOverheadVsNone } from "../../report/overhead.js";
@@ -27,8 +27,9 @@ const progress = lazyRequire<typeof cliProgressType>("cli-progress");
  * Splits --param values among workloads: each workload gets the parameters it
  * declares; a parameter no workload declares is an input error.
  */
-export function paramsPerWorkload(files: string[], params: Record<string, number> = {}): Record<string, number>[] {
-  const declared = files.map((f) => Object.keys(loadWorkload(f, undefined, { readGraph: false }).doc.params ?? {}));
+export async function paramsPerWorkload(files: string[], params: Record<string, number> = {}): Promise<Record<string, number>[]> {
+  const declared: string[][] = [];
+  for (const f of files) declared.push(Object.keys((await importWorkload(f, undefined, { readGraph: false })).doc.params ?? {}));
   for (const name of Object.keys(params)) {
     if (!declared.some((d) => d.includes(name))) {
       const known = [...new Set(declared.flat())];
@@ -58,7 +59,7 @@ export function compareCommand(): Command {
     if (names.includes("-")) throw new InputError("compare reads each workload in several worker threads; give files or names, not - (stdin)");
     const files = names;
     const configurations = collectorRuns(await parseCollectorList(flags.collectors), flags.opt);
-    const params = paramsPerWorkload(files, flags.param);
+    const params = await paramsPerWorkload(files, flags.param);
     const shared = runOptionsFrom({ ...flags, withTimeline: flags.withTimeline || flags.report !== undefined });
     const requests: RunRequest[] = files.flatMap((file, i) =>
       configurations.map((c) => ({

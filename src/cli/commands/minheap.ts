@@ -4,7 +4,7 @@ import { InputError } from "../../errors.js";
 import { formatBytes } from "../../report/format.js";
 import { collectorLabel, resolveCollectorSpec } from "../../sim/collector-spec.js";
 import { findMinHeap } from "../../sim/minheap.js";
-import { loadWorkload } from "../../workload/load.js";
+import { importWorkload } from "../../workload/load.js";
 import { runOptionsFrom, type RunFlags } from "../common.js";
 import { checkOutputPaths, emit } from "../../util/output.js";
 import { collectOption, collectParam, parseInteger } from "../parse.js";
@@ -31,7 +31,7 @@ export function minheapCommand(): Command {
       checkOutputPaths({ "-o": flags.output === "-" ? undefined : flags.output });
       const spec = await resolveCollectorSpec(flags.collector);
       const collectorOptions = { ...flags.opt, ...spec.options };
-      const workload = loadWorkload(file, flags.param);
+      const workload = await importWorkload(file, flags.param);
       const options = {
         ...runOptionsFrom({ ...flags, format: undefined, output: undefined, maxOps: 1e10, maxDepth: 10_000 }),
         collector: spec.definition,

@@ -6,7 +6,7 @@ import { exitCodeFor, labelOf, type RunResult } from "../../report/result.js";
 import { collectorLabel, resolveCollectorSpec } from "../../sim/collector-spec.js";
 import type { RunProgress } from "../../sim/progress.js";
 import { runWorkloadWithTimeline } from "../../sim/run.js";
-import { loadWorkload } from "../../workload/load.js";
+import { importWorkload } from "../../workload/load.js";
 import { addRunOptions, outputsFor, runOptionsFrom, writeResults, type RunFlags } from "../common.js";
 import { checkOutputPaths, writeAtomically } from "../../util/output.js";
 
@@ -43,7 +43,7 @@ export function runCommand(): Command {
     checkOutputPaths({ "--timeline": flags.timeline });
     const spec = await resolveCollectorSpec(flags.collector);
     const collectorOptions = { ...flags.opt, ...spec.options };
-    const workload = loadWorkload(file, flags.param);
+    const workload = await importWorkload(file, flags.param);
     const { result, timeline } = runWorkloadWithTimeline(workload, {
       ...runOptionsFrom(flags),
       collector: spec.definition,

@@ -15,7 +15,7 @@ import { formatBytes, formatNs } from "../../report/format.js";
 import { exitCodeFor, labelOf, type RunResult } from "../../report/result.js";
 import { collectorRuns, parseCollectorList } from "../../sim/collector-spec.js";
 import { failedRun, findMinHeaps, runAll, type RunRequest } from "../../sim/pool.js";
-import { loadWorkload } from "../../workload/load.js";
+import { importWorkload } from "../../workload/load.js";
 import { addFailOnOom, addRunOptions, outputsFor, runOptionsFrom, writeResults, writesStdout, type RunFlags } from "../common.js";
 import { renderHtmlReport } from "../../report/html.js";
 import { withOverheadVsNone } from "../../report/overhead.js";
@@ -61,7 +61,7 @@ export function sweepCommand(): Command {
     const specs = (await parseCollectorList(flags.collectors)).filter((c) => c.name !== "none" || named.includes("none"));
     const configurations = collectorRuns(specs, flags.opt);
     const factors = parseFactors(flags.factors);
-    loadWorkload(file, flags.param, { readGraph: false }); // input errors now, before any worker starts
+    await importWorkload(file, flags.param, { readGraph: false }); // input errors now, before any worker starts
     const bar = progressBar(flags.quiet, "{bar} {value}/{total} {phase}");
 
     const shared = runOptionsFrom(flags);

@@ -1,0 +1,509 @@
+/**
+ * The runtime behind a script workload's mutator API (define.ts): handles,
+ * handle scopes, and each operation done and charged exactly as the JSON
+ * statement it stands for (compiler/statements.ts).
+ *
+ * What it owns:
+ *  - handles: a handle is a slot of the shadow stack (Roots.stack), or a
+ *    global, plus the scope record that owns the slot. The collector scans
+ *    the slots [0, sp) and, if it moves objects, rewrites them; every
+ *    operation reads the slot again, so a handle never holds a stale address.
+ *    A scope record is "open" while its scope is; a handle whose scope closed,
+ *    or that belongs to another run, is an error naming the user's line;
+ *  - scopes: `scope`/`call` open one (a frame: its slots start at the stack
+ *    top), closing it pops its slots (under reference counting, releaseFrame);
+ *    `call` copies handle arguments into the new scope first (retainRoot),
+ *    as the JSON prologue copies reference parameters; `escape` hands a value
+ *    to the enclosing scope through a hidden global, the return register, in
+ *    the order the JSON `return` does (hold, release the frame, store, let go);
+ *  - charging: the JSON counters (statements, loads, stores, calls, payload
+ *    accesses) that the simulated clock reads, and the --max-ops and
+ *    --max-depth limits;
+ *  - errors: a workload error names the user's file and line (the first stack
+ *    frame outside gcsim); an exception the workload throws becomes a
+ *    workload error at the line that threw it.
+ *
+ * The collector is called exactly where the generated JSON code calls it:
+ * writeRef for stores when it has a store barrier, writeRoot / retainRoot /
+ * releaseFrame when it has a root barrier (reference counting).
+ */
+import { fileURLToPath } from "node:url";
+import type { Collector } from "../../collectors/collector.js";
+import { GcsimError, WorkloadRuntimeError } from "../../errors.js";
+import type { Roots } from "../../heap/heap.js";
+import { MAX_PAYLOAD_BYTES, MAX_SLOTS, NSLOTS_MASK } from "../../heap/object-model.js";
+import { MutatorCounter } from "../../metrics/clock.js";
+import type { Rng } from "../../util/rng.js";
+import type { LinkOptions } from "../compiler/link.js";
+import { MAX_OUTPUT_CHARS, MAX_OUTPUT_LINES, type Mutator as RunnableMutator } from "../program.js";
+import type { Handle, Mutator, WorkloadDefinition } from "./define.js";
+
+/** A script workload's declarations, checked and resolved when it was loaded (load.ts). */
+export interface ScriptWorkload {
+  definition: WorkloadDefinition;
+  /** Declared type names in order; an allocation site is the type's index (ad-hoc objects: the count). */
+  typeNames: string[];
+  /** Per type: reference slots, payload bytes, and field name -> slot index. */
+  types: Map<string, { nslots: number; bytes: number; fields: Record<string, number> }>;
+  /** Field name -> slot index, one index per name across all types (as in JSON). */
+  fields: Record<string, number>;
+  /** Global name -> index in the globals array. */
+  globals: Record<string, number>;
+}
+
+/** Handles a run starts with room for; the stack doubles when a scope needs more. */
+export const INITIAL_STACK_SLOTS = 1024;
+/** Live handles at most: a program that holds more is almost surely leaking them in a loop without a scope. */
+export const MAX_HANDLES = 1 << 24;
+
+/** The record of one handle scope; handles point at it to know whether their slot is still theirs. */
+class ScopeRecord {
+  open = true;
+  escaped = false;
+  constructor(
+    readonly run: ScriptMutator,
+    /** First stack slot of the scope. */
+    readonly base: number,
+  ) {}
+}
+
+/** A handle: a stack slot (slot >= 0) or a global (slot = -1 - index), owned by a scope. */
+class HandleImpl {
+  constructor(
+    readonly slot: number,
+    readonly scope: ScopeRecord,
+  ) {}
+}
+
+/** gcsim's own compiled and source folders: stack frames there are not the user's. */
+const OWN_CODE = ["../../../dist/", "../../../src/"].map((folder) => fileURLToPath(new URL(folder, import.meta.url)));
+
+/** The first frame of a stack trace in the user's code, as "file:line:column", or undefined. */
+export function userFrame(stack: string | undefined): string | undefined {
+  for (const line of stack?.split("\n") ?? []) {
+    if (!/^\s+at /.test(line) || OWN_CODE.some((folder) => line.includes(folder)) || line.includes("node_modules") || line.includes("node:")) continue;
+    const place = /\(([^()]+)\)\s*$/.exec(line)?.[1] ?? line.replace(/^\s+at\s+/, "");
+    return place.replace(/^file:\/\//, "").replace(/\?gcsim-user-module/, "");
+  }
+  return undefined;
+}
+
+/** The mutator API (define.ts Mutator) over one run; handed to main as that interface. */
+export class ScriptMutator {
+  private readonly mem: Int32Array;
+  private stack: Int32Array;
+  private readonly globals: Int32Array;
+  private sp = 0;
+  private depth = 0;
+  private current: ScopeRecord;
+  private readonly runScope: ScopeRecord;
+  /** The scopes enclosing the current one, innermost last. */
+  private readonly enclosing: ScopeRecord[] = [];
+  private readonly rootBarrier: boolean;
+  private readonly storeBarrier: boolean;
+  private readonly maxOps: number;
+  private readonly maxDepth: number;
+  /** Index in globals of the return register (a hidden root, as in the JSON program). */
+  private readonly register: number;
+  /** Set while a collector call runs: an exception then is the collector's, not the workload's. */
+  private inCollector = false;
+
+  ops = 0;
+  private nLoads = 0;
+  private nStores = 0;
+  private nCalls = 0;
+  private nPayload = 0;
+  readonly output: string[] = [];
+  private outputChars = 0;
+
+  constructor(
+    private readonly script: ScriptWorkload,
+    private readonly params: Readonly<Record<string, number>>,
+    private readonly gc: Collector,
+    private readonly roots: Roots,
+    private readonly rng: Rng,
+    link: LinkOptions,
+  ) {
+    this.mem = gc.heap.mem;
+    this.stack = roots.stack;
+    this.globals = roots.globals;
+    this.register = this.globals.length - 1;
+    this.rootBarrier = link.rootBarrier === true;
+    this.storeBarrier = link.storeBarrier;
+    this.maxOps = link.maxOps;
+    this.maxDepth = link.maxDepth;
+    this.runScope = new ScopeRecord(this, 0);
+    this.current = this.runScope;
+    roots.stackTop = () => this.sp;
+  }
+
+  /** Runs the workload's main in the run's scope; returns the statements executed. */
+  main(): number {
+    try {
+      this.script.definition.main(this as unknown as Mutator, this.params);
+    } catch (e) {
+      throw this.workloadError(e);
+    }
+    this.close(this.runScope);
+    return this.ops;
+  }
+
+  readCounters(out: Float64Array): void {
+    out[MutatorCounter.statements] = this.ops;
+    out[MutatorCounter.loads] = this.nLoads;
+    out[MutatorCounter.stores] = this.nStores;
+    out[MutatorCounter.calls] = this.nCalls;
+    out[MutatorCounter.payloadAccesses] = this.nPayload;
+  }
+
+  // ---- the API ----
+
+  alloc(type: string, init?: Record<string, Handle | null>, to?: Handle): Handle<never> {
+    this.statement();
+    const t = this.script.types.get(type);
+    if (t === undefined) return this.fail(`unknown type "${type}" (types: ${this.script.typeNames.join(", ") || "none"})`);
+    const a = this.allocate(t.nslots, t.bytes, this.script.typeNames.indexOf(type));
+    if (init !== undefined) this.initFields(a, type, t.fields, init);
+    return this.result(a, to) as Handle<never>;
+  }
+
+  allocRaw(slots: number, bytes: number, to?: Handle): Handle<"(raw)"> {
+    this.statement();
+    if (!(Number.isInteger(slots) && slots >= 0 && slots <= MAX_SLOTS)) return this.fail(`object size ${slots} is not an integer in 0..${MAX_SLOTS}`);
+    if (!(Number.isInteger(bytes) && bytes >= 0 && bytes <= MAX_PAYLOAD_BYTES)) return this.fail(`object size ${bytes} is not an integer in 0..${MAX_PAYLOAD_BYTES}`);
+    return this.result(this.allocate(slots, bytes, this.script.typeNames.length), to) as Handle<"(raw)">;
+  }
+
+  allocInto(obj: Handle, field: string | number, type: string, init?: Record<string, Handle | null>): void {
+    this.statement();
+    const t = this.script.types.get(type);
+    if (t === undefined) return this.fail(`unknown type "${type}" (types: ${this.script.typeNames.join(", ") || "none"})`);
+    const a = this.allocate(t.nslots, t.bytes, this.script.typeNames.indexOf(type));
+    if (init !== undefined) this.initFields(a, type, t.fields, init);
+    // As in JSON, the target is dereferenced after the allocation, which may have moved it.
+    const o = this.deref(obj);
+    this.nStores++;
+    this.storeRef(o, this.slotOf(o, field), a);
+  }
+
+  load(obj: Handle, field: string | number, to?: Handle): Handle | null {
+    this.statement();
+    const o = this.deref(obj);
+    const value = this.mem[(o >> 2) + 2 + 2 * this.slotOf(o, field)];
+    this.nLoads++;
+    if (to === undefined && value === 0) return null;
+    return this.result(value, to);
+  }
+
+  store(obj: Handle, field: string | number, value: Handle | null): void {
+    this.statement();
+    const v = this.refValue(value);
+    const o = this.deref(obj);
+    this.nStores++;
+    this.storeRef(o, this.slotOf(o, field), v);
+  }
+
+  set<K extends string>(to: Handle<K>, value: Handle | null): Handle<K> {
+    this.statement();
+    this.writeHandle(to as HandleImpl, this.refValue(value));
+    return to;
+  }
+
+  local<K extends string = string>(): Handle<K> {
+    return this.push(0);
+  }
+
+  isNull(h: Handle): boolean {
+    return this.refValue(h) === 0;
+  }
+
+  same(a: Handle | null, b: Handle | null): boolean {
+    return this.refValue(a) === this.refValue(b);
+  }
+
+  read(obj: Handle, word: number): number {
+    this.statement();
+    const o = this.deref(obj);
+    this.nPayload++;
+    return this.mem[this.wordOf(o, word)];
+  }
+
+  write(obj: Handle, word: number, value: number): void {
+    this.statement();
+    const o = this.deref(obj);
+    const index = this.wordOf(o, word);
+    if (!(Number.isInteger(value) && value >= -2147483648 && value <= 2147483647)) this.fail(`value ${value} does not fit a 32-bit payload word`);
+    this.nPayload++;
+    this.mem[index] = value;
+  }
+
+  global(name: string): Handle {
+    const index = this.script.globals[name];
+    if (index === undefined || !Object.hasOwn(this.script.globals, name)) {
+      return this.fail(`unknown global "${name}" (globals: ${Object.keys(this.script.globals).join(", ") || "none"})`);
+    }
+    return new HandleImpl(-1 - index, this.runScope) as Handle;
+  }
+
+  call<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R {
+    this.statement();
+    this.nCalls++;
+    const scope = this.open();
+    // Reference arguments become the callee's own roots, as JSON reference parameters do.
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i];
+      if (arg instanceof HandleImpl) {
+        const v = this.refValue(arg);
+        const slot = this.pushSlot();
+        this.stack[slot] = v;
+        if (this.rootBarrier) this.collector().retainRoot(v);
+        this.inCollector = false;
+        args[i] = new HandleImpl(slot, scope) as A[number];
+      }
+    }
+    return this.leave(scope, fn(...args));
+  }
+
+  scope<R>(fn: () => R): R {
+    const scope = this.open();
+    return this.leave(scope, fn());
+  }
+
+  escape<K extends string>(h: Handle<K>): Handle<K> {
+    this.statement();
+    const scope = this.current;
+    if (scope === this.runScope) return this.fail("escape outside any scope: main has no enclosing scope to return a handle to");
+    if (scope.escaped) return this.fail("a scope escapes one handle; this scope already escaped one");
+    const v = this.refValue(h);
+    scope.escaped = true;
+    this.writeRoot(this.globals, this.register, v);
+    return h;
+  }
+
+  random(n: number): number {
+    if (n >= 1 && n <= 4294967296) return this.rng.below(n);
+    return this.fail(`rand(n) needs 1 <= n <= 2^32, got ${n}`);
+  }
+
+  randint(lo: number, hi: number): number {
+    if (hi >= lo && hi - lo < 4294967296) return lo + this.rng.below(hi - lo + 1);
+    return this.fail(`randint(lo, hi) needs lo <= hi, got ${lo}, ${hi}`);
+  }
+
+  collect(): void {
+    this.statement();
+    this.collector().collectGarbage("requested");
+    this.inCollector = false;
+  }
+
+  print(line: string): void {
+    this.statement();
+    const text = String(line);
+    this.outputChars += text.length + 1;
+    if (this.output.length >= MAX_OUTPUT_LINES || this.outputChars > MAX_OUTPUT_CHARS) {
+      this.fail(`printed more than the output limit of ${MAX_OUTPUT_LINES} lines or ${MAX_OUTPUT_CHARS} characters`);
+    }
+    this.output.push(text);
+  }
+
+  tick(statements = 1): void {
+    if (!(Number.isInteger(statements) && statements >= 0)) this.fail(`tick(n) needs a non-negative integer, got ${statements}`);
+    this.ops += statements;
+    if (this.ops > this.maxOps) this.tooManyOps();
+  }
+
+  // ---- handles and scopes ----
+
+  /** The collector, about to be called: an exception until `inCollector` is cleared is the collector's. */
+  private collector(): Collector {
+    this.inCollector = true;
+    return this.gc;
+  }
+
+  private statement(): void {
+    if (++this.ops > this.maxOps) this.tooManyOps();
+  }
+
+  private tooManyOps(): never {
+    return this.fail("more than the operation limit of statements executed (raise it with --max-ops)");
+  }
+
+  private allocate(nslots: number, bytes: number, site: number): number {
+    this.inCollector = true;
+    const a = this.gc.alloc(nslots, bytes, site);
+    this.inCollector = false;
+    return a;
+  }
+
+  private initFields(a: number, type: string, fields: Record<string, number>, init: Record<string, Handle | null>): void {
+    for (const field in init) {
+      const slot = fields[field];
+      if (slot === undefined || !Object.hasOwn(fields, field)) this.fail(`type "${type}" has no field "${field}"`);
+      const v = this.refValue(init[field]);
+      this.nStores++;
+      this.storeRef(a, slot, v);
+    }
+  }
+
+  /** A fresh value as an operation's result: written into `to`, or into a new handle of the current scope. */
+  private result(value: number, to: Handle | undefined): Handle {
+    if (to === undefined) return this.push(value);
+    this.writeHandle(to as HandleImpl, value);
+    return to;
+  }
+
+  private storeRef(obj: number, slot: number, value: number): void {
+    if (this.storeBarrier) {
+      this.inCollector = true;
+      this.gc.writeRef(obj, slot, value);
+      this.inCollector = false;
+    } else {
+      this.mem[(obj >> 2) + 2 + 2 * slot] = value;
+    }
+  }
+
+  /** A root write: through the root barrier under reference counting (JSON's refVarWrite). */
+  private writeRoot(array: Int32Array, index: number, value: number): void {
+    if (this.rootBarrier) {
+      this.inCollector = true;
+      this.gc.writeRoot(array, index, value);
+      this.inCollector = false;
+    } else {
+      array[index] = value;
+    }
+  }
+
+  private writeHandle(h: HandleImpl, value: number): void {
+    this.check(h);
+    if (h.slot >= 0) this.writeRoot(this.stack, h.slot, value);
+    else this.writeRoot(this.globals, -1 - h.slot, value);
+  }
+
+  /** The next stack slot, growing the stack when it is full. */
+  private pushSlot(): number {
+    if (this.sp === this.stack.length) {
+      if (this.sp >= MAX_HANDLES) this.fail(`more than ${MAX_HANDLES} live handles: open a scope (m.scope) inside the loop that makes them`);
+      this.stack = this.roots.growStack(this.sp + 1);
+    }
+    return this.sp++;
+  }
+
+  private push(value: number): Handle<never> {
+    const slot = this.pushSlot();
+    if (this.rootBarrier) {
+      this.stack[slot] = -1; // a fresh slot: nothing to release
+      this.writeRoot(this.stack, slot, value);
+    } else {
+      this.stack[slot] = value;
+    }
+    return new HandleImpl(slot, this.current) as unknown as Handle<never>;
+  }
+
+  private open(): ScopeRecord {
+    if (this.current.escaped) this.fail("escape(...) must be the last thing a scope does; this scope opens another after escaping");
+    if (++this.depth > this.maxDepth) this.fail("recursion deeper than the limit (raise it with --max-depth)");
+    const scope = new ScopeRecord(this, this.sp);
+    this.enclosing.push(this.current);
+    this.current = scope;
+    return scope;
+  }
+
+  /** Closes `scope` with what its function returned; an escaped handle comes back as a handle of the enclosing scope. */
+  private leave<R>(scope: ScopeRecord, returned: R): R {
+    if (this.current !== scope) this.fail("internal: handle scopes closed out of order");
+    if (returned instanceof HandleImpl && returned.scope === scope && !scope.escaped) {
+      this.fail("a scope returns one of its own handles, which die with it; return m.escape(handle) instead");
+    }
+    this.close(scope);
+    this.depth--;
+    if (!scope.escaped) return returned;
+    // The JSON return sequence: the register holds the value while the frame is released, then the caller stores it.
+    const v = this.globals[this.register];
+    const h = this.push(v);
+    this.writeRoot(this.globals, this.register, -1);
+    return h as R;
+  }
+
+  private close(scope: ScopeRecord): void {
+    if (this.rootBarrier) {
+      this.inCollector = true;
+      this.gc.releaseFrame(this.stack, scope.base, this.sp);
+      this.inCollector = false;
+    }
+    this.sp = scope.base;
+    scope.open = false;
+    if (scope !== this.runScope) this.current = this.enclosing.pop()!;
+  }
+
+  // ---- checks ----
+
+  private check(h: unknown): asserts h is HandleImpl {
+    if (!(h instanceof HandleImpl) || h.scope.run !== this || !h.scope.open) this.badHandle(h);
+  }
+
+  /** The address a handle (or null) holds. */
+  private refValue(h: unknown): number {
+    if (h === null) return 0;
+    this.check(h);
+    return h.slot >= 0 ? this.stack[h.slot] : this.globals[-1 - h.slot];
+  }
+
+  private deref(h: Handle): number {
+    const v = this.refValue(h);
+    if (v > 0) return v;
+    return this.fail(v === 0 ? "null dereference" : "use of a global that was never set");
+  }
+
+  private slotOf(obj: number, field: string | number): number {
+    let slot: number | undefined;
+    if (typeof field === "number") slot = field;
+    else {
+      slot = this.script.fields[field];
+      if (slot === undefined || !Object.hasOwn(this.script.fields, field)) {
+        return this.fail(`unknown field "${field}" (fields: ${Object.keys(this.script.fields).join(", ") || "none"})`);
+      }
+    }
+    if (slot >= 0 && slot < (this.mem[obj >> 2] & NSLOTS_MASK) && Number.isInteger(slot)) return slot;
+    return this.fail(`field index ${slot} out of range (object at ${obj} has ${this.mem[obj >> 2] & NSLOTS_MASK} reference slots)`);
+  }
+
+  private wordOf(obj: number, k: number): number {
+    const w = obj >> 2;
+    if (Number.isInteger(k) && k >= 0 && 4 * k + 4 <= this.mem[w + 1]) return w + 2 + 2 * (this.mem[w] & NSLOTS_MASK) + k;
+    return this.fail(`payload word ${k} out of range for object at ${obj}`);
+  }
+
+  private badHandle(h: unknown): never {
+    if (h instanceof HandleImpl) {
+      if (h.scope.run !== this) return this.fail("a handle from another run (handles live only as long as the run, and the scope, that made them)");
+      return this.fail("a handle used after its scope closed (escape it with m.escape to return it from a scope)");
+    }
+    return this.fail(`expected a handle, got ${h === undefined ? "undefined" : typeof h === "object" ? "an object that is not a handle" : typeof h}`);
+  }
+
+  /** A workload error at the user's line that made the operation. */
+  private fail(reason: string): never {
+    throw new WorkloadRuntimeError(reason, userFrame(new Error().stack) ?? "the workload");
+  }
+
+  /** What an exception out of main becomes: gcsim's own errors and the collector's pass through. */
+  private workloadError(e: unknown): unknown {
+    if (e instanceof GcsimError || this.inCollector) return e;
+    if (e instanceof RangeError && /call stack/.test(e.message)) return e;
+    const error = e instanceof Error ? e : new Error(String(e));
+    return new WorkloadRuntimeError(`the workload threw ${error.name}: ${error.message}`, userFrame(error.stack) ?? "the workload");
+  }
+}
+
+/** A script workload bound to one run: what the run instantiates against its collector. */
+export function instantiateScript(
+  script: ScriptWorkload,
+  params: Readonly<Record<string, number>>,
+  gc: Collector,
+  roots: Roots,
+  rng: Rng,
+  link: LinkOptions,
+): RunnableMutator {
+  const m = new ScriptMutator(script, params, gc, roots, rng, link);
+  return { main: () => m.main(), output: m.output, readCounters: (out) => m.readCounters(out) };
+}
