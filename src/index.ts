@@ -62,6 +62,7 @@ export {
   type WorkloadDefinition,
   type Mutator,
   type Handle,
+  type LoadedHandle,
   type ParamSpec,
   type TypeSpec,
   type FieldOf,

@@ -42,6 +42,13 @@ export interface Handle<K extends string = string> {
   readonly [handleOf]?: K;
 }
 
+/**
+ * A handle read from a field: fields do not declare the type of what they
+ * hold, so it may be passed where a handle of any type is expected.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type LoadedHandle = Handle<any>;
+
 /** The type name of an object allocated with `allocRaw` (no named fields). */
 export type RAW = "(raw)";
 
@@ -66,8 +73,8 @@ export interface Mutator<T extends TypeSpecs = TypeSpecs, G extends string = str
   /** Allocates an object of a declared type straight into a field of `obj`, holding no handle (JSON `alloc` with `to: "x.field"`). */
   allocInto<O extends string, K extends TypeName<T>>(obj: Handle<O>, field: Slot<T, O>, type: K, init?: { [F in FieldOf<T, K>]?: Handle | null }): void;
   /** Reads a reference field or slot: a new handle, `to` reassigned, or null for a null field (JSON `load`). */
-  load<O extends string>(obj: Handle<O>, field: Slot<T, O>): Handle | null;
-  load<O extends string>(obj: Handle<O>, field: Slot<T, O>, to: Handle): Handle;
+  load<O extends string>(obj: Handle<O>, field: Slot<T, O>): LoadedHandle | null;
+  load<O extends string, K extends string>(obj: Handle<O>, field: Slot<T, O>, to: Handle<K>): Handle<K>;
   /** Writes a reference field or slot, through the collector's write barrier when it has one (JSON `store`). */
   store<O extends string>(obj: Handle<O>, field: Slot<T, O>, value: Handle | null): void;
   /** Makes `to` refer to what `value` refers to, or to nothing (JSON `assign` of a reference variable); returns `to`. */
@@ -83,7 +90,7 @@ export interface Mutator<T extends TypeSpecs = TypeSpecs, G extends string = str
   /** Writes payload word `word` of `obj`; the value must fit 32 bits (JSON `write`). */
   write(obj: Handle, word: number, value: number): void;
   /** A declared global: a handle valid for the whole run (JSON global `NAME:ref`). */
-  global(name: G): Handle;
+  global(name: G): LoadedHandle;
   /**
    * Calls `fn` as a JSON function call: in a new handle scope, with every
    * handle argument copied into it (a reference parameter), charged as a

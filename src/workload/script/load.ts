@@ -65,8 +65,9 @@ export function resolveDefinition(d: unknown, problems: string[]): ScriptWorkloa
     }
   }
 
-  const types: ScriptWorkload["types"] = new Map();
-  const fields: Record<string, number> = {};
+  // Dictionaries without a prototype: a name like "toString" is simply absent.
+  const types: ScriptWorkload["types"] = Object.create(null);
+  const fields: Record<string, number> = Object.create(null);
   if (!isRecord(d.types)) problems.push("types: an object of { refs, bytes } ({} for none)");
   else {
     for (const [name, t] of Object.entries(d.types)) {
@@ -85,7 +86,7 @@ export function resolveDefinition(d: unknown, problems: string[]): ScriptWorkloa
         problems.push(`types.${name}.bytes: an integer in 0..${MAX_PAYLOAD_BYTES}`);
         continue;
       }
-      const own: Record<string, number> = {};
+      const own: Record<string, number> = Object.create(null);
       (refs as string[]).forEach((field, index) => {
         const existing = fields[field];
         if (existing !== undefined && existing !== index) {
@@ -93,26 +94,26 @@ export function resolveDefinition(d: unknown, problems: string[]): ScriptWorkloa
             `types.${name}.refs.${index}: field "${field}" is slot ${index} here but slot ${existing} in another type; a field name must have one slot index in every type`,
           );
         }
-        if (Object.hasOwn(own, field)) problems.push(`types.${name}.refs.${index}: field "${field}" is declared twice`);
+        if (own[field] !== undefined) problems.push(`types.${name}.refs.${index}: field "${field}" is declared twice`);
         fields[field] = index;
         own[field] = index;
       });
-      types.set(name, { nslots: refs.length, bytes: bytes as number, fields: own });
+      types[name] = { nslots: refs.length, bytes: bytes as number, site: Object.keys(types).length, fields: own };
     }
   }
 
-  const globals: Record<string, number> = {};
+  const globals: Record<string, number> = Object.create(null);
   if (d.globals !== undefined) {
     if (!Array.isArray(d.globals)) problems.push("globals: an array of names");
     else
       d.globals.forEach((g, i) => {
         if (typeof g !== "string" || !NAME.test(g)) problems.push(`globals.${i}: a name (letters, digits and _)`);
-        else if (Object.hasOwn(globals, g)) problems.push(`globals.${i}: duplicate global "${g}"`);
+        else if (globals[g] !== undefined) problems.push(`globals.${i}: duplicate global "${g}"`);
         else globals[g] = i;
       });
   }
   if (problems.length > 0) return undefined;
-  return { definition: d as unknown as WorkloadDefinition, typeNames: [...types.keys()], types, fields, globals };
+  return { definition: d as unknown as WorkloadDefinition, typeNames: Object.keys(types), types, fields, globals };
 }
 
 /**
@@ -128,7 +129,7 @@ export function scriptDoc(script: ScriptWorkload): WorkloadDoc {
     heap: d.heap,
     seed: d.seed,
     params: Object.fromEntries(Object.entries(d.params).map(([k, p]) => [k, { default: p.default, description: p.description }])),
-    types: Object.fromEntries([...script.types].map(([k, t]) => [k, { refs: Object.keys(t.fields), bytes: t.bytes }])),
+    types: Object.fromEntries(Object.entries(script.types).map(([k, t]) => [k, { refs: Object.keys(t.fields), bytes: t.bytes }])),
     globals: Object.keys(script.globals).map((g) => `${g}:ref`),
     main: { body: [] },
   };

@@ -43,11 +43,11 @@ export interface ScriptWorkload {
   definition: WorkloadDefinition;
   /** Declared type names in order; an allocation site is the type's index (ad-hoc objects: the count). */
   typeNames: string[];
-  /** Per type: reference slots, payload bytes, and field name -> slot index. */
-  types: Map<string, { nslots: number; bytes: number; fields: Record<string, number> }>;
-  /** Field name -> slot index, one index per name across all types (as in JSON). */
+  /** Per type (a dictionary without prototype): reference slots, payload bytes, allocation site, field name -> slot index. */
+  types: Record<string, { nslots: number; bytes: number; site: number; fields: Record<string, number> }>;
+  /** Field name -> slot index, one index per name across all types (as in JSON); no prototype. */
   fields: Record<string, number>;
-  /** Global name -> index in the globals array. */
+  /** Global name -> index in the globals array; no prototype. */
   globals: Record<string, number>;
 }
 
@@ -91,6 +91,8 @@ export function userFrame(stack: string | undefined): string | undefined {
 /** The mutator API (define.ts Mutator) over one run; handed to main as that interface. */
 export class ScriptMutator {
   private readonly mem: Int32Array;
+  private readonly types: ScriptWorkload["types"];
+  private readonly fields: Record<string, number>;
   private stack: Int32Array;
   private readonly globals: Int32Array;
   private sp = 0;
@@ -125,6 +127,8 @@ export class ScriptMutator {
     link: LinkOptions,
   ) {
     this.mem = gc.heap.mem;
+    this.types = script.types;
+    this.fields = script.fields;
     this.stack = roots.stack;
     this.globals = roots.globals;
     this.register = this.globals.length - 1;
@@ -160,9 +164,9 @@ export class ScriptMutator {
 
   alloc(type: string, init?: Record<string, Handle | null>, to?: Handle): Handle<never> {
     this.statement();
-    const t = this.script.types.get(type);
+    const t = this.types[type];
     if (t === undefined) return this.fail(`unknown type "${type}" (types: ${this.script.typeNames.join(", ") || "none"})`);
-    const a = this.allocate(t.nslots, t.bytes, this.script.typeNames.indexOf(type));
+    const a = this.allocate(t.nslots, t.bytes, t.site);
     if (init !== undefined) this.initFields(a, type, t.fields, init);
     return this.result(a, to) as Handle<never>;
   }
@@ -176,9 +180,9 @@ export class ScriptMutator {
 
   allocInto(obj: Handle, field: string | number, type: string, init?: Record<string, Handle | null>): void {
     this.statement();
-    const t = this.script.types.get(type);
+    const t = this.types[type];
     if (t === undefined) return this.fail(`unknown type "${type}" (types: ${this.script.typeNames.join(", ") || "none"})`);
-    const a = this.allocate(t.nslots, t.bytes, this.script.typeNames.indexOf(type));
+    const a = this.allocate(t.nslots, t.bytes, t.site);
     if (init !== undefined) this.initFields(a, type, t.fields, init);
     // As in JSON, the target is dereferenced after the allocation, which may have moved it.
     const o = this.deref(obj);
@@ -239,7 +243,7 @@ export class ScriptMutator {
 
   global(name: string): Handle {
     const index = this.script.globals[name];
-    if (index === undefined || !Object.hasOwn(this.script.globals, name)) {
+    if (index === undefined) {
       return this.fail(`unknown global "${name}" (globals: ${Object.keys(this.script.globals).join(", ") || "none"})`);
     }
     return new HandleImpl(-1 - index, this.runScope) as Handle;
@@ -261,7 +265,11 @@ export class ScriptMutator {
         args[i] = new HandleImpl(slot, scope) as A[number];
       }
     }
-    return this.leave(scope, fn(...args));
+    // Direct calls for the usual arities: a spread call allocates.
+    const n = args.length;
+    const f = fn as unknown as (a?: unknown, b?: unknown, c?: unknown) => R;
+    const result = n === 2 ? f(args[0], args[1]) : n === 3 ? f(args[0], args[1], args[2]) : n === 1 ? f(args[0]) : fn(...args);
+    return this.leave(scope, result);
   }
 
   scope<R>(fn: () => R): R {
@@ -338,7 +346,7 @@ export class ScriptMutator {
   private initFields(a: number, type: string, fields: Record<string, number>, init: Record<string, Handle | null>): void {
     for (const field in init) {
       const slot = fields[field];
-      if (slot === undefined || !Object.hasOwn(fields, field)) this.fail(`type "${type}" has no field "${field}"`);
+      if (slot === undefined) this.fail(`type "${type}" has no field "${field}"`);
       const v = this.refValue(init[field]);
       this.nStores++;
       this.storeRef(a, slot, v);
@@ -455,15 +463,16 @@ export class ScriptMutator {
   }
 
   private slotOf(obj: number, field: string | number): number {
-    let slot: number | undefined;
-    if (typeof field === "number") slot = field;
-    else {
-      slot = this.script.fields[field];
-      if (slot === undefined || !Object.hasOwn(this.script.fields, field)) {
-        return this.fail(`unknown field "${field}" (fields: ${Object.keys(this.script.fields).join(", ") || "none"})`);
-      }
+    const slot = typeof field === "string" ? this.fields[field] : field;
+    if (slot >= 0 && slot < (this.mem[obj >> 2] & NSLOTS_MASK) && (slot | 0) === slot) return slot;
+    return this.badSlot(obj, field);
+  }
+
+  private badSlot(obj: number, field: string | number): never {
+    if (typeof field === "string" && this.fields[field] === undefined) {
+      return this.fail(`unknown field "${field}" (fields: ${Object.keys(this.fields).join(", ") || "none"})`);
     }
-    if (slot >= 0 && slot < (this.mem[obj >> 2] & NSLOTS_MASK) && Number.isInteger(slot)) return slot;
+    const slot = typeof field === "string" ? this.fields[field] : field;
     return this.fail(`field index ${slot} out of range (object at ${obj} has ${this.mem[obj >> 2] & NSLOTS_MASK} reference slots)`);
   }
 
