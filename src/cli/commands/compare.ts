@@ -49,7 +49,7 @@ export function progressBar(quiet: boolean | undefined, format: string) {
 export function compareCommand(): Command {
   const command = new Command("compare")
     .description("run every workload under every chosen collector and compare them")
-    .argument("<workloads...>", "workload JSON files or shipped workload names")
+    .argument("<workloads...>", "workload JSON or TypeScript files, or shipped workload names")
     .option("--collectors <list>", "comma-separated collectors or variants (NAME:key=value...), or all", "all")
     .option("-j, --jobs <n>", "runs in parallel (default: one per core)", parseInteger("--jobs", 1))
     .option("--report <file>", "also write a self-contained HTML report with charts");

@@ -18,7 +18,7 @@ export function parseResolution(text: string): number {
 export function minheapCommand(): Command {
   return new Command("minheap")
     .description("find the smallest heap in which a workload completes under a collector")
-    .argument("<workload>", "workload JSON file, a shipped workload's name, or - for stdin")
+    .argument("<workload>", "workload JSON or TypeScript file, a shipped workload's name, or - for stdin")
     .requiredOption("-c, --collector <spec>", "collector, optionally with options: NAME[:key=value...]")
     .option("--param <name=value>", "set a workload parameter (repeatable)", collectParam)
     .option("--opt <key=value>", "set a collector option (repeatable)", collectOption)

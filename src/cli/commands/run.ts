@@ -35,7 +35,7 @@ function heartbeat(p: RunProgress): void {
 export function runCommand(): Command {
   const command = new Command("run")
     .description("run a workload under a collector and report what the collector did")
-    .argument("<workload>", "workload JSON file, a shipped workload's name (gcbench), or - for stdin")
+    .argument("<workload>", "workload JSON file, TypeScript workload file (.ts, .js), a shipped workload's name (gcbench), or - for stdin")
     .requiredOption("-c, --collector <spec>", "a built-in collector (gcsim list) or a collector file (./my-gc.ts), optionally with options: NAME[:key=value...]")
     .option("--timeline <file>", "write one CSV row per collection or pause (simulated time, heap before/after)");
   return addRunOptions(command).action(async (file: string, flags: RunFlags & { collector: string; timeline?: string }) => {

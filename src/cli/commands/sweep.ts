@@ -44,7 +44,7 @@ const cliTable = lazyRequire<typeof TableType>("cli-table3");
 export function sweepCommand(): Command {
   const command = new Command("sweep")
     .description("run each collector at multiples of the reference minimum heap")
-    .argument("<workload>", "workload JSON file or shipped workload name")
+    .argument("<workload>", "workload JSON or TypeScript file, or shipped workload name")
     .option("--collectors <list>", "comma-separated collectors or variants (NAME:key=value...), or all", "all")
     .option("--factors <list>", "heap sizes as multiples of the reference minimum heap", "1.25,1.5,2,3,4,6")
     .option("--resolution <percent>", "minimum-heap search resolution", "1%")
