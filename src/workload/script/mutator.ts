@@ -56,22 +56,19 @@ export const INITIAL_STACK_SLOTS = 1024;
 /** Live handles at most: a program that holds more is almost surely leaking them in a loop without a scope. */
 export const MAX_HANDLES = 1 << 24;
 
-/** The record of one handle scope; handles point at it to know whether their slot is still theirs. */
-class ScopeRecord {
-  open = true;
-  escaped = false;
-  constructor(
-    readonly run: ScriptMutator,
-    /** First stack slot of the scope. */
-    readonly base: number,
-  ) {}
-}
+/**
+ * Scope ids, unique in the thread across runs: a handle is valid while the
+ * slot it names still belongs to the scope it was made in, which one number
+ * compare tells - and a handle from another run can never match.
+ */
+let lastScopeId = 0;
 
-/** A handle: a stack slot (slot >= 0) or a global (slot = -1 - index), owned by a scope. */
+/** A handle: a stack slot (slot >= 0) or a global (slot = -1 - index), made in scope `scope` of run `run`. */
 class HandleImpl {
   constructor(
     readonly slot: number,
-    readonly scope: ScopeRecord,
+    readonly scope: number,
+    readonly run: ScriptMutator,
   ) {}
 }
 
@@ -97,10 +94,18 @@ export class ScriptMutator {
   private readonly globals: Int32Array;
   private sp = 0;
   private depth = 0;
-  private current: ScopeRecord;
-  private readonly runScope: ScopeRecord;
-  /** The scopes enclosing the current one, innermost last. */
-  private readonly enclosing: ScopeRecord[] = [];
+  /** The scope id owning each stack slot below sp (grown with the stack). */
+  private slotScope: Float64Array;
+  /** Id and first stack slot of each open scope, by depth; depth 0 is the run's own scope. */
+  private readonly scopeIds: number[] = [];
+  private readonly scopeBases: number[] = [];
+  /** The current scope's id. */
+  private scopeId: number;
+  /** The depth whose scope has escaped a handle not yet handed over, or -1. */
+  private escapedDepth = -1;
+  /** The run's scope: globals' handles, valid until the run ends. */
+  private readonly runId: number;
+  private running = true;
   private readonly rootBarrier: boolean;
   private readonly storeBarrier: boolean;
   private readonly maxOps: number;
@@ -127,8 +132,10 @@ export class ScriptMutator {
     link: LinkOptions,
   ) {
     this.mem = gc.heap.mem;
-    this.types = script.types;
-    this.fields = script.fields;
+    // Plain objects for the lookups on every operation: V8 keeps them in fast mode, which a prototype-less
+    // dictionary is not. An inherited name ("toString") then finds no `site` or no number, and fails as unknown.
+    this.types = { ...script.types };
+    this.fields = { ...script.fields };
     this.stack = roots.stack;
     this.globals = roots.globals;
     this.register = this.globals.length - 1;
@@ -136,8 +143,10 @@ export class ScriptMutator {
     this.storeBarrier = link.storeBarrier;
     this.maxOps = link.maxOps;
     this.maxDepth = link.maxDepth;
-    this.runScope = new ScopeRecord(this, 0);
-    this.current = this.runScope;
+    this.slotScope = new Float64Array(this.stack.length);
+    this.runId = this.scopeId = ++lastScopeId;
+    this.scopeIds.push(this.runId);
+    this.scopeBases.push(0);
     roots.stackTop = () => this.sp;
   }
 
@@ -148,7 +157,8 @@ export class ScriptMutator {
     } catch (e) {
       throw this.workloadError(e);
     }
-    this.close(this.runScope);
+    this.close();
+    this.running = false;
     return this.ops;
   }
 
@@ -165,7 +175,7 @@ export class ScriptMutator {
   alloc(type: string, init?: Record<string, Handle | null>, to?: Handle): Handle<never> {
     this.statement();
     const t = this.types[type];
-    if (t === undefined) return this.fail(`unknown type "${type}" (types: ${this.script.typeNames.join(", ") || "none"})`);
+    if (t?.site === undefined) return this.fail(`unknown type "${type}" (types: ${this.script.typeNames.join(", ") || "none"})`);
     const a = this.allocate(t.nslots, t.bytes, t.site);
     if (init !== undefined) this.initFields(a, type, t.fields, init);
     return this.result(a, to) as Handle<never>;
@@ -181,7 +191,7 @@ export class ScriptMutator {
   allocInto(obj: Handle, field: string | number, type: string, init?: Record<string, Handle | null>): void {
     this.statement();
     const t = this.types[type];
-    if (t === undefined) return this.fail(`unknown type "${type}" (types: ${this.script.typeNames.join(", ") || "none"})`);
+    if (t?.site === undefined) return this.fail(`unknown type "${type}" (types: ${this.script.typeNames.join(", ") || "none"})`);
     const a = this.allocate(t.nslots, t.bytes, t.site);
     if (init !== undefined) this.initFields(a, type, t.fields, init);
     // As in JSON, the target is dereferenced after the allocation, which may have moved it.
@@ -246,44 +256,48 @@ export class ScriptMutator {
     if (index === undefined) {
       return this.fail(`unknown global "${name}" (globals: ${Object.keys(this.script.globals).join(", ") || "none"})`);
     }
-    return new HandleImpl(-1 - index, this.runScope) as Handle;
+    return new HandleImpl(-1 - index, this.runId, this) as unknown as Handle;
   }
 
-  call<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R {
+  // Typed for users by define.ts (call(fn, ...args)); spelt out here because a rest array and a spread call allocate.
+  call(fn: (...args: unknown[]) => unknown, a?: unknown, b?: unknown, c?: unknown, ...more: unknown[]): unknown {
     this.statement();
     this.nCalls++;
-    const scope = this.open();
+    this.open();
     // Reference arguments become the callee's own roots, as JSON reference parameters do.
-    for (let i = 0; i < args.length; i++) {
-      const arg = args[i];
-      if (arg instanceof HandleImpl) {
-        const v = this.refValue(arg);
-        const slot = this.pushSlot();
-        this.stack[slot] = v;
-        if (this.rootBarrier) this.collector().retainRoot(v);
-        this.inCollector = false;
-        args[i] = new HandleImpl(slot, scope) as A[number];
-      }
+    if (a instanceof HandleImpl) a = this.parameter(a);
+    if (b instanceof HandleImpl) b = this.parameter(b);
+    if (c instanceof HandleImpl) c = this.parameter(c);
+    for (let i = 0; i < more.length; i++) if (more[i] instanceof HandleImpl) more[i] = this.parameter(more[i] as HandleImpl);
+    const n = arguments.length - 1;
+    const result = n === 2 ? fn(a, b) : n === 3 ? fn(a, b, c) : n === 1 ? fn(a) : n === 0 ? fn() : fn(a, b, c, ...more);
+    return this.leave(result);
+  }
+
+  /** A handle argument copied into the new scope (retained under reference counting, as the JSON prologue does). */
+  private parameter(arg: HandleImpl): HandleImpl {
+    const v = this.refValue(arg);
+    const slot = this.pushSlot();
+    this.stack[slot] = v;
+    if (this.rootBarrier) {
+      this.inCollector = true;
+      this.gc.retainRoot(v);
+      this.inCollector = false;
     }
-    // Direct calls for the usual arities: a spread call allocates.
-    const n = args.length;
-    const f = fn as unknown as (a?: unknown, b?: unknown, c?: unknown) => R;
-    const result = n === 2 ? f(args[0], args[1]) : n === 3 ? f(args[0], args[1], args[2]) : n === 1 ? f(args[0]) : fn(...args);
-    return this.leave(scope, result);
+    return new HandleImpl(slot, this.scopeId, this);
   }
 
   scope<R>(fn: () => R): R {
-    const scope = this.open();
-    return this.leave(scope, fn());
+    this.open();
+    return this.leave(fn());
   }
 
   escape<K extends string>(h: Handle<K>): Handle<K> {
     this.statement();
-    const scope = this.current;
-    if (scope === this.runScope) return this.fail("escape outside any scope: main has no enclosing scope to return a handle to");
-    if (scope.escaped) return this.fail("a scope escapes one handle; this scope already escaped one");
+    if (this.depth === 0) return this.fail("escape outside any scope: main has no enclosing scope to return a handle to");
+    if (this.escapedDepth === this.depth) return this.fail("a scope escapes one handle; this scope already escaped one");
     const v = this.refValue(h);
-    scope.escaped = true;
+    this.escapedDepth = this.depth;
     this.writeRoot(this.globals, this.register, v);
     return h;
   }
@@ -346,7 +360,7 @@ export class ScriptMutator {
   private initFields(a: number, type: string, fields: Record<string, number>, init: Record<string, Handle | null>): void {
     for (const field in init) {
       const slot = fields[field];
-      if (slot === undefined) this.fail(`type "${type}" has no field "${field}"`);
+      if (typeof slot !== "number" || !Object.hasOwn(fields, field)) this.fail(`type "${type}" has no field "${field}"`);
       const v = this.refValue(init[field]);
       this.nStores++;
       this.storeRef(a, slot, v);
@@ -387,12 +401,16 @@ export class ScriptMutator {
     else this.writeRoot(this.globals, -1 - h.slot, value);
   }
 
-  /** The next stack slot, growing the stack when it is full. */
+  /** The next stack slot, owned by the current scope. */
   private pushSlot(): number {
     if (this.sp === this.stack.length) {
       if (this.sp >= MAX_HANDLES) this.fail(`more than ${MAX_HANDLES} live handles: open a scope (m.scope) inside the loop that makes them`);
       this.stack = this.roots.growStack(this.sp + 1);
+      const owners = new Float64Array(this.stack.length);
+      owners.set(this.slotScope);
+      this.slotScope = owners;
     }
+    this.slotScope[this.sp] = this.scopeId;
     return this.sp++;
   }
 
@@ -404,27 +422,27 @@ export class ScriptMutator {
     } else {
       this.stack[slot] = value;
     }
-    return new HandleImpl(slot, this.current) as unknown as Handle<never>;
+    return new HandleImpl(slot, this.scopeId, this) as unknown as Handle<never>;
   }
 
-  private open(): ScopeRecord {
-    if (this.current.escaped) this.fail("escape(...) must be the last thing a scope does; this scope opens another after escaping");
+  private open(): void {
+    if (this.escapedDepth === this.depth) this.fail("escape(...) must be the last thing a scope does; this scope opens another after escaping");
     if (++this.depth > this.maxDepth) this.fail("recursion deeper than the limit (raise it with --max-depth)");
-    const scope = new ScopeRecord(this, this.sp);
-    this.enclosing.push(this.current);
-    this.current = scope;
-    return scope;
+    this.scopeId = ++lastScopeId;
+    this.scopeIds.push(this.scopeId);
+    this.scopeBases.push(this.sp);
   }
 
-  /** Closes `scope` with what its function returned; an escaped handle comes back as a handle of the enclosing scope. */
-  private leave<R>(scope: ScopeRecord, returned: R): R {
-    if (this.current !== scope) this.fail("internal: handle scopes closed out of order");
-    if (returned instanceof HandleImpl && returned.scope === scope && !scope.escaped) {
+  /** Closes the current scope with what its function returned; an escaped handle comes back as a handle of the enclosing scope. */
+  private leave<R>(returned: R): R {
+    const escaped = this.escapedDepth === this.depth;
+    if (!escaped && returned instanceof HandleImpl && returned.scope === this.scopeId) {
       this.fail("a scope returns one of its own handles, which die with it; return m.escape(handle) instead");
     }
-    this.close(scope);
+    this.close();
     this.depth--;
-    if (!scope.escaped) return returned;
+    if (!escaped) return returned;
+    this.escapedDepth = -1;
     // The JSON return sequence: the register holds the value while the frame is released, then the caller stores it.
     const v = this.globals[this.register];
     const h = this.push(v);
@@ -432,21 +450,25 @@ export class ScriptMutator {
     return h as R;
   }
 
-  private close(scope: ScopeRecord): void {
+  /** Pops the current scope's handles (under reference counting, releasing them) and makes the enclosing scope current. */
+  private close(): void {
+    const base = this.scopeBases.pop()!;
+    this.scopeIds.pop();
     if (this.rootBarrier) {
       this.inCollector = true;
-      this.gc.releaseFrame(this.stack, scope.base, this.sp);
+      this.gc.releaseFrame(this.stack, base, this.sp);
       this.inCollector = false;
     }
-    this.sp = scope.base;
-    scope.open = false;
-    if (scope !== this.runScope) this.current = this.enclosing.pop()!;
+    this.sp = base;
+    this.scopeId = this.scopeIds.length > 0 ? this.scopeIds[this.scopeIds.length - 1] : 0;
   }
 
   // ---- checks ----
 
   private check(h: unknown): asserts h is HandleImpl {
-    if (!(h instanceof HandleImpl) || h.scope.run !== this || !h.scope.open) this.badHandle(h);
+    // A stack handle is valid while its slot is below the stack top and still its scope's; a global's, while its run runs.
+    if (h instanceof HandleImpl && (h.slot >= 0 ? h.slot < this.sp && this.slotScope[h.slot] === h.scope : h.scope === this.runId && this.running)) return;
+    this.badHandle(h);
   }
 
   /** The address a handle (or null) holds. */
@@ -469,7 +491,7 @@ export class ScriptMutator {
   }
 
   private badSlot(obj: number, field: string | number): never {
-    if (typeof field === "string" && this.fields[field] === undefined) {
+    if (typeof field === "string" && !Object.hasOwn(this.fields, field)) {
       return this.fail(`unknown field "${field}" (fields: ${Object.keys(this.fields).join(", ") || "none"})`);
     }
     const slot = typeof field === "string" ? this.fields[field] : field;
@@ -484,7 +506,7 @@ export class ScriptMutator {
 
   private badHandle(h: unknown): never {
     if (h instanceof HandleImpl) {
-      if (h.scope.run !== this) return this.fail("a handle from another run (handles live only as long as the run, and the scope, that made them)");
+      if (h.run !== this) return this.fail("a handle from another run (handles live only as long as the run, and the scope, that made them)");
       return this.fail("a handle used after its scope closed (escape it with m.escape to return it from a scope)");
     }
     return this.fail(`expected a handle, got ${h === undefined ? "undefined" : typeof h === "object" ? "an object that is not a handle" : typeof h}`);
