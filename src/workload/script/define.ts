@@ -70,8 +70,12 @@ export interface Mutator<T extends TypeSpecs = TypeSpecs, G extends string = str
   alloc<K extends TypeName<T>>(type: K, init?: { [F in FieldOf<T, K>]?: Handle | null }, to?: Handle): Handle<K>;
   /** Allocates an ad-hoc object of `slots` reference slots and `bytes` payload bytes (JSON `alloc: {slots, bytes}`). */
   allocRaw(slots: number, bytes: number, to?: Handle): Handle<RAW>;
-  /** Allocates an object of a declared type straight into a field of `obj`, holding no handle (JSON `alloc` with `to: "x.field"`). */
+  /**
+   * Allocates an object straight into a field of `obj`, holding no handle (JSON `alloc` with `to: "x.field"`):
+   * of a declared type, or ad hoc (`{ slots, bytes }`).
+   */
   allocInto<O extends string, K extends TypeName<T>>(obj: Handle<O>, field: Slot<T, O>, type: K, init?: { [F in FieldOf<T, K>]?: Handle | null }): void;
+  allocInto<O extends string>(obj: Handle<O>, field: Slot<T, O>, size: { slots: number; bytes: number }): void;
   /** Reads a reference field or slot: a new handle, `to` reassigned, or null for a null field (JSON `load`). */
   load<O extends string>(obj: Handle<O>, field: Slot<T, O>): LoadedHandle | null;
   load<O extends string, K extends string>(obj: Handle<O>, field: Slot<T, O>, to: Handle<K>): Handle<K>;

@@ -183,21 +183,30 @@ export class ScriptMutator {
 
   allocRaw(slots: number, bytes: number, to?: Handle): Handle<"(raw)"> {
     this.statement();
-    if (!(Number.isInteger(slots) && slots >= 0 && slots <= MAX_SLOTS)) return this.fail(`object size ${slots} is not an integer in 0..${MAX_SLOTS}`);
-    if (!(Number.isInteger(bytes) && bytes >= 0 && bytes <= MAX_PAYLOAD_BYTES)) return this.fail(`object size ${bytes} is not an integer in 0..${MAX_PAYLOAD_BYTES}`);
-    return this.result(this.allocate(slots, bytes, this.script.typeNames.length), to) as Handle<"(raw)">;
+    return this.result(this.allocateRaw(slots, bytes), to) as Handle<"(raw)">;
   }
 
-  allocInto(obj: Handle, field: string | number, type: string, init?: Record<string, Handle | null>): void {
+  allocInto(obj: Handle, field: string | number, type: string | { slots: number; bytes: number }, init?: Record<string, Handle | null>): void {
     this.statement();
-    const t = this.types[type];
-    if (t?.site === undefined) return this.fail(`unknown type "${type}" (types: ${this.script.typeNames.join(", ") || "none"})`);
-    const a = this.allocate(t.nslots, t.bytes, t.site);
-    if (init !== undefined) this.initFields(a, type, t.fields, init);
+    let a: number;
+    if (typeof type === "object" && type !== null) {
+      a = this.allocateRaw(type.slots, type.bytes);
+    } else {
+      const t = this.types[type];
+      if (t?.site === undefined) return this.fail(`unknown type "${type}" (types: ${this.script.typeNames.join(", ") || "none"})`);
+      a = this.allocate(t.nslots, t.bytes, t.site);
+      if (init !== undefined) this.initFields(a, type, t.fields, init);
+    }
     // As in JSON, the target is dereferenced after the allocation, which may have moved it.
     const o = this.deref(obj);
     this.nStores++;
     this.storeRef(o, this.slotOf(o, field), a);
+  }
+
+  private allocateRaw(slots: number, bytes: number): number {
+    if (!(Number.isInteger(slots) && slots >= 0 && slots <= MAX_SLOTS)) return this.fail(`object size ${slots} is not an integer in 0..${MAX_SLOTS}`);
+    if (!(Number.isInteger(bytes) && bytes >= 0 && bytes <= MAX_PAYLOAD_BYTES)) return this.fail(`object size ${bytes} is not an integer in 0..${MAX_PAYLOAD_BYTES}`);
+    return this.allocate(slots, bytes, this.script.typeNames.length);
   }
 
   load(obj: Handle, field: string | number, to?: Handle): Handle | null {
