@@ -194,7 +194,7 @@ function describe(e: ErrorObject): string {
  * validate here and run the workload elsewhere (compare and sweep's workers).
  */
 export function loadWorkload(name: string, params?: Record<string, number>, { readGraph = true } = {}): LoadedWorkload {
-  if (isScriptWorkload(name)) throw new InputError(`${name} is a script workload: it loads asynchronously, through importWorkload`);
+  if (isScriptWorkload(name)) throw new InputError(`${name} is a TypeScript workload; this needs a JSON workload (only importWorkload loads both)`);
   const file = resolveWorkloadFile(name);
   const json = readWorkloadFile(file);
   const fail = (errors: readonly string[]): never => {
