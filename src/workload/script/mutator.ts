@@ -57,18 +57,18 @@ export const INITIAL_STACK_SLOTS = 1024;
 export const MAX_HANDLES = 1 << 24;
 
 /**
- * Scope ids, unique in the thread across runs: a handle is valid while the
- * slot it names still belongs to the scope it was made in, which one number
- * compare tells - and a handle from another run can never match.
+ * Scope ids, increasing in the thread across runs: a handle is valid while
+ * the slot it names still belongs to the scope it was made in, which one
+ * number compare tells - a handle from another run can never match, and its
+ * id is below the current run's first.
  */
 let lastScopeId = 0;
 
-/** A handle: a stack slot (slot >= 0) or a global (slot = -1 - index), made in scope `scope` of run `run`. */
+/** A handle: a stack slot (slot >= 0) or a global (slot = -1 - index), made in scope `scope`. */
 class HandleImpl {
   constructor(
     readonly slot: number,
     readonly scope: number,
-    readonly run: ScriptMutator,
   ) {}
 }
 
@@ -134,7 +134,7 @@ export class ScriptMutator {
     this.mem = gc.heap.mem;
     // Plain objects for the lookups on every operation: V8 keeps them in fast mode, which a prototype-less
     // dictionary is not. An inherited name ("toString") then finds no `site` or no number, and fails as unknown.
-    this.types = { ...script.types };
+    this.types = Object.fromEntries(Object.entries(script.types).map(([name, t]) => [name, { ...t, fields: { ...t.fields } }]));
     this.fields = { ...script.fields };
     this.stack = roots.stack;
     this.globals = roots.globals;
@@ -265,7 +265,7 @@ export class ScriptMutator {
     if (index === undefined) {
       return this.fail(`unknown global "${name}" (globals: ${Object.keys(this.script.globals).join(", ") || "none"})`);
     }
-    return new HandleImpl(-1 - index, this.runId, this) as unknown as Handle;
+    return new HandleImpl(-1 - index, this.runId) as unknown as Handle;
   }
 
   // Typed for users by define.ts (call(fn, ...args)); spelt out here because a rest array and a spread call allocate.
@@ -293,7 +293,7 @@ export class ScriptMutator {
       this.gc.retainRoot(v);
       this.inCollector = false;
     }
-    return new HandleImpl(slot, this.scopeId, this);
+    return new HandleImpl(slot, this.scopeId);
   }
 
   scope<R>(fn: () => R): R {
@@ -369,7 +369,8 @@ export class ScriptMutator {
   private initFields(a: number, type: string, fields: Record<string, number>, init: Record<string, Handle | null>): void {
     for (const field in init) {
       const slot = fields[field];
-      if (typeof slot !== "number" || !Object.hasOwn(fields, field)) this.fail(`type "${type}" has no field "${field}"`);
+      // No inherited property is a number: this finds exactly the type's own fields.
+      if (typeof slot !== "number") this.fail(`type "${type}" has no field "${field}"`);
       const v = this.refValue(init[field]);
       this.nStores++;
       this.storeRef(a, slot, v);
@@ -431,7 +432,7 @@ export class ScriptMutator {
     } else {
       this.stack[slot] = value;
     }
-    return new HandleImpl(slot, this.scopeId, this) as unknown as Handle<never>;
+    return new HandleImpl(slot, this.scopeId) as unknown as Handle<never>;
   }
 
   private open(): void {
@@ -515,7 +516,7 @@ export class ScriptMutator {
 
   private badHandle(h: unknown): never {
     if (h instanceof HandleImpl) {
-      if (h.run !== this) return this.fail("a handle from another run (handles live only as long as the run, and the scope, that made them)");
+      if (h.scope < this.runId) return this.fail("a handle from another run (handles live only as long as the run, and the scope, that made them)");
       return this.fail("a handle used after its scope closed (escape it with m.escape to return it from a scope)");
     }
     return this.fail(`expected a handle, got ${h === undefined ? "undefined" : typeof h === "object" ? "an object that is not a handle" : typeof h}`);
