@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { InputError } from "../src/errors.js";
 import { runWorkload, type RunOptions } from "../src/sim/run.js";
 import { importWorkload, loadWorkload, type LoadedWorkload } from "../src/workload/load.js";
 import { CONFIGURATIONS, treeSize } from "./helpers.js";
@@ -121,6 +122,18 @@ describe("script workload errors", () => {
   it("--max-ops stops a runaway loop", async () => {
     const r = runWorkload(await importWorkload(HANDLES, { mode: 3 }), { collector: "mark-sweep", params: { mode: 3 }, maxOps: 5000, heapBytes: 1 << 20 });
     expect(r.error?.message).toMatch(/more than the operation limit .* at .*handles\.ts:53:\d+$/);
+  });
+
+  it("a file that cannot be loaded, or exports no usable definition, is an input error naming the place", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gcsim-"));
+    writeFileSync(join(dir, "syntax.ts"), 'export default { name: "x",, };\n');
+    // Through the CLI: in-process, vitest's own module runner would import the file instead of tsx.
+    const r = gcsim("run", join(dir, "syntax.ts"), "-c", "mark-sweep");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^gcsim: workload file ${join(dir, "syntax.ts")} cannot be loaded: ${join(dir, "syntax.ts")}:1:27: ERROR: Expected identifier but found ","`));
+    writeFileSync(join(dir, "shape.ts"), 'export default { name: "x", description: "", params: {}, types: { A: { refs: ["x", 2] } } };\n');
+    const error = await importWorkload(join(dir, "shape.ts")).catch((e: unknown) => e);
+    expect((error as InputError).details).toEqual(["main: a function (m, params) => void", "types.A.refs: an array of field names (letters, digits and _)"]);
   });
 
   it("an unknown --param is an input error naming the declared ones", async () => {

@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import { register } from "node:module";
 import { pathToFileURL } from "node:url";
 import { InputError } from "../errors.js";
+import { escapeTerminal } from "./text.js";
 import { USER_MODULE_QUERY } from "./gcsim-alias-hook.js";
 
 /** A path naming a user's module rather than a built-in or a JSON file. */
@@ -33,7 +34,8 @@ async function registerHooks(): Promise<void> {
 /**
  * The module at the absolute path `file` (`what` names it in errors: "collector
  * file ./my-gc.ts"). A missing file or one that throws while loading (a syntax
- * error, an import that fails) is an input error with the first line of the reason.
+ * error, an import that fails) is an input error with the line of the reason
+ * that names the place, if one does.
  */
 export async function importUserModule(file: string, what: string): Promise<{ default?: unknown }> {
   if (!existsSync(file)) throw new InputError(`${what} does not exist`);
@@ -41,7 +43,9 @@ export async function importUserModule(file: string, what: string): Promise<{ de
   try {
     return (await import(`${pathToFileURL(file).href}?${USER_MODULE_QUERY}`)) as { default?: unknown };
   } catch (e) {
-    const message = (e as Error).message.split("\n")[0];
-    throw new InputError(`${what} cannot be loaded: ${message}`);
+    // tsx's syntax errors say "Transform failed with 1 error:" first and the place on a later line.
+    const lines = String((e as Error)?.message ?? e).split("\n");
+    const message = lines.find((line) => /:\d+:\d+: /.test(line)) ?? lines[0];
+    throw new InputError(`${what} cannot be loaded: ${escapeTerminal(message)}`);
   }
 }
