@@ -54,8 +54,13 @@ export type RAW = "(raw)";
 
 type TypeName<T extends TypeSpecs> = keyof T & string;
 
-/** The field names of type K (all declared fields when K is not a single declared type). */
-export type FieldOf<T extends TypeSpecs, K extends string> = K extends keyof T
+/**
+ * The field names of type K (all declared fields when K is not a single
+ * declared type; any name when the types are not known, as in `Mutator`).
+ */
+export type FieldOf<T extends TypeSpecs, K extends string> = string extends keyof T
+  ? string
+  : K extends keyof T
   ? T[K] extends { refs: readonly (infer F extends string)[] }
     ? F
     : never

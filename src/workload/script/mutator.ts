@@ -5,11 +5,13 @@
  *
  * What it owns:
  *  - handles: a handle is a slot of the shadow stack (Roots.stack), or a
- *    global, plus the scope record that owns the slot. The collector scans
- *    the slots [0, sp) and, if it moves objects, rewrites them; every
- *    operation reads the slot again, so a handle never holds a stale address.
- *    A scope record is "open" while its scope is; a handle whose scope closed,
- *    or that belongs to another run, is an error naming the user's line;
+ *    global, plus the id of the scope that made it. The collector scans the
+ *    slots [0, sp) and, if it moves objects, rewrites them; every operation
+ *    reads the slot again, so a handle never holds a stale address. A slot
+ *    records the id of the scope that owns it now: a handle whose slot is
+ *    above the stack top or owned by another scope (its own closed), or that
+ *    belongs to another run, is an error naming the user's line. Scope ids
+ *    are numbers, not objects, so opening a scope allocates nothing;
  *  - scopes: `scope`/`call` open one (a frame: its slots start at the stack
  *    top), closing it pops its slots (under reference counting, releaseFrame);
  *    `call` copies handle arguments into the new scope first (retainRoot),
