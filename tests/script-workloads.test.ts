@@ -136,6 +136,12 @@ describe("script workload errors", () => {
     expect((error as InputError).details).toEqual(["main: a function (m, params) => void", "types.A.refs: an array of field names (letters, digits and _)"]);
   });
 
+  it("out of memory names the allocation and the user's line that made it", async () => {
+    const r = runWorkload(await importWorkload(HANDLES, { mode: 3 }), { collector: "mark-sweep", params: { mode: 3 }, heapBytes: 16 * 1024 });
+    expect(r.outcome).toBe("out-of-memory");
+    expect(r.error?.message).toMatch(/^out of memory at alloc\("Cell"\) at .*handles\.ts:53:\d+: requested 24 bytes/);
+  });
+
   it("an unknown --param is an input error naming the declared ones", async () => {
     await expect(importWorkload(HANDLES, { cels: 3 })).rejects.toThrow(/has 1 error/);
   });

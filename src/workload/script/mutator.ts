@@ -31,7 +31,7 @@
  */
 import { fileURLToPath } from "node:url";
 import type { Collector } from "../../collectors/collector.js";
-import { GcsimError, WorkloadRuntimeError } from "../../errors.js";
+import { GcsimError, OutOfMemoryError, WorkloadRuntimeError } from "../../errors.js";
 import type { Roots } from "../../heap/heap.js";
 import { MAX_PAYLOAD_BYTES, MAX_SLOTS, NSLOTS_MASK } from "../../heap/object-model.js";
 import { MutatorCounter } from "../../metrics/clock.js";
@@ -85,6 +85,19 @@ export function userFrame(stack: string | undefined): string | undefined {
     return place.replace(/^file:\/\//, "").replace(/\?gcsim-user-module/, "");
   }
   return undefined;
+}
+
+/**
+ * The user's frame that called the mutator API, in an error thrown below it
+ * (by the collector: the first frame outside gcsim could be a user's collector).
+ */
+function apiCaller(stack: string | undefined): string | undefined {
+  const lines = stack?.split("\n") ?? [];
+  const inMutator = (line: string) => /[\\/]workload[\\/]script[\\/]mutator\.[jt]s/.test(line);
+  let i = lines.findIndex(inMutator);
+  if (i < 0) return undefined;
+  while (i < lines.length && inMutator(lines[i])) i++;
+  return userFrame(lines.slice(i).join("\n"));
 }
 
 /** The mutator API (define.ts Mutator) over one run; handed to main as that interface. */
@@ -531,6 +544,11 @@ export class ScriptMutator {
 
   /** What an exception out of main becomes: gcsim's own errors and the collector's pass through. */
   private workloadError(e: unknown): unknown {
+    if (e instanceof OutOfMemoryError) {
+      // The collector names the allocation site (`alloc("Node")`); the user's line that allocated says where.
+      const at = apiCaller(e.stack);
+      return at ? new OutOfMemoryError(`${e.path} at ${at}`, e.requestedBytes, e.heapBytes, e.liveBytes) : e;
+    }
     if (e instanceof GcsimError || this.inCollector) return e;
     if (e instanceof RangeError && /call stack/.test(e.message)) return e;
     const error = e instanceof Error ? e : new Error(String(e));
