@@ -85,7 +85,6 @@ export function isScriptWorkload(name: string): boolean {
  */
 export async function importWorkload(name: string, params?: Record<string, number>, options: { readGraph?: boolean } = {}): Promise<LoadedWorkload> {
   if (!isScriptWorkload(name)) return loadWorkload(name, params, options);
-  if (name === "-") throw new InputError("a script workload is read from a file, not stdin");
   const { importScript, scriptDoc } = await import("./script/load.js");
   const script = await importScript(resolveWorkloadFile(name), name);
   const errors: string[] = [];
