@@ -45,7 +45,29 @@ export { summarisePauses, minimumMutatorUtilisation, nearestRank } from "./metri
 export { HeapVerifier } from "./verify/verifier.js";
 export { measureLeaks } from "./verify/leaks.js";
 export { compileWorkload, type CompiledProgram, type CompileOptions } from "./workload/compile.js";
-export { loadWorkload, readWorkloadFile, resolveWorkloadFile, shippedWorkloads, schemaErrors, type LoadedWorkload } from "./workload/load.js";
+export {
+  loadWorkload,
+  importWorkload,
+  isScriptWorkload,
+  readWorkloadFile,
+  resolveWorkloadFile,
+  shippedWorkloads,
+  schemaErrors,
+  type LoadedWorkload,
+} from "./workload/load.js";
+export { bindWorkload, type BoundWorkload } from "./workload/bind.js";
+// Workloads in TypeScript: what a workload file imports from "gcsim".
+export {
+  defineWorkload,
+  type WorkloadDefinition,
+  type Mutator,
+  type Handle,
+  type LoadedHandle,
+  type ParamSpec,
+  type TypeSpec,
+  type FieldOf,
+  type RAW,
+} from "./workload/script/define.js";
 export type { WorkloadDoc } from "./workload/types.js";
 export { Rng } from "./util/rng.js";
 export { runWorkload, runWorkloadWithTimeline, runHeapBytes, type RunOptions, type RunOutput } from "./sim/run.js";

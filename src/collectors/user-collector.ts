@@ -2,19 +2,16 @@
  * Collectors from outside the registry: a user's TypeScript or JavaScript
  * file, anywhere on disk, that default-exports a collector definition (the
  * same shape as a registry entry; see defineCollector). It is loaded through
- * tsx, so TypeScript runs without a build step, and checked at this one
+ * tsx (util/user-module.ts), so TypeScript runs without a build step, and checked at this one
  * boundary: a file that does not export a usable definition is an input
  * error naming the file and what is missing.
  *
  * A collector is named on the command line either by a built-in's name or by
  * a path (anything with a slash or a .ts/.mts/.js/.mjs extension).
  */
-import { existsSync } from "node:fs";
-import { register } from "node:module";
 import { resolve as resolvePath } from "node:path";
-import { pathToFileURL } from "node:url";
 import { InputError } from "../errors.js";
-import { COLLECTOR_QUERY } from "./gcsim-alias-hook.js";
+import { importUserModule } from "../util/user-module.js";
 import type { CollectorDefinition } from "./collector.js";
 import { collectorEntry, isCollectorName } from "./registry.js";
 
@@ -39,28 +36,8 @@ export function loadCollector(spec: string): Promise<CollectorDefinition> {
   return definition;
 }
 
-let hooksRegistered = false;
-
 async function importDefinition(spec: string, file: string): Promise<CollectorDefinition> {
-  if (!existsSync(file)) throw new InputError(`collector file ${spec} does not exist`);
-  if (!hooksRegistered) {
-    // Under the no-build development loop this module is src/...ts; the library entry is then index.ts.
-    const index = new URL(import.meta.url.endsWith(".ts") ? "../index.ts" : "../index.js", import.meta.url).href;
-    const hook = new URL(import.meta.url.endsWith(".ts") ? "./gcsim-alias-hook.ts" : "./gcsim-alias-hook.js", import.meta.url);
-    // tsx's hooks for the whole thread (not tsImport's namespaced ones, which would load a second copy of gcsim),
-    // then ours, which run first.
-    const tsx = await import("tsx/esm/api");
-    tsx.register();
-    register(hook, { data: { target: index } });
-    hooksRegistered = true;
-  }
-  let module: { default?: unknown };
-  try {
-    module = (await import(`${pathToFileURL(file).href}?${COLLECTOR_QUERY}`)) as { default?: unknown };
-  } catch (e) {
-    const message = (e as Error).message.split("\n")[0];
-    throw new InputError(`collector file ${spec} cannot be loaded: ${message}`);
-  }
+  const module = await importUserModule(file, `collector file ${spec}`);
   // A CommonJS or transpiled module may wrap the default export once more.
   let candidate = module.default;
   if (isRecord(candidate) && !("create" in candidate) && isRecord(candidate.default)) candidate = candidate.default;

@@ -46,8 +46,12 @@ export class Heap {
 }
 
 export class Roots {
-  /** Shadow stack: slots [0, stackTop()) belong to active frames. */
-  readonly stack: Int32Array;
+  /**
+   * Shadow stack: slots [0, stackTop()) belong to active frames. A script
+   * workload's handle scopes may replace it with a larger copy (growStack),
+   * so collectors read this field at each use rather than keeping the array.
+   */
+  stack: Int32Array;
   /**
    * The mutator's stack pointer. The generated mutator keeps it in a local
    * for speed and installs this reader, so collectors see its current value.
@@ -58,6 +62,14 @@ export class Roots {
   constructor(stackSlots: number, globalCount: number) {
     this.stack = new Int32Array(stackSlots);
     this.globals = new Int32Array(globalCount).fill(UNSET);
+  }
+
+  /** Replaces the stack by one of at least `slots` slots (doubling), keeping its contents; returns it. */
+  growStack(slots: number): Int32Array {
+    const grown = new Int32Array(Math.max(slots, 2 * this.stack.length));
+    grown.set(this.stack);
+    this.stack = grown;
+    return grown;
   }
 }
 

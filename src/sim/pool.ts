@@ -19,7 +19,7 @@ import type { RunError, RunResult } from "../report/result.js";
 import { VERSION } from "../version.js";
 import { loadCollector } from "../collectors/user-collector.js";
 import { collectors, isCollectorName } from "../collectors/registry.js";
-import { loadWorkload } from "../workload/load.js";
+import { importWorkload } from "../workload/load.js";
 import { collectorLabel, effectiveOptions } from "./collector-spec.js";
 import { shapeFigures } from "./measure.js";
 import { findMinHeap, type MinHeapResult } from "./minheap.js";
@@ -37,11 +37,11 @@ export type Task = ({ kind: "run" } | { kind: "minheap"; resolution: number }) &
 export async function performTask(task: Task): Promise<RunResult | MinHeapResult> {
   if (task.kind === "minheap") {
     const options = { ...task.options, collector: await loadCollector(task.options.collector) };
-    return findMinHeap(loadWorkload(task.file, task.options.params), options, task.resolution);
+    return findMinHeap(await importWorkload(task.file, task.options.params), options, task.resolution);
   }
   try {
     const options = { ...task.options, collector: await loadCollector(task.options.collector) };
-    return runWorkload(loadWorkload(task.file, task.options.params), options);
+    return runWorkload(await importWorkload(task.file, task.options.params), options);
   } catch (e) {
     return failedRun(task, e);
   }
@@ -84,7 +84,7 @@ export function failedRun(request: RunRequest, e: unknown): RunResult {
     gcsim: VERSION,
     outcome: "error",
     error,
-    workload: basename(request.file).replace(/\.json$/, ""),
+    workload: basename(request.file).replace(/\.(json|[cm]?[jt]s)$/, ""),
     file: request.file,
     collector: name,
     label: o.label ?? collectorLabel(name, given),

@@ -21,9 +21,8 @@ import { measureLeaks } from "../verify/leaks.js";
 import { WorkCounters } from "../metrics/collection-log.js";
 import { Recorder } from "../metrics/recorder.js";
 import { HeapVerifier } from "../verify/verifier.js";
-import { linkProgram } from "../workload/compile.js";
-import { programFor, type LoadedWorkload } from "../workload/load.js";
-import { instantiate } from "../workload/program.js";
+import { bindWorkload } from "../workload/bind.js";
+import type { LoadedWorkload } from "../workload/load.js";
 import { Rng } from "../util/rng.js";
 import { VERSION } from "../version.js";
 import { fileURLToPath } from "node:url";
@@ -101,7 +100,7 @@ export function runWorkloadWithTimeline(
   // The heap's page tracker counts first touches into the recorder's work counters.
   const work = new WorkCounters();
   const heap = new Heap(heapBytes, costs.pageBytes, work);
-  const program = linkProgram(programFor(workload, options.params), {
+  const program = bindWorkload(workload, options.params, {
     storeBarrier: entry.constraints.storeBarrier,
     rootBarrier: entry.constraints.rootBarrier,
     maxOps: options.maxOps ?? DEFAULT_MAX_OPS,
@@ -115,10 +114,10 @@ export function runWorkloadWithTimeline(
   const observer = combineObservers(verifier, options.onProgress && progressObserver(options.onProgress), stream);
   const recorder = new Recorder(new SimClock(costs, (out) => readMutatorCounters(out)), observer, work);
   const collector = entry.create(
-    { heap, roots, recorder, describeSite: (site) => program.sites[site] ?? `site ${site}` },
+    { heap, roots, recorder, describeSite: program.describeSite },
     parsed.values as never,
   );
-  const { main, output, readCounters } = instantiate(program, collector, roots, new Rng(seed), workload.graph);
+  const { main, output, readCounters } = program.instantiate(collector, roots, new Rng(seed));
   readMutatorCounters = readCounters;
 
   let outcome: RunResult["outcome"] = "completed";

@@ -4,6 +4,10 @@
  * (semantic checks and code generation, once: runs link the compiled program
  * to their collector). Every problem is reported with its JSON path; all of
  * them at once, not only the first.
+ *
+ * A script workload (.ts/.mts/.js/.mjs, see script/) is the second kind of
+ * loaded workload: `importWorkload` loads either kind, and a run binds
+ * either through bind.ts; nothing else needs to know which it has.
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
@@ -19,7 +23,10 @@ import { closest } from "../util/suggest.js";
 import { readGraphFile, type ObjectGraph } from "../graph/graph-file.js";
 import { readTextFile } from "../util/input.js";
 import { escapeTerminal } from "../util/text.js";
+import { MODULE_PATH } from "../util/user-module.js";
 import { compileUnlinked, type UnlinkedProgram } from "./compile.js";
+import { effectiveParams } from "./compiler/declarations.js";
+import type { ScriptWorkload } from "./script/mutator.js";
 import { confinedPathError, notConfined, WORKLOAD_LIMITS, workloadLimitErrors } from "./limits.js";
 import type { WorkloadDoc } from "./types.js";
 
@@ -62,6 +69,28 @@ export interface LoadedWorkload {
    * by hand, which the run compiles.
    */
   program?: UnlinkedProgram;
+  /** A script workload's checked definition; `doc` then holds its declarations only (see scriptDoc). */
+  script?: ScriptWorkload;
+}
+
+/** Whether a workload argument names a script workload (TypeScript or JavaScript) rather than JSON. */
+export function isScriptWorkload(name: string): boolean {
+  return MODULE_PATH.test(name);
+}
+
+/**
+ * Loads a workload of either kind: a script through tsx (asynchronously),
+ * anything else as loadWorkload does. Parameter overrides are checked now,
+ * so every command rejects a bad one before it runs anything.
+ */
+export async function importWorkload(name: string, params?: Record<string, number>, options: { readGraph?: boolean } = {}): Promise<LoadedWorkload> {
+  if (!isScriptWorkload(name)) return loadWorkload(name, params, options);
+  const { importScript, scriptDoc } = await import("./script/load.js");
+  const script = await importScript(resolveWorkloadFile(name), name);
+  const errors: string[] = [];
+  effectiveParams(script.definition.params, params, (path, message) => errors.push(`${path}: ${message}`));
+  if (errors.length > 0) throw new InputError(`workload "${escapeTerminal(script.definition.name)}" has ${errors.length} error${errors.length === 1 ? "" : "s"}`, errors);
+  return { doc: scriptDoc(script), file: name, script };
 }
 
 /**
@@ -164,6 +193,7 @@ function describe(e: ErrorObject): string {
  * validate here and run the workload elsewhere (compare and sweep's workers).
  */
 export function loadWorkload(name: string, params?: Record<string, number>, { readGraph = true } = {}): LoadedWorkload {
+  if (isScriptWorkload(name)) throw new InputError(`${name} is a TypeScript workload; this needs a JSON workload (only importWorkload loads both)`);
   const file = resolveWorkloadFile(name);
   const json = readWorkloadFile(file);
   const fail = (errors: readonly string[]): never => {

@@ -7,7 +7,7 @@ import { didYouMean } from "../../util/suggest.js";
 import { exitCodeFor } from "../../report/result.js";
 import { collectorRuns, parseCollectorList } from "../../sim/collector-spec.js";
 import { runAll, type RunRequest } from "../../sim/pool.js";
-import { loadWorkload } from "../../workload/load.js";
+import { importWorkload } from "../../workload/load.js";
 import { addFailOnOom, addRunOptions, outputsFor, runOptionsFrom, writeResults, type RunFlags } from "../common.js";
 import { renderHtmlReport } from "../../report/html.js";
 import { renderTraceEvents } from "../../report/trace-events.js";
@@ -28,8 +28,9 @@ const progress = lazyRequire<typeof cliProgressType>("cli-progress");
  * Splits --param values among workloads: each workload gets the parameters it
  * declares; a parameter no workload declares is an input error.
  */
-export function paramsPerWorkload(files: string[], params: Record<string, number> = {}): Record<string, number>[] {
-  const declared = files.map((f) => Object.keys(loadWorkload(f, undefined, { readGraph: false }).doc.params ?? {}));
+export async function paramsPerWorkload(files: string[], params: Record<string, number> = {}): Promise<Record<string, number>[]> {
+  const declared: string[][] = [];
+  for (const f of files) declared.push(Object.keys((await importWorkload(f, undefined, { readGraph: false })).doc.params ?? {}));
   for (const name of Object.keys(params)) {
     if (!declared.some((d) => d.includes(name))) {
       const known = [...new Set(declared.flat())];
@@ -49,7 +50,7 @@ export function progressBar(quiet: boolean | undefined, format: string) {
 export function compareCommand(): Command {
   const command = new Command("compare")
     .description("run every workload under every chosen collector and compare them")
-    .argument("<workloads...>", "workload JSON files or shipped workload names")
+    .argument("<workloads...>", "workload JSON or TypeScript files, or shipped workload names")
     .option("--collectors <list>", "comma-separated collectors or variants (NAME:key=value...), or all", "all")
     .option("-j, --jobs <n>", "runs in parallel (default: one per core)", parseInteger("--jobs", 1))
     .option("--report <file>", "also write a self-contained HTML report with charts");
@@ -59,7 +60,7 @@ export function compareCommand(): Command {
     if (names.includes("-")) throw new InputError("compare reads each workload in several worker threads; give files or names, not - (stdin)");
     const files = names;
     const configurations = collectorRuns(await parseCollectorList(flags.collectors), flags.opt);
-    const params = paramsPerWorkload(files, flags.param);
+    const params = await paramsPerWorkload(files, flags.param);
     const shared = runOptionsFrom({ ...flags, withTimeline: flags.withTimeline || flags.report !== undefined || flags.traceEvents !== undefined });
     const requests: RunRequest[] = files.flatMap((file, i) =>
       configurations.map((c) => ({

@@ -4,7 +4,7 @@ import { InputError } from "../../errors.js";
 import { formatBytes } from "../../report/format.js";
 import { collectorLabel, resolveCollectorSpec } from "../../sim/collector-spec.js";
 import { findMinHeap } from "../../sim/minheap.js";
-import { loadWorkload } from "../../workload/load.js";
+import { importWorkload } from "../../workload/load.js";
 import { runOptionsFrom, type RunFlags } from "../common.js";
 import { checkOutputPaths, emit } from "../../util/output.js";
 import { collectOption, collectParam, parseInteger } from "../parse.js";
@@ -18,7 +18,7 @@ export function parseResolution(text: string): number {
 export function minheapCommand(): Command {
   return new Command("minheap")
     .description("find the smallest heap in which a workload completes under a collector")
-    .argument("<workload>", "workload JSON file, a shipped workload's name, or - for stdin")
+    .argument("<workload>", "workload JSON or TypeScript file, a shipped workload's name, or - for stdin")
     .requiredOption("-c, --collector <spec>", "collector, optionally with options: NAME[:key=value...]")
     .option("--param <name=value>", "set a workload parameter (repeatable)", collectParam)
     .option("--opt <key=value>", "set a collector option (repeatable)", collectOption)
@@ -31,7 +31,7 @@ export function minheapCommand(): Command {
       checkOutputPaths({ "-o": flags.output === "-" ? undefined : flags.output });
       const spec = await resolveCollectorSpec(flags.collector);
       const collectorOptions = { ...flags.opt, ...spec.options };
-      const workload = loadWorkload(file, flags.param);
+      const workload = await importWorkload(file, flags.param);
       const options = {
         ...runOptionsFrom({ ...flags, format: undefined, output: undefined, maxOps: 1e10, maxDepth: 10_000 }),
         collector: spec.definition,

@@ -8,7 +8,7 @@ import { renderTraceEvents } from "../../report/trace-events.js";
 import { collectorLabel, resolveCollectorSpec } from "../../sim/collector-spec.js";
 import type { RunProgress } from "../../sim/progress.js";
 import { runHeapBytes, runWorkloadWithTimeline } from "../../sim/run.js";
-import { loadWorkload, type LoadedWorkload } from "../../workload/load.js";
+import { importWorkload, type LoadedWorkload } from "../../workload/load.js";
 import { addRunOptions, outputsFor, runOptionsFrom, writeResults, type RunFlags } from "../common.js";
 import { checkOutputPaths, writeAtomically } from "../../util/output.js";
 
@@ -57,7 +57,7 @@ function gcLogLines(format: GcLogFormat, collector: string, workload: LoadedWork
 export function runCommand(): Command {
   const command = new Command("run")
     .description("run a workload under a collector and report what the collector did")
-    .argument("<workload>", "workload JSON file, a shipped workload's name (gcbench), or - for stdin")
+    .argument("<workload>", "workload JSON file, TypeScript workload file (.ts, .js), a shipped workload's name (gcbench), or - for stdin")
     .requiredOption("-c, --collector <spec>", "a built-in collector (gcsim list) or a collector file (./my-gc.ts), optionally with options: NAME[:key=value...]")
     .option("--timeline <file>", "write one CSV row per collection or pause (simulated time, heap before/after)")
     .option("--gc-log <file>", "write one line per collection in --gc-log-format; - streams to stderr as the run goes")
@@ -68,7 +68,7 @@ export function runCommand(): Command {
     checkOutputPaths({ "--timeline": flags.timeline, "--trace-events": flags.traceEvents, "--gc-log": gcLogFile });
     const spec = await resolveCollectorSpec(flags.collector);
     const collectorOptions = { ...flags.opt, ...spec.options };
-    const workload = loadWorkload(file, flags.param);
+    const workload = await importWorkload(file, flags.param);
     const gcLog = flags.gcLog === undefined ? undefined : gcLogLines(flags.gcLogFormat, spec.definition.name, workload, flags, gcLogFile === undefined);
     const { result, timeline } = runWorkloadWithTimeline(workload, {
       ...runOptionsFrom(flags),

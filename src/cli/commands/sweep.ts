@@ -15,7 +15,7 @@ import { formatBytes, formatNs } from "../../report/format.js";
 import { exitCodeFor, labelOf, type RunResult } from "../../report/result.js";
 import { collectorRuns, parseCollectorList } from "../../sim/collector-spec.js";
 import { failedRun, findMinHeaps, runAll, type RunRequest } from "../../sim/pool.js";
-import { loadWorkload } from "../../workload/load.js";
+import { importWorkload } from "../../workload/load.js";
 import { addFailOnOom, addRunOptions, outputsFor, runOptionsFrom, writeResults, writesStdout, type RunFlags } from "../common.js";
 import { renderHtmlReport } from "../../report/html.js";
 import { renderTraceEvents } from "../../report/trace-events.js";
@@ -45,7 +45,7 @@ const cliTable = lazyRequire<typeof TableType>("cli-table3");
 export function sweepCommand(): Command {
   const command = new Command("sweep")
     .description("run each collector at multiples of the reference minimum heap")
-    .argument("<workload>", "workload JSON file or shipped workload name")
+    .argument("<workload>", "workload JSON or TypeScript file, or shipped workload name")
     .option("--collectors <list>", "comma-separated collectors or variants (NAME:key=value...), or all", "all")
     .option("--factors <list>", "heap sizes as multiples of the reference minimum heap", "1.25,1.5,2,3,4,6")
     .option("--resolution <percent>", "minimum-heap search resolution", "1%")
@@ -62,7 +62,7 @@ export function sweepCommand(): Command {
     const specs = (await parseCollectorList(flags.collectors)).filter((c) => c.name !== "none" || named.includes("none"));
     const configurations = collectorRuns(specs, flags.opt);
     const factors = parseFactors(flags.factors);
-    loadWorkload(file, flags.param, { readGraph: false }); // input errors now, before any worker starts
+    await importWorkload(file, flags.param, { readGraph: false }); // input errors now, before any worker starts
     const bar = progressBar(flags.quiet, "{bar} {value}/{total} {phase}");
 
     const shared = runOptionsFrom(flags);

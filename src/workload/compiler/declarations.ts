@@ -58,6 +58,32 @@ export function parseDecl(decl: string): { name: string; kind: Kind } {
   return { name, kind: kind as Kind };
 }
 
+/**
+ * Declared parameters' defaults with `--param` overrides applied: the one
+ * rule for every kind of workload (JSON and script). An override of an
+ * undeclared parameter, or one that is not an integer, is reported through
+ * `error` and left out.
+ */
+export function effectiveParams(
+  declared: Readonly<Record<string, { default: number }>>,
+  overrides: Readonly<Record<string, number>> | undefined,
+  error: (path: string, message: string) => void,
+): Record<string, number> {
+  const params: Record<string, number> = {};
+  for (const [name, p] of Object.entries(declared)) params[name] = p.default;
+  for (const [name, value] of Object.entries(overrides ?? {})) {
+    if (!Object.hasOwn(declared, name)) {
+      const known = Object.keys(declared);
+      error(`--param ${name}`, `unknown parameter${didYouMean(name, known)} (parameters: ${known.length ? known.join(", ") : "none"})`);
+    } else if (!Number.isSafeInteger(value)) {
+      error(`--param ${name}`, `value must be an integer, got ${value}`);
+    } else {
+      params[name] = value;
+    }
+  }
+  return params;
+}
+
 export class Declarations {
   readonly errors: string[] = [];
   readonly sites: string[] = [];
@@ -114,18 +140,7 @@ export class Declarations {
   }
 
   private declareParams(): void {
-    const declared = this.doc.params ?? {};
-    for (const [name, p] of Object.entries(declared)) this.params[name] = p.default;
-    for (const [name, value] of Object.entries(this.overrides ?? {})) {
-      if (!Object.hasOwn(declared, name)) {
-        const known = Object.keys(declared);
-        this.error(`--param ${name}`, `unknown parameter${didYouMean(name, known)} (parameters: ${known.length ? known.join(", ") : "none"})`);
-      } else if (!Number.isSafeInteger(value)) {
-        this.error(`--param ${name}`, `value must be an integer, got ${value}`);
-      } else {
-        this.params[name] = value;
-      }
-    }
+    Object.assign(this.params, effectiveParams(this.doc.params ?? {}, this.overrides, (path, message) => this.error(path, message)));
   }
 
   private declareDistributions(): void {

@@ -1,14 +1,15 @@
 /**
- * Module hooks (node:module register) for users' collector files:
+ * Module hooks (node:module register) for users' files (collectors and
+ * workloads, see user-module.ts):
  *  - resolve: `import ... from "gcsim"` means the gcsim that is running,
  *    wherever the file lives and whether or not gcsim is installed next to
  *    it. One instance of the library means one set of classes: errors a user
  *    collector throws through BaseCollector are the ones the runner recognises.
- *  - load: the collector file itself (marked by COLLECTOR_QUERY) is an ES
+ *  - load: the user's file itself (marked by USER_MODULE_QUERY) is an ES
  *    module even in a folder whose package.json says CommonJS, since the
  *    library it imports is one.
  */
-export const COLLECTOR_QUERY = "gcsim-collector";
+export const USER_MODULE_QUERY = "gcsim-user-module";
 let target = "";
 
 export function initialize(data: { target: string }): void {
@@ -29,6 +30,6 @@ export async function load(
   context: { format?: string },
   nextLoad: (url: string, context: unknown) => Promise<unknown>,
 ): Promise<unknown> {
-  if (url.endsWith(`?${COLLECTOR_QUERY}`)) return nextLoad(url, { ...context, format: "module" });
+  if (url.endsWith(`?${USER_MODULE_QUERY}`)) return nextLoad(url, { ...context, format: "module" });
   return nextLoad(url, context);
 }

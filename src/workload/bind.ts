@@ -1,0 +1,51 @@
+/**
+ * Binding a loaded workload to one run, whatever its kind: the parameters in
+ * effect, the root set's size, how allocation sites read in messages, and the
+ * mutator built against the run's collector. A JSON workload is linked to the
+ * collector's barriers (compiler/link.ts); a script workload reads them at
+ * run time (script/mutator.ts). This is the one place that tells them apart.
+ */
+import type { Collector } from "../collectors/collector.js";
+import type { Roots } from "../heap/heap.js";
+import type { Rng } from "../util/rng.js";
+import { linkProgram, type LinkOptions } from "./compile.js";
+import { effectiveParams } from "./compiler/declarations.js";
+import { programFor, type LoadedWorkload } from "./load.js";
+import { instantiate, type Mutator } from "./program.js";
+import { INITIAL_STACK_SLOTS, instantiateScript } from "./script/mutator.js";
+
+export interface BoundWorkload {
+  /** Effective parameter values (defaults with overrides applied). */
+  params: Record<string, number>;
+  /** Initial shadow-stack slots and reference globals of the run's Roots. */
+  stackSlots: number;
+  globalRefCount: number;
+  /** An allocation site number as a message names it. */
+  describeSite(site: number): string;
+  /** The mutator, bound to the collector's heap and the run's roots and random source. */
+  instantiate(gc: Collector, roots: Roots, rng: Rng): Mutator;
+}
+
+export function bindWorkload(workload: LoadedWorkload, params: Readonly<Record<string, number>> | undefined, link: LinkOptions): BoundWorkload {
+  const script = workload.script;
+  if (script) {
+    // Overrides were checked when the workload was loaded.
+    const effective = effectiveParams(script.definition.params, params, () => {});
+    return {
+      params: effective,
+      stackSlots: INITIAL_STACK_SLOTS,
+      // The declared globals, then the return register.
+      globalRefCount: Object.keys(script.globals).length + 1,
+      describeSite: (site) => (site < script.typeNames.length ? `alloc("${script.typeNames[site]}")` : "allocRaw"),
+      instantiate: (gc, roots, rng) => instantiateScript(script, effective, gc, roots, rng, link),
+    };
+  }
+  const program = linkProgram(programFor(workload, params), link);
+  return {
+    params: program.params,
+    stackSlots: program.stackSlots,
+    globalRefCount: program.globalRefCount,
+    describeSite: (site) => program.sites[site] ?? `site ${site}`,
+    instantiate: (gc, roots, rng) => instantiate(program, gc, roots, rng, workload.graph),
+  };
+}
