@@ -165,7 +165,7 @@ describe("pause accounting", () => {
       allocatedObjects: 1,
       allocatedBytes: 24,
       work: { ...new WorkCounters() },
-      peakLiveBytes: 24,
+      peakLive: { peak: 24, upperBound: 24, probes: 1 },
       peakFootprint: 24,
       peakFragmentation: 0,
       live: { bytes: 0, objects: 0, hash: 0 },

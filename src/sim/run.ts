@@ -19,6 +19,8 @@ import { checkHeapBytes, parseSize } from "../units.js";
 import { measureLeaks } from "../verify/leaks.js";
 import { WorkCounters } from "../metrics/collection-log.js";
 import { Recorder } from "../metrics/recorder.js";
+import { DEFAULT_PEAK_LIVE_PRECISION, PeakLiveProbe } from "../metrics/peak-live.js";
+import { ReachableBytes } from "../heap/reachable.js";
 import { HeapVerifier } from "../verify/verifier.js";
 import { linkProgram } from "../workload/compile.js";
 import { programFor, type LoadedWorkload } from "../workload/load.js";
@@ -55,6 +57,11 @@ export interface RunOptions {
   params?: Record<string, number>;
   maxOps?: number;
   maxDepth?: number;
+  /**
+   * Relative precision of memory.peakLive (DEFAULT_PEAK_LIVE_PRECISION), or
+   * null for no live-size probe (peakLive not measured). See src/metrics/peak-live.ts.
+   */
+  peakLivePrecision?: number | null;
   /** Called after a collection at most every two seconds of wall time, with how far the run has got. */
   onProgress?: (p: RunProgress) => void;
 }
@@ -107,7 +114,9 @@ export function runWorkloadWithTimeline(
   // The clock reads the mutator's counters, and the mutator is bound to the collector: close the loop here.
   let readMutatorCounters = (_out: Float64Array): void => {};
   const observer = combineObservers(verifier, options.onProgress && progressObserver(options.onProgress));
-  const recorder = new Recorder(new SimClock(costs, (out) => readMutatorCounters(out)), observer, work);
+  const precision = options.peakLivePrecision === undefined ? DEFAULT_PEAK_LIVE_PRECISION : options.peakLivePrecision;
+  const liveProbe = precision === null ? undefined : new PeakLiveProbe(new ReachableBytes(heap, roots), precision);
+  const recorder = new Recorder(new SimClock(costs, (out) => readMutatorCounters(out)), observer, work, liveProbe);
   const collector = entry.create(
     { heap, roots, recorder, describeSite: (site) => program.sites[site] ?? `site ${site}` },
     parsed.values as never,
@@ -128,7 +137,7 @@ export function runWorkloadWithTimeline(
   const totalMs = performance.now() - t0;
 
   // Figures are taken before the end-of-run collection, which exists only to measure leaks.
-  const raw = measure(collector, heap, roots);
+  const raw = measure(collector, heap, roots, outcome === "completed");
   let leaked: RunResult["leaked"] = { objects: null, bytes: null, cycles: null };
   let leakedFromCycles = 0;
   if (outcome === "completed") {
@@ -202,8 +211,12 @@ function runError(e: unknown, userCollector: boolean): RunError {
 }
 
 /** Every deterministic figure of the run so far, as plain numbers from the recorder and the collector. */
-function measure(collector: Collector, heap: Heap, roots: Roots): RawFigures {
+function measure(collector: Collector, heap: Heap, roots: Roots, completed: boolean): RawFigures {
   const recorder = collector.recorder;
+  const live = traceGraph(heap, roots);
+  // The live size at the end is exact too, when the run ended between statements (not stopped inside an allocation).
+  recorder.liveProbe?.finish(recorder.allocatedBytes, completed ? live.bytes : undefined);
+  const probe = recorder.liveProbe;
   const log = recorder.log;
   const counts = new Float64Array(MUTATOR_COUNTERS);
   recorder.clock.readMutatorCounters(counts);
@@ -217,10 +230,11 @@ function measure(collector: Collector, heap: Heap, roots: Roots): RawFigures {
     allocatedObjects: recorder.allocatedObjects,
     allocatedBytes: recorder.allocatedBytes,
     work: { ...recorder.work },
-    peakLiveBytes: recorder.peakLiveBytes,
+    peakLive: probe ? { peak: probe.peak, upperBound: probe.upperBound, probes: probe.probes } : null,
     peakFootprint: Math.max(recorder.peakFootprint, collector.footprint()),
-    peakFragmentation: recorder.peakFragmentation,
-    live: traceGraph(heap, roots),
+    // Sampled once more where the run stopped, so a run without a full collection has a figure too.
+    peakFragmentation: Math.max(recorder.peakFragmentation, collector.fragmentation()),
+    live,
     collectorFigures: collector.collectorFigures(),
     mutator: {
       statements: counts[MutatorCounter.statements],
