@@ -20,7 +20,8 @@
  *
  * Budget: a workload that sits at its peak and churns would be traced every
  * precision x peak bytes. Tracing is held to
- *   traced bytes <= budget x allocated bytes + (1 + 1/precision) x peakLive,
+ *   trace work <= budget x allocated bytes + (1 + 1/precision) x peakLive,
+ * (trace work: bytes of the objects traced plus 8 bytes per root slot read)
  * the second term being what one climb from nothing to the peak costs at
  * that precision; past it the probe waits for allocation to pay for the
  * next trace, and the upper bound says what precision that left.
@@ -34,6 +35,8 @@ export const DEFAULT_PEAK_LIVE_BUDGET = 4;
 /** Counts the bytes reachable from the roots now (src/heap/reachable.ts). */
 export interface LiveTracer {
   measure(): number;
+  /** Root slots the last measure read. */
+  readonly rootSlots: number;
 }
 
 export class PeakLiveProbe {
@@ -41,9 +44,10 @@ export class PeakLiveProbe {
   peak = 0;
   /** No instant so far had more live bytes than this. */
   upperBound = 0;
-  /** Exact traces made, and the bytes they traced. */
+  /** Exact traces made, and their work: bytes of objects traced plus 8 per root slot read. */
   probes = 0;
-  tracedBytes = 0;
+  traceWork = 0;
+  private lastWork = 0;
   /** Live bytes at the last probe, exact, and the allocation count then. */
   private lastLive = 0;
   private allocatedAtProbe = 0;
@@ -60,8 +64,8 @@ export class PeakLiveProbe {
    */
   nextAt(): number {
     const precise = this.allocatedAtProbe + this.peak * (1 + this.precision) - this.lastLive;
-    // The next trace will cost about what the last one found.
-    const spent = this.tracedBytes + this.lastLive - (1 + 1 / this.precision) * this.peak;
+    // The next trace will cost about what the last one did.
+    const spent = this.traceWork + this.lastWork - (1 + 1 / this.precision) * this.peak;
     return Math.max(precise, spent / this.budget);
   }
 
@@ -75,7 +79,8 @@ export class PeakLiveProbe {
     this.bound(this.lastLive + (allocatedBytes - justAllocated - this.allocatedAtProbe));
     const traced = this.tracer.measure();
     this.probes++;
-    this.tracedBytes += traced;
+    this.lastWork = traced + 8 * this.tracer.rootSlots;
+    this.traceWork += this.lastWork;
     this.lastLive = traced + justAllocated;
     this.allocatedAtProbe = allocatedBytes;
     if (this.lastLive > this.peak) this.peak = this.lastLive;
