@@ -3,8 +3,9 @@
  * sizes of the objects it reaches. It is the live-size probe's tracer
  * (src/metrics/peak-live.ts), run hundreds of times per run, so unlike the
  * canonical trace (trace.ts) it neither numbers nor hashes objects. "Seen in
- * this trace" is one bit per granule in a side bitmap of its own, cleared
- * after each trace over the address range the trace reached: no object
+ * this trace" is one bit per granule in a side bitmap of its own; the trace
+ * lists each bitmap word it makes non-zero and zeroes just those words at
+ * the end, so a trace costs what it reaches, not the heap size. No object
  * header is touched, so collectors, the verifier and the canonical trace
  * never see it.
  */
@@ -16,6 +17,8 @@ export class ReachableBytes {
   private readonly seen: Int32Array;
   /** Depth-first work list of objects reached but not yet scanned. */
   private stack: Int32Array = new Int32Array(1024);
+  /** Bitmap words the current trace made non-zero: what to clear when it ends. */
+  private dirty: Int32Array = new Int32Array(1024);
   /** Root slots the last trace read: its work beyond the objects themselves. */
   rootSlots = 0;
 
@@ -34,9 +37,8 @@ export class ReachableBytes {
     const sp = this.roots.stackTop();
     let stack = this.stack;
     let top = 0;
-    // The lowest and highest address reached: the range of the bitmap to clear afterwards.
-    let low = this.heap.end;
-    let high = 0;
+    let dirty = this.dirty;
+    let dirtyWords = 0;
     for (let pass = 0; pass < 2; pass++) {
       const slots = pass === 0 ? globals : frames;
       const n = pass === 0 ? globals.length : sp;
@@ -48,16 +50,17 @@ export class ReachableBytes {
         const word = seen[g >> 5];
         if ((word & bit) !== 0) continue;
         seen[g >> 5] = word | bit;
-        if (top === stack.length) stack = this.grow(stack);
+        if (word === 0) {
+          if (dirtyWords === dirty.length) dirty = this.dirty = grow(dirty);
+          dirty[dirtyWords++] = g >> 5;
+        }
+        if (top === stack.length) stack = this.stack = grow(stack);
         stack[top++] = ref;
       }
     }
     let bytes = 0;
     while (top > 0) {
-      const a = stack[--top];
-      if (a < low) low = a;
-      if (a > high) high = a;
-      const w = a >> 2;
+      const w = stack[--top] >> 2;
       const nslots = mem[w] & NSLOTS_MASK;
       // objectBytes, written out: header, slots, payload rounded up to 8.
       bytes += 8 + 8 * nslots + ((mem[w + 1] + 7) & ~7);
@@ -69,19 +72,22 @@ export class ReachableBytes {
         const word = seen[g >> 5];
         if ((word & bit) !== 0) continue;
         seen[g >> 5] = word | bit;
-        if (top === stack.length) stack = this.grow(stack);
+        if (word === 0) {
+          if (dirtyWords === dirty.length) dirty = this.dirty = grow(dirty);
+          dirty[dirtyWords++] = g >> 5;
+        }
+        if (top === stack.length) stack = this.stack = grow(stack);
         stack[top++] = ref;
       }
     }
-    if (high > 0) seen.fill(0, low >> 8, (high >> 8) + 1);
+    for (let i = 0; i < dirtyWords; i++) seen[dirty[i]] = 0;
     this.rootSlots = globals.length + sp;
     return bytes;
   }
+}
 
-  private grow(stack: Int32Array): Int32Array {
-    const bigger = new Int32Array(stack.length * 2);
-    bigger.set(stack);
-    this.stack = bigger;
-    return bigger;
-  }
+function grow(items: Int32Array): Int32Array {
+  const bigger = new Int32Array(items.length * 2);
+  bigger.set(items);
+  return bigger;
 }
