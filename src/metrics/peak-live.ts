@@ -30,7 +30,7 @@
 /** Default relative precision of peakLive: the upper bound is at most 1% above it. */
 export const DEFAULT_PEAK_LIVE_PRECISION = 0.01;
 /** Default tracing budget: bytes traced per byte allocated, beyond one climb to the peak. */
-export const DEFAULT_PEAK_LIVE_BUDGET = 4;
+export const DEFAULT_PEAK_LIVE_BUDGET = 2;
 
 /** Counts the bytes reachable from the roots now (src/heap/reachable.ts). */
 export interface LiveTracer {
