@@ -56,7 +56,10 @@ export class PeakLiveProbe {
     private readonly tracer: LiveTracer,
     private readonly precision = DEFAULT_PEAK_LIVE_PRECISION,
     private readonly budget = DEFAULT_PEAK_LIVE_BUDGET,
-  ) {}
+  ) {
+    if (!(precision > 0 && precision <= 1)) throw new RangeError(`peak-live precision must be in (0, 1], got ${precision}`);
+    if (!(budget > 0)) throw new RangeError(`peak-live budget must be positive, got ${budget}`);
+  }
 
   /**
    * The allocation count above which the next probe is due. The run starts
