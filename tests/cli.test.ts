@@ -128,6 +128,8 @@ describe("gcsim compare and check", () => {
       ...["count", "total", "mean", "p50", "p90", "p95", "p99", "max"].map((f) => `pauses.collections.${f}`),
       "pauses.atLeast1us",
       "time.overheadVsNone",
+      "memory.peakLiveUpperBound",
+      "memory.liveProbes",
     ]);
     const rows: Record<string, string>[] = parse(readFileSync(join(dir, "r.csv"), "utf8"), { columns: true });
     expect(rows.map((row) => Number(row["time.overheadVsNone"]))).toEqual(runs.map((run: { time: { overheadVsNone: number } }) => run.time.overheadVsNone));
@@ -421,6 +423,19 @@ describe("every option is registered, documented and exercised", () => {
     const r = gcsim("run", "binary-trees", "-c", "mark-sweep", "--param", "N=6", "--max-depth", "3", "--quiet");
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("gcsim: recursion deeper than the limit (raise it with --max-depth) at /functions/BottomUpTree/body/1\n");
+  });
+
+  it("--peak-live-precision sets how close memory.peakLive comes to the true peak; off leaves it null; anything else is exit 2", () => {
+    // linked-list's true peak, by hand: one round grows the list to 1000 cells of 24 bytes (header, next, 8 payload bytes)
+    // and then halves it, so the peak is when the last cell is allocated.
+    const small = ["--param", "rounds=1", "--param", "grow=1000", "--heap", "1MiB"];
+    const exact = json("run", "linked-list", "-c", "mark-sweep", ...small, "--peak-live-precision", "1e-9");
+    expect([exact.memory.peakLive, exact.memory.peakLiveUpperBound]).toEqual([1000 * 24, 1000 * 24]);
+    const off = json("run", "linked-list", "-c", "mark-sweep", ...small, "--peak-live-precision", "off");
+    expect([off.memory.peakLive, off.memory.peakLiveUpperBound, off.memory.liveProbes]).toEqual([null, null, null]);
+    const bad = gcsim("run", "linked-list", "-c", "mark-sweep", ...small, "--peak-live-precision", "2");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--peak-live-precision must be a fraction in \(0, 1\], e\.g\. 0\.01, or off/);
   });
 
   it("--timeline writes one CSV row per pause", () => {

@@ -20,6 +20,19 @@ function gcbenchObjects(p: { stretch: number; longLived: number; min: number; ma
 
 const NODE_BYTES = 8 + 2 * 8 + 8; // header, left and right, two ints
 
+/**
+ * GCBench's true peak of live bytes is the whole stretch tree, live when its
+ * root is allocated: TreeSize(18) nodes, 16,777,184 bytes (the long-lived
+ * tree, the array and one short-lived tree come to 12.4 MB). How far
+ * memory.peakLive is below it, checking the upper bound is not below it.
+ */
+function peakLiveError(m: { peakLive: number | null; peakLiveUpperBound: number | null }): number {
+  const truePeak = treeSize(18) * NODE_BYTES;
+  expect(m.peakLive!).toBeLessThanOrEqual(truePeak);
+  expect(m.peakLiveUpperBound!).toBeGreaterThanOrEqual(truePeak);
+  return 1 - m.peakLive! / truePeak;
+}
+
 describe("GCBench", () => {
   const workload = loadWorkload("workloads/gcbench.json");
 
@@ -31,6 +44,7 @@ describe("GCBench", () => {
     // Every object is a Node except the array of 500,000 doubles.
     expect(r.allocated.bytes).toBe((objects - 1) * NODE_BYTES + 8 + 500_000 * 8);
     expect(r.collections.total).toBeGreaterThan(0);
+    expect(peakLiveError(r.memory)).toBeLessThanOrEqual(0.01);
   });
 
   it("allocates the same under the no-GC baseline given a heap large enough for everything", () => {
@@ -38,6 +52,7 @@ describe("GCBench", () => {
     expect(r.outcome).toBe("completed");
     expect(r.allocated.objects).toBe(gcbenchObjects({ stretch: 18, longLived: 16, min: 4, max: 16 }));
     expect(r.collections.total).toBe(0);
+    expect(peakLiveError(r.memory)).toBeLessThanOrEqual(0.01);
   });
 
   it.each(ALL_COLLECTORS)("passes the verifier at reduced size under %s", (collector) => {

@@ -115,9 +115,11 @@ describe("the result schema", () => {
         expect(result.error).toBeNull();
         expect(result.leaked.objects).not.toBeNull();
       }
-      // Peak live and worst fragmentation are taken after full collections only.
-      const full = result.collections.full + result.collections.major + result.collections.cycle;
-      if (full === 0 && result.collector !== "rc") expect([result.memory.peakLive, result.memory.fragmentation], spec).toEqual([null, null]);
+      // Peak live is measured by the live-size probe (on by default) and fragmentation sampled where the run stopped:
+      // both exist whether or not a full collection happened, and a run that allocated has a peak above 0.
+      expect(result.memory.fragmentation, spec).not.toBeNull();
+      if (result.allocated.bytes > 0) expect(result.memory.peakLive, spec).toBeGreaterThan(0);
+      expect(result.memory.peakLiveUpperBound!, spec).toBeGreaterThanOrEqual(result.memory.peakLive!);
     }
   });
 

@@ -8,7 +8,8 @@ import type { RunResult } from "../report/result.js";
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_OPS, type RunOptions } from "../sim/run.js";
 import { parseHeapSize } from "../units.js";
 import { checkOutputPath, emit } from "../util/output.js";
-import { collectOption, collectParam, collectRepeated, parseInteger } from "./parse.js";
+import { collectOption, collectParam, collectRepeated, parseInteger, parsePrecisionOrOff } from "./parse.js";
+import { DEFAULT_PEAK_LIVE_PRECISION } from "../metrics/peak-live.js";
 
 export interface RunFlags {
   heap?: string;
@@ -26,6 +27,7 @@ export interface RunFlags {
   quiet?: boolean;
   withTimeline?: boolean;
   traceEvents?: string;
+  peakLivePrecision?: number | "off";
 }
 
 export function addRunOptions(command: Command): Command {
@@ -43,7 +45,12 @@ export function addRunOptions(command: Command): Command {
     .option("--fail-on-leak", "exit 1 when any run leaked objects")
     .option("-q, --quiet", "no progress display")
     .option("--max-ops <n>", "stop a runaway workload after this many statements", parseInteger("--max-ops", 1), DEFAULT_MAX_OPS)
-    .option("--max-depth <n>", "stop recursion deeper than this many calls", parseInteger("--max-depth", 1), DEFAULT_MAX_DEPTH);
+    .option("--max-depth <n>", "stop recursion deeper than this many calls", parseInteger("--max-depth", 1), DEFAULT_MAX_DEPTH)
+    .option(
+      "--peak-live-precision <fraction|off>",
+      `memory.peakLive within this fraction of the true peak, by exact traces at allocations; off: not measured (default: ${DEFAULT_PEAK_LIVE_PRECISION})`,
+      parsePrecisionOrOff("--peak-live-precision"),
+    );
 }
 
 /** --fail-on-oom, for the commands where running out of memory is otherwise data (compare, sweep). */
@@ -62,6 +69,7 @@ export function runOptionsFrom(flags: RunFlags): Omit<RunOptions, "collector"> {
     maxOps: flags.maxOps,
     maxDepth: flags.maxDepth,
     timeline: flags.withTimeline,
+    peakLivePrecision: flags.peakLivePrecision === "off" ? null : flags.peakLivePrecision,
   };
 }
 

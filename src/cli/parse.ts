@@ -29,3 +29,15 @@ export function collectOption(value: string, previous: Record<string, string> = 
 export function collectRepeated(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
+
+/** A relative precision in (0, 1], or "off" (kept as the string: commander turns a parsed null into ""). */
+export function parsePrecisionOrOff(name: string) {
+  return (value: string): number | "off" => {
+    if (value === "off") return value;
+    const n = Number(value);
+    if (!/^\d*\.?\d+(e-?\d+)?$/.test(value) || !(n > 0 && n <= 1)) {
+      throw new InvalidArgumentError(`${name} must be a fraction in (0, 1], e.g. 0.01, or off`);
+    }
+    return n;
+  };
+}

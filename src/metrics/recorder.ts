@@ -10,6 +10,7 @@
 import type { Region } from "../heap/heap.js";
 import type { SimClock } from "./clock.js";
 import { CollectionLog, WORK_NAMES, WorkCounters, snapshotWork } from "./collection-log.js";
+import type { PeakLiveProbe } from "./peak-live.js";
 
 /** What the recorder and its observer may ask of the collector whose pause is being recorded. */
 export interface Collected {
@@ -43,9 +44,8 @@ export class Recorder {
   /** Simulated nanoseconds spent in pauses so far. */
   gcNs = 0;
   peakFootprint = 0;
-  /** Bytes that survived the most recent full collection, and the most seen. */
-  liveBytesAfterFull = 0;
-  peakLiveBytes = 0;
+  /** Allocation count at which the live-size probe traces next (never, without a probe). */
+  private liveProbeAt = Infinity;
   /** Worst fragmentation seen after a full collection. */
   peakFragmentation = 0;
   gcWallMs = 0;
@@ -58,12 +58,21 @@ export class Recorder {
     private readonly observer?: CollectionObserver,
     /** The work counters; shared with the heap's page tracker, which counts first touches into them. */
     readonly work = new WorkCounters(),
-  ) {}
+    /** Measures the true peak of live bytes by exact traces at allocations (peak-live.ts); not simulated time. */
+    readonly liveProbe?: PeakLiveProbe,
+  ) {
+    if (liveProbe) this.liveProbeAt = liveProbe.nextAt();
+  }
 
-  /** Counts one allocation by the mutator. */
+  /**
+   * Counts one allocation by the mutator. A collector calls it once the
+   * object is allocated and before the mutator can store it, outside any
+   * collection: the live-size probe may trace the heap from the roots here.
+   */
   allocated(bytes: number): void {
     this.allocatedObjects++;
     this.allocatedBytes += bytes;
+    if (this.allocatedBytes > this.liveProbeAt) this.liveProbeAt = this.liveProbe!.probe(this.allocatedBytes, bytes);
   }
 
   /** Counts objects reclaimed one by one. */
@@ -156,11 +165,7 @@ export class Recorder {
     this.markedLiveBytes = -1;
     this.gcWallMs += wallMs;
     if (wallMs > this.maxPauseWallMs) this.maxPauseWallMs = wallMs;
-    if (full) {
-      this.liveBytesAfterFull = bytesAfter;
-      if (bytesAfter > this.peakLiveBytes) this.peakLiveBytes = bytesAfter;
-      if (fragmentationAfter! > this.peakFragmentation) this.peakFragmentation = fragmentationAfter!;
-    }
+    if (fragmentationAfter !== null && fragmentationAfter > this.peakFragmentation) this.peakFragmentation = fragmentationAfter;
     this.observer?.afterCollection(collector, this, index, full);
   }
 }

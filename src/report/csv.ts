@@ -65,6 +65,9 @@ export const CSV_COLUMNS: [string, (r: RunResult) => unknown][] = [
   ...PAUSE_STATS.map((f): [string, (r: RunResult) => unknown] => [`pauses.collections.${f}`, (r) => r.pauses.collections?.[f]]),
   ["pauses.atLeast1us", (r) => r.pauses.atLeast1us],
   ["time.overheadVsNone", (r) => r.time.overheadVsNone],
+  // The live-size probe's precision: no instant had more live bytes than the upper bound; exact traces made.
+  ["memory.peakLiveUpperBound", (r) => r.memory.peakLiveUpperBound],
+  ["memory.liveProbes", (r) => r.memory.liveProbes],
 ];
 
 export function renderCsv(results: RunResult[]): string {

@@ -125,11 +125,23 @@ export interface RunResult {
   time: { mutator: number; gc: number; total: number; gcOverhead: number | null; throughput: number | null; overheadVsNone: number | null };
   work: Record<WorkName, number>;
   memory: {
-    /** Largest live size after a full collection (bytes); null when no full collection happened. */
+    /**
+     * Largest live size measured exactly (bytes reachable from the roots plus
+     * the object just allocated, by a trace at an allocation: src/metrics/peak-live.ts);
+     * null when the probe was off (--peak-live-precision off).
+     */
     peakLive: number | null;
+    /** No instant of the run had more live bytes than this (bytes); null when the probe was off. */
+    peakLiveUpperBound: number | null;
+    /** Exact traces the live-size probe made; null when it was off. */
+    liveProbes: number | null;
     /** Largest heap span in use (objects, fragments and copy reserve), bytes. */
     peakFootprint: number;
-    /** Worst fragmentation after a full collection: share of free bytes outside the largest free chunk; null when no full collection happened. */
+    /**
+     * Worst fragmentation sampled after each full collection and when the run
+     * stopped: share of free bytes outside the largest free chunk (0 for
+     * bump-allocated spaces); null only for a run that never started.
+     */
     fragmentation: number | null;
     /** Bytes allocated per simulated millisecond of mutator time; null for runs that did not complete. */
     allocationRate: number | null;

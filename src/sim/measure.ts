@@ -26,16 +26,16 @@ export interface RawFigures {
   pauseKinds: readonly string[];
   pauseStartNs: ArrayLike<number>;
   pauseNs: ArrayLike<number>;
-  /** 1 when the pause was a full collection (reclaimed everything unreachable). */
-  pauseFull: ArrayLike<number>;
   mutatorNs: number;
   gcNs: number;
   allocatedObjects: number;
   allocatedBytes: number;
   work: Record<WorkName, number>;
-  peakLiveBytes: number;
+  /** The live-size probe's figures (src/metrics/peak-live.ts); null when it was off. */
+  peakLive: { peak: number; upperBound: number; probes: number } | null;
   peakFootprint: number;
-  peakFragmentation: number;
+  /** Worst fragmentation sampled (after full collections and when the run stopped); null when never sampled. */
+  peakFragmentation: number | null;
   live: { bytes: number; objects: number; hash: number };
   /** Collector-specific figures (see COLLECTOR_FIGURES). */
   collectorFigures: Record<string, number>;
@@ -55,13 +55,11 @@ function pauseStats(durations: ArrayLike<number>, completed: boolean): PauseStat
 export function shapeFigures(raw: RawFigures, completed: boolean): ShapedFigures {
   const n = raw.pauseKinds.length;
   const byKind = new Map<string, number[]>(COLLECTION_KINDS.map((k) => [k, []]));
-  let fullCollections = 0;
   let atLeastFloor = 0;
   for (let i = 0; i < n; i++) {
     const kind = raw.pauseKinds[i];
     if (!byKind.has(kind)) throw new Error(`collector recorded an undeclared collection kind "${kind}" (kinds: ${COLLECTION_KINDS.join(", ")})`);
     byKind.get(kind)!.push(raw.pauseNs[i]);
-    if (raw.pauseFull[i] === 1) fullCollections++;
     if (raw.pauseNs[i] >= PAUSE_FLOOR_NS) atLeastFloor++;
   }
   const collections = { total: n } as RunResult["collections"];
@@ -104,9 +102,11 @@ export function shapeFigures(raw: RawFigures, completed: boolean): ShapedFigures
     work: raw.work,
     memory: {
       ...raw.collectorFigures,
-      peakLive: fullCollections > 0 ? raw.peakLiveBytes : null,
+      peakLive: raw.peakLive?.peak ?? null,
+      peakLiveUpperBound: raw.peakLive?.upperBound ?? null,
+      liveProbes: raw.peakLive?.probes ?? null,
       peakFootprint: raw.peakFootprint,
-      fragmentation: fullCollections > 0 ? raw.peakFragmentation : null,
+      fragmentation: raw.peakFragmentation,
       allocationRate: whole(raw.mutatorNs > 0 ? raw.allocatedBytes / (raw.mutatorNs / 1e6) : 0),
       finalLive: raw.live.bytes,
       finalLiveObjects: raw.live.objects,

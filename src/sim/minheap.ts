@@ -33,7 +33,8 @@ export function findMinHeap(workload: LoadedWorkload, options: RunOptions, resol
   let last: ReturnType<typeof runWorkload> | undefined;
   const completes = (heapBytes: number): boolean => {
     probes++;
-    const r = runWorkload(workload, { ...options, heapBytes });
+    // Only the outcome matters here: no live-size probe, whose traces would slow every step of the search.
+    const r = runWorkload(workload, { ...options, heapBytes, peakLivePrecision: null });
     if (r.outcome === "error") {
       throw new InputError(`the run failed at heap ${heapBytes} for another reason than memory: ${r.error?.message}`);
     }

@@ -20,6 +20,8 @@ import { checkHeapBytes, parseSize } from "../units.js";
 import { measureLeaks } from "../verify/leaks.js";
 import { WorkCounters } from "../metrics/collection-log.js";
 import { Recorder } from "../metrics/recorder.js";
+import { DEFAULT_PEAK_LIVE_PRECISION, PeakLiveProbe } from "../metrics/peak-live.js";
+import { ReachableBytes } from "../heap/reachable.js";
 import { HeapVerifier } from "../verify/verifier.js";
 import { bindWorkload } from "../workload/bind.js";
 import type { LoadedWorkload } from "../workload/load.js";
@@ -55,6 +57,11 @@ export interface RunOptions {
   params?: Record<string, number>;
   maxOps?: number;
   maxDepth?: number;
+  /**
+   * Relative precision of memory.peakLive (DEFAULT_PEAK_LIVE_PRECISION), or
+   * null for no live-size probe (peakLive not measured). See src/metrics/peak-live.ts.
+   */
+  peakLivePrecision?: number | null;
   /** Called after a collection at most every two seconds of wall time, with how far the run has got. */
   onProgress?: (p: RunProgress) => void;
   /** Called after every pause of the run proper (not the end-of-run collection) with its timeline row: live GC logs. */
@@ -112,7 +119,9 @@ export function runWorkloadWithTimeline(
   let readMutatorCounters = (_out: Float64Array): void => {};
   const stream = options.onCollection && collectionStream(options.onCollection);
   const observer = combineObservers(verifier, options.onProgress && progressObserver(options.onProgress), stream);
-  const recorder = new Recorder(new SimClock(costs, (out) => readMutatorCounters(out)), observer, work);
+  const precision = options.peakLivePrecision === undefined ? DEFAULT_PEAK_LIVE_PRECISION : options.peakLivePrecision;
+  const liveProbe = precision === null ? undefined : new PeakLiveProbe(new ReachableBytes(heap, roots), precision);
+  const recorder = new Recorder(new SimClock(costs, (out) => readMutatorCounters(out)), observer, work, liveProbe);
   const collector = entry.create(
     { heap, roots, recorder, describeSite: program.describeSite },
     parsed.values as never,
@@ -133,7 +142,7 @@ export function runWorkloadWithTimeline(
   const totalMs = performance.now() - t0;
 
   // Figures are taken before the end-of-run collection, which exists only to measure leaks.
-  const raw = measure(collector, heap, roots);
+  const raw = measure(collector, heap, roots, outcome === "completed");
   stream?.close();
   let leaked: RunResult["leaked"] = { objects: null, bytes: null, cycles: null };
   let leakedFromCycles = 0;
@@ -208,8 +217,12 @@ function runError(e: unknown, userCollector: boolean): RunError {
 }
 
 /** Every deterministic figure of the run so far, as plain numbers from the recorder and the collector. */
-function measure(collector: Collector, heap: Heap, roots: Roots): RawFigures {
+function measure(collector: Collector, heap: Heap, roots: Roots, completed: boolean): RawFigures {
   const recorder = collector.recorder;
+  const live = traceGraph(heap, roots);
+  // The live size at the end is exact too, when the run ended between statements (not stopped inside an allocation).
+  recorder.liveProbe?.finish(recorder.allocatedBytes, completed ? live.bytes : undefined);
+  const probe = recorder.liveProbe;
   const log = recorder.log;
   const counts = new Float64Array(MUTATOR_COUNTERS);
   recorder.clock.readMutatorCounters(counts);
@@ -217,16 +230,16 @@ function measure(collector: Collector, heap: Heap, roots: Roots): RawFigures {
     pauseKinds: Array.from({ length: log.length }, (_, i) => log.kindOf(i)),
     pauseStartNs: log.column("startNs"),
     pauseNs: log.column("pauseNs"),
-    pauseFull: log.column("full"),
     mutatorNs: recorder.mutatorNs(),
     gcNs: recorder.gcNs,
     allocatedObjects: recorder.allocatedObjects,
     allocatedBytes: recorder.allocatedBytes,
     work: { ...recorder.work },
-    peakLiveBytes: recorder.peakLiveBytes,
+    peakLive: probe ? { peak: probe.peak, upperBound: probe.upperBound, probes: probe.probes } : null,
     peakFootprint: Math.max(recorder.peakFootprint, collector.footprint()),
-    peakFragmentation: recorder.peakFragmentation,
-    live: traceGraph(heap, roots),
+    // Sampled once more where the run stopped, so a run without a full collection has a figure too.
+    peakFragmentation: Math.max(recorder.peakFragmentation, collector.fragmentation()),
+    live,
     collectorFigures: collector.collectorFigures(),
     mutator: {
       statements: counts[MutatorCounter.statements],
