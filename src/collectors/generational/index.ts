@@ -9,8 +9,12 @@
  *   - the write barrier (--opt barrier): object remembering or card marking.
  *
  * Layout: mature space [heap start, nursery start), nursery [nursery start,
- * heap end). Objects larger than a quarter of eden are allocated straight
- * into the mature space (pretenured, as HotSpot and MMTk do).
+ * heap end), and below both the large-object space. Objects over the
+ * `large` threshold go to the large-object space (old from birth: the
+ * barrier remembers their young references like a mature object's; majors
+ * mark them in place and sweep them); other objects larger than a quarter of
+ * eden are allocated straight into the mature space (pretenured, as HotSpot
+ * and MMTk do). Heap budget: nursery + mature objects + large objects' pages.
  *
  *   minor  - when the mature space can take every young object (HotSpot's
  *            promotion guarantee): copy the survivors the roots and the
@@ -26,9 +30,10 @@ import { CardTable } from "../barriers/card-table.js";
 import type { RememberingBarrier } from "../barriers/barrier.js";
 import { ObjectRememberedSet } from "../barriers/object-remset.js";
 import { BaseCollector, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
-import { choice, heapShare, integer, type ParsedOptions } from "../options.js";
+import { choice, heapShare, integer, largeObjectOptions, type ParsedOptions } from "../options.js";
 import { CompactSpace } from "../spaces/compact-space.js";
 import { FreeListSpace } from "../spaces/free-list-space.js";
+import { LargeObjectSpace } from "../spaces/large-object-space.js";
 import type { MatureSpace } from "../spaces/mature.js";
 import { CopyNursery } from "../spaces/nursery.js";
 import { Marker } from "../trace/marker.js";
@@ -38,17 +43,20 @@ const generationalOptions = {
   mature: choice(["mark-sweep", "mark-compact"], "mark-sweep", "how major collections collect the mature space"),
   barrier: choice(["remset", "cards"], "remset", "remember old-to-young stores by object (remset) or by 512-byte card"),
   "promote-age": integer(1, 15, 1, "minor collections an object survives before promotion; above 1, survivor spaces are used"),
+  ...largeObjectOptions,
 };
 type Options = ParsedOptions<typeof generationalOptions>;
 
-const matureSpaces: Record<Options["mature"], (context: CollectorContext, end: number) => MatureSpace> = {
+const matureSpaces: Record<Options["mature"], (context: CollectorContext, end: number, los: LargeObjectSpace) => MatureSpace> = {
   "mark-sweep": ({ heap }, end) => new FreeListSpace(heap, heap.start, end),
-  "mark-compact": ({ heap, roots, recorder }, end) => new CompactSpace(heap, heap.start, end, roots, recorder.work),
+  "mark-compact": ({ heap, roots, recorder }, end, los) => new CompactSpace(heap, heap.start, end, roots, recorder.work, los),
 };
 
-const barriers: Record<Options["barrier"], (mem: Int32Array, start: number, end: number, work: WorkCounters) => RememberingBarrier> = {
-  remset: (mem, _start, _end, work) => new ObjectRememberedSet(mem, work),
-  cards: (mem, start, end, work) => new CardTable(mem, start, end, work),
+/** A barrier covering old objects: the large-object space from `oldStart`, then the mature space [matureStart, end). */
+type BarrierFactory = (mem: Int32Array, oldStart: number, matureStart: number, end: number, work: WorkCounters) => RememberingBarrier;
+const barriers: Record<Options["barrier"], BarrierFactory> = {
+  remset: (mem, _oldStart, _matureStart, _end, work) => new ObjectRememberedSet(mem, work),
+  cards: (mem, oldStart, matureStart, end, work) => new CardTable(mem, oldStart, matureStart, end, work),
 };
 
 const constraints: CollectorConstraints = { moving: true, storeBarrier: true, rootBarrier: false, reclaims: "all" };
@@ -59,6 +67,7 @@ export class GenerationalCollector extends BaseCollector {
   protected readonly mature: MatureSpace;
   protected readonly barrier: RememberingBarrier;
   protected readonly marker: Marker;
+  protected readonly los: LargeObjectSpace;
   /** Everything at or above this address is young. */
   private readonly nurseryStart: number;
   private readonly largeObjectBytes: number;
@@ -74,12 +83,14 @@ export class GenerationalCollector extends BaseCollector {
     const { heap } = this;
     const nurseryBytes = Math.min(Math.floor(options.nursery / 8) * 8, Math.floor(heap.heapBytes / 16) * 8);
     this.nurseryStart = heap.end - nurseryBytes;
-    this.mature = matureSpaces[options.mature](context, this.nurseryStart);
-    this.barrier = barriers[options.barrier](this.mem, heap.start, this.nurseryStart, this.work);
+    this.los = new LargeObjectSpace(heap, this.work, options.large);
+    this.mature = matureSpaces[options.mature](context, this.nurseryStart, this.los);
+    // The barrier covers everything old: the large-object space and the mature space.
+    this.barrier = barriers[options.barrier](this.mem, heap.losStart, heap.start, this.nurseryStart, this.work);
     this.nursery = new CopyNursery(heap, this.nurseryStart, heap.end, options["promote-age"], this.roots, this.mature, this.barrier, this.recorder, () =>
       this.outOfMemory(this.requestSite, this.requestBytes, this.markedBytes),
     );
-    this.largeObjectBytes = Math.max(64, (heap.end - this.nursery.eden.start) >> 2);
+    this.largeObjectBytes = Math.min(options.large, Math.max(64, (heap.end - this.nursery.eden.start) >> 2));
     this.marker = new Marker(this.mem, this.work);
   }
 
@@ -101,15 +112,25 @@ export class GenerationalCollector extends BaseCollector {
     return this.finishAlloc(a, nslots, payloadBytes, bytes);
   }
 
+  /** An object over the large-object threshold goes to the large-object space; another one over a quarter of eden to the mature space. */
   private allocLarge(bytes: number, site: number): number {
-    let a = this.allocMature(bytes);
+    const large = bytes > this.los.threshold;
+    let a = large ? this.allocLargeObject(bytes) : this.allocMature(bytes);
     if (a === 0) {
       this.noteRequest(site, bytes);
       this.collectGarbage("allocation-failure");
-      a = this.allocMature(bytes);
+      a = large ? this.allocLargeObject(bytes) : this.allocMature(bytes);
       if (a === 0) this.outOfMemory(site, bytes);
     }
     this.pretenuredBytes += bytes;
+    return a;
+  }
+
+  /** Within the budget: the whole nursery, the mature space's objects and the large objects' pages. */
+  private allocLargeObject(bytes: number): number {
+    const matureObjectBytes = this.recorder.heapUsedBytes - this.los.heldBytes - this.nursery.usedBytes;
+    const a = this.los.allocWithin(bytes, this.heap.end - this.nurseryStart + matureObjectBytes, this.heap.heapBytes);
+    if (a !== 0) this.barrier.noteCell(a, bytes);
     return a;
   }
 
@@ -147,11 +168,13 @@ export class GenerationalCollector extends BaseCollector {
   collectGarbage(reason: string): void {
     this.pause("major", reason, () => {
       this.markedBytes = this.marker.markFromRoots(this.roots);
-      // Fail before changing anything when everything live cannot fit in the mature space.
-      if (this.markedBytes > this.nurseryStart - this.heap.start) {
+      // Fail before changing anything when everything live cannot fit in the mature space beside the live large objects.
+      const markedSmall = this.markedBytes - this.los.markedBytes();
+      if (markedSmall > this.nurseryStart - this.heap.start - this.los.markedCommittedBytes()) {
         this.outOfMemory(this.requestSite, this.requestBytes, this.markedBytes);
       }
       this.mature.collectWithNursery(this.nursery, this.barrier, this.recorder);
+      this.los.sweep(this.recorder);
       return true;
     });
   }
@@ -168,16 +191,17 @@ export class GenerationalCollector extends BaseCollector {
       nurserySurvival: allocatedBytes > this.pretenuredBytes ? promotedBytes / (allocatedBytes - this.pretenuredBytes) : 0,
       nurserySize: this.heap.end - this.nurseryStart,
       peakRemembered: this.barrier.peakRemembered,
+      ...this.los.figures(),
     };
   }
 
-  /** The mature space's high-water mark plus the whole nursery, which is always committed. */
+  /** The mature space's high-water mark plus the whole nursery, which is always committed, plus the large objects' pages. */
   footprint(): number {
-    return this.mature.footprint() + (this.heap.end - this.nurseryStart);
+    return this.mature.footprint() + (this.heap.end - this.nurseryStart) + this.los.committedBytes;
   }
 
   parseableRegions(): Region[] {
-    return [[this.heap.start, this.mature.parseableTop()], ...this.nursery.regions()];
+    return [[this.heap.start, this.mature.parseableTop()], ...this.nursery.regions(), ...this.los.regions()];
   }
 }
 

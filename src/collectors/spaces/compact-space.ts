@@ -5,28 +5,38 @@
  * block: no fragmentation. Used by mark-compact, and as a generational
  * mature space that a major collection compacts together with the nursery
  * (HotSpot Serial's full collection).
+ *
+ * Large objects (spaces/large-object-space.ts) are never slid: the marked
+ * ones are handed to the compactor as objects outside its regions, so their
+ * slots are updated, and the plan sweeps their space afterwards. While they
+ * hold pages the space's limit is lowered by as much (the heap is a budget).
  */
 import type { Heap, Region, Roots } from "../../heap/heap.js";
+import { IntStack } from "../../heap/int-stack.js";
 import type { WorkCounters } from "../../metrics/collection-log.js";
 import type { Recorder } from "../../metrics/recorder.js";
 import type { RememberingBarrier } from "../barriers/barrier.js";
 import { Compactor } from "../trace/compactor.js";
 import { BumpSpace } from "./bump-space.js";
+import type { LargeObjectSpace } from "./large-object-space.js";
 import type { MatureSpace, YoungGeneration } from "./mature.js";
 
 export class CompactSpace extends BumpSpace implements MatureSpace {
   private readonly compactor: Compactor;
 
   private readonly mem: Int32Array;
+  /** The marked large objects, whose slots the compaction updates. */
+  private readonly largeMarked = new IntStack(64);
 
   constructor(
     heap: Heap,
     start: number,
-    readonly end: number,
+    end: number,
     private readonly roots: Roots,
     work: WorkCounters,
+    private readonly los: LargeObjectSpace,
   ) {
-    super(heap, start, end);
+    super(heap, start, end, los);
     this.mem = heap.mem;
     this.compactor = new Compactor(heap.mem, work);
   }
@@ -39,12 +49,13 @@ export class CompactSpace extends BumpSpace implements MatureSpace {
   compact(recorder: Recorder, others: readonly Region[] = []): void {
     const oldTop = this.cursor;
     const plan = this.compactor.computeForwarding([[this.start, oldTop], ...others], this.start);
-    this.compactor.updateReferences(this.roots, undefined);
+    this.compactor.updateReferences(this.roots, this.los.collectMarked(this.largeMarked));
     this.compactor.relocate();
     // Bump allocation hands out memory unzeroed by the mutator: clear what the slide vacated.
     this.mem.fill(0, plan.top >> 2, oldTop >> 2);
     this.cursor = plan.top;
-    recorder.survived(plan.liveObjects, plan.liveBytes);
+    // Large objects are all counted as surviving here; the plan's sweep of their space then counts the dead ones.
+    recorder.survived(plan.liveObjects + this.los.objectCount, plan.liveBytes + this.los.heldBytes);
   }
 
   fragmentation(): number {
