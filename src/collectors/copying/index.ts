@@ -63,7 +63,7 @@ export class CopyingCollector extends BaseCollector {
   }
 
   parseableRegions(): Region[] {
-    return [this.space.region(), ...this.los.regions()];
+    return [...this.los.regions(), this.space.region()];
   }
 
   override collectorFigures(): Record<string, number> {

@@ -201,7 +201,7 @@ export class GenerationalCollector extends BaseCollector {
   }
 
   parseableRegions(): Region[] {
-    return [[this.heap.start, this.mature.parseableTop()], ...this.nursery.regions(), ...this.los.regions()];
+    return [...this.los.regions(), [this.heap.start, this.mature.parseableTop()], ...this.nursery.regions()];
   }
 }
 

@@ -73,7 +73,7 @@ export class MarkCompactCollector extends BaseCollector {
   }
 
   parseableRegions(): Region[] {
-    return [this.space.region(), ...this.los.regions()];
+    return [...this.los.regions(), this.space.region()];
   }
 
   override collectorFigures(): Record<string, number> {

@@ -88,7 +88,7 @@ export class MarkSweepCollector extends BaseCollector {
   }
 
   parseableRegions(): Region[] {
-    return [this.space.region(), ...this.los.regions()];
+    return [...this.los.regions(), this.space.region()];
   }
 
   override collectorFigures(): Record<string, number> {

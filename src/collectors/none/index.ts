@@ -50,7 +50,7 @@ export class NoCollector extends BaseCollector {
   }
 
   parseableRegions(): Region[] {
-    return [this.space.region(), ...this.los.regions()];
+    return [...this.los.regions(), this.space.region()];
   }
 
   override collectorFigures(): Record<string, number> {

@@ -378,7 +378,7 @@ export class RefCountCollector extends BaseCollector {
   }
 
   parseableRegions(): Region[] {
-    return [this.space.region(), ...this.los.regions()];
+    return [...this.los.regions(), this.space.region()];
   }
 
   override collectorFigures(): Record<string, number> {

@@ -269,7 +269,7 @@ export class LargeObjectSpace {
     return into;
   }
 
-  /** One region per object, in address order: each parses as exactly one cell. */
+  /** One region per object, in address order (all below the main spaces, so a plan lists them first): each parses as exactly one cell. */
   regions(): Region[] {
     const mem = this.mem;
     const starts = Array.from(this.objects.view()).sort((x, y) => x - y);
