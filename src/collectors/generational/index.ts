@@ -9,12 +9,14 @@
  *   - the write barrier (--opt barrier): object remembering or card marking.
  *
  * Layout: mature space [heap start, nursery start), nursery [nursery start,
- * heap end), and below both the large-object space. Objects over the
- * `large` threshold go to the large-object space (old from birth: the
- * barrier remembers their young references like a mature object's; majors
- * mark them in place and sweep them); other objects larger than a quarter of
- * eden are allocated straight into the mature space (pretenured, as HotSpot
- * and MMTk do). Heap budget: nursery + mature objects + large objects' pages.
+ * heap end), and below both the large-object space. With a mark-compact
+ * mature space, objects over the `large` threshold go to the large-object
+ * space (old from birth: the barrier remembers their young references like a
+ * mature object's; majors mark them in place and sweep them) and the heap
+ * budget is nursery + mature objects + large objects' pages; with a
+ * mark-sweep mature space they are allocated straight into it (pretenured),
+ * as are other objects larger than a quarter of eden (as HotSpot and MMTk
+ * do). Either way no object over the threshold is ever copied.
  *
  *   minor  - when the mature space can take every young object (HotSpot's
  *            promotion guarantee): copy the survivors the roots and the
@@ -47,9 +49,18 @@ const generationalOptions = {
 };
 type Options = ParsedOptions<typeof generationalOptions>;
 
-const matureSpaces: Record<Options["mature"], (context: CollectorContext, end: number, los: LargeObjectSpace) => MatureSpace> = {
-  "mark-sweep": ({ heap }, end) => new FreeListSpace(heap, heap.start, end),
-  "mark-compact": ({ heap, roots, recorder }, end, los) => new CompactSpace(heap, heap.start, end, roots, recorder.work, los),
+/**
+ * Each mature space, and whether its span can be lowered by the large-object
+ * space's pages (the heap is one budget). A free-list space cannot yet (its
+ * allocator has no ceiling), so with it large objects are pretenured into the
+ * mature space as before, where they are never moved either.
+ */
+const matureSpaces: Record<Options["mature"], { create: (context: CollectorContext, end: number, los: LargeObjectSpace) => MatureSpace; largeObjects: boolean }> = {
+  "mark-sweep": { create: ({ heap }, end) => new FreeListSpace(heap, heap.start, end), largeObjects: false },
+  "mark-compact": {
+    create: ({ heap, roots, recorder }, end, los) => new CompactSpace(heap, heap.start, end, roots, recorder.work, los),
+    largeObjects: true,
+  },
 };
 
 /** A barrier covering old objects: the large-object space from `oldStart`, then the mature space [matureStart, end). */
@@ -83,13 +94,16 @@ export class GenerationalCollector extends BaseCollector {
     const { heap } = this;
     const nurseryBytes = Math.min(Math.floor(options.nursery / 8) * 8, Math.floor(heap.heapBytes / 16) * 8);
     this.nurseryStart = heap.end - nurseryBytes;
-    this.los = new LargeObjectSpace(heap, this.work, options.large);
-    this.mature = matureSpaces[options.mature](context, this.nurseryStart, this.los);
+    const mature = matureSpaces[options.mature];
+    this.los = new LargeObjectSpace(heap, this.work, mature.largeObjects ? options.large : Infinity);
+    this.mature = mature.create(context, this.nurseryStart, this.los);
     // The barrier covers everything old: the large-object space and the mature space.
     this.barrier = barriers[options.barrier](this.mem, heap.losStart, heap.start, this.nurseryStart, this.work);
     this.nursery = new CopyNursery(heap, this.nurseryStart, heap.end, options["promote-age"], this.roots, this.mature, this.barrier, this.recorder, () =>
       this.outOfMemory(this.requestSite, this.requestBytes, this.markedBytes),
     );
+    // Objects over the large threshold never enter the nursery, so they are never copied: with a mark-sweep mature
+    // space they are pretenured there.
     this.largeObjectBytes = Math.min(options.large, Math.max(64, (heap.end - this.nursery.eden.start) >> 2));
     this.marker = new Marker(this.mem, this.work);
   }

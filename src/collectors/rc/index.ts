@@ -27,19 +27,13 @@
  * Allocation that still fails then coalesces adjacent free cells ("coalesce")
  * before giving up: reference counting never moves objects, so this is the
  * only defragmentation it has.
- * Large objects (over the `large` threshold) live in the large-object space
- * (spaces/large-object-space.ts) and are freed there, pages and all, when
- * their count reaches zero or a cycle collection finds them white. Heap
- * budget when one asks for pages: the free-list space's object bytes plus the
- * large objects' pages.
  */
 import type { Region } from "../../heap/heap.js";
 import { IntStack } from "../../heap/int-stack.js";
 import { NSLOTS_MASK, cellBytes, objectBytes } from "../../heap/object-model.js";
 import { BaseCollector, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
-import { choice, integer, largeObjectOptions, type ParsedOptions } from "../options.js";
+import { choice, integer, type ParsedOptions } from "../options.js";
 import { FreeListSpace } from "../spaces/free-list-space.js";
-import { LargeObjectSpace } from "../spaces/large-object-space.js";
 
 const BLACK = 0;
 const GRAY = 1;
@@ -51,7 +45,6 @@ const BUFFERED = 4;
 const rcOptions = {
   cycles: choice(["on", "off"], "on", "cycle collection by trial deletion; off is plain reference counting, which leaks cyclic garbage"),
   "cycle-threshold": integer(1, 1 << 30, 10_000, "possible roots buffered before a cycle collection runs"),
-  ...largeObjectOptions,
 };
 
 const constraints: CollectorConstraints = { moving: false, storeBarrier: true, rootBarrier: true, reclaims: "all" };
@@ -68,14 +61,10 @@ export class RefCountCollector extends BaseCollector {
   private readonly blackening = new IntStack();
   private readonly cyclesOn: boolean;
   private readonly cycleThreshold: number;
-  protected readonly los: LargeObjectSpace;
-  private readonly largeThreshold: number;
 
   constructor(context: CollectorContext, options: ParsedOptions<typeof rcOptions>) {
     super(context);
     this.space = new FreeListSpace(this.heap, this.heap.start, this.heap.end);
-    this.los = new LargeObjectSpace(this.heap, this.work, options.large);
-    this.largeThreshold = options.large;
     const granules = this.mem.length >> 1;
     this.counts = new Int32Array(granules);
     this.colours = new Uint8Array(granules);
@@ -87,28 +76,21 @@ export class RefCountCollector extends BaseCollector {
   alloc(nslots: number, payloadBytes: number, site: number): number {
     if (this.candidates.length > this.cycleThreshold && this.cyclesOn) this.collectCycles("threshold");
     const bytes = objectBytes(nslots, payloadBytes);
-    let a = bytes > this.largeThreshold ? this.allocLarge(bytes) : this.space.alloc(bytes);
+    let a = this.space.alloc(bytes);
     if (a === 0) a = this.allocSlow(bytes, site);
     this.counts[a >> 3] = 0;
     this.colours[a >> 3] = BLACK;
     return this.finishAlloc(a, nslots, payloadBytes, bytes);
   }
 
-  /** A large object's pages, if the heap budget has room for them; else 0. */
-  private allocLarge(bytes: number): number {
-    this.work.allocationSlowPaths++;
-    return this.los.allocWithin(bytes, this.recorder.heapUsedBytes - this.los.heldBytes, this.heap.heapBytes);
-  }
-
   private allocSlow(bytes: number, site: number): number {
     this.work.allocationSlowPaths++;
-    const large = bytes > this.largeThreshold;
     let a = 0;
     if (this.cyclesOn) {
       this.collectCycles("allocation-failure");
-      a = large ? this.allocLarge(bytes) : this.space.alloc(bytes);
+      a = this.space.alloc(bytes);
     }
-    if (a === 0 && !large) {
+    if (a === 0) {
       this.pause("coalesce", "allocation-failure", () => {
         this.space.coalesce();
         return false;
@@ -222,14 +204,8 @@ export class RefCountCollector extends BaseCollector {
   }
 
   private free(a: number): void {
-    let size: number;
-    // The large-object space lies below the free-list space.
-    if (a < this.space.start) {
-      size = this.los.free(a);
-    } else {
-      size = cellBytes(this.mem, a);
-      this.space.addFree(a, size);
-    }
+    const size = cellBytes(this.mem, a);
+    this.space.addFree(a, size);
     this.recorder.freed(1, size);
     this.work.objectsFreed++;
   }
@@ -374,15 +350,11 @@ export class RefCountCollector extends BaseCollector {
   }
 
   footprint(): number {
-    return this.space.footprint() + this.los.committedBytes;
+    return this.space.footprint();
   }
 
   parseableRegions(): Region[] {
-    return [...this.los.regions(), this.space.region()];
-  }
-
-  override collectorFigures(): Record<string, number> {
-    return this.los.figures();
+    return [this.space.region()];
   }
 }
 
