@@ -4,6 +4,7 @@ import { SegregatedFitAllocator } from "../src/alloc/segregated-fit.js";
 import { Heap } from "../src/heap/heap.js";
 import { IntMap } from "../src/heap/int-map.js";
 import { FREE_BIT, cellBytes } from "../src/heap/object-model.js";
+import { Rng } from "../src/util/rng.js";
 
 describe("bump allocator", () => {
   it("hands out consecutive addresses and returns 0 when the region is full", () => {
@@ -28,6 +29,34 @@ describe("segregated-fits allocator", () => {
     expect(addresses).toEqual(addresses.map((_, i) => heap.start + 32 * i));
     expect(space.alloc(8)).toBe(0);
     expect(space.freeBytes).toBe(0);
+  });
+
+  it("always delivers the bytes it guarantees to requests no larger than the bound it was given", () => {
+    const rng = new Rng(7);
+    let tested = 0;
+    for (let trial = 0; trial < 200; trial++) {
+      const { heap, space } = setup(64 << 10);
+      // Fragment the space: allocate cells of random sizes, then free a random subset of them.
+      const cells: [number, number][] = [];
+      for (;;) {
+        const bytes = 8 * (2 + rng.below(40));
+        const a = space.alloc(bytes);
+        if (a === 0) break;
+        cells.push([a, bytes]);
+      }
+      for (const [a, bytes] of cells) if (rng.below(2) === 0) space.addFree(a, bytes);
+      const largest = 8 * (2 + rng.below(12));
+      const guaranteed = space.guaranteedBytes(largest);
+      let delivered = 0;
+      while (delivered < guaranteed) {
+        const bytes = 8 * (2 + rng.below(largest / 8 - 1));
+        if (delivered + bytes > guaranteed) break;
+        expect(space.alloc(bytes)).not.toBe(0);
+        delivered += bytes;
+      }
+      if (guaranteed > 4096) tested++;
+    }
+    expect(tested).toBeGreaterThan(100);
   });
 
   it("reuses a freed cell of the same size first, and zeroes what it hands out", () => {

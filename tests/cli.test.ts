@@ -429,8 +429,14 @@ describe("every option is registered, documented and exercised", () => {
     const result = json("run", "linked-list", "-c", "generational", "--timeline", file);
     const rows: Record<string, string>[] = parse(readFileSync(file, "utf8"), { columns: true });
     expect(rows).toHaveLength(result.collections.total);
-    expect(Object.keys(rows[0])).toEqual(["index", "startNs", "kind", "reason", "pauseNs", "usedBefore", "usedAfter", "liveAfter", "footprint"]);
+    expect(Object.keys(rows[0])).toEqual([
+      ...["index", "startNs", "kind", "reason", "pauseNs", "usedBefore", "usedAfter", "liveAfter", "footprint", "footprintBefore", "fragmentation"],
+      ...Object.keys(result.work).map((w) => `work.${w}`),
+    ]);
     expect(rows.filter((row) => row.kind === "minor")).toHaveLength(result.collections.minor);
+    // Each pause's own work counters, which add up to the run's work inside pauses.
+    const copied = rows.reduce((sum, row) => sum + Number(row["work.objectsCopied"]), 0);
+    expect(copied).toBe(result.work.objectsCopied);
   });
 
   it("--jobs changes nothing but the wall clock", () => {
@@ -469,7 +475,7 @@ describe("every option is registered, documented and exercised", () => {
       }
       const line = new RegExp(`^gcsim ${command} .*$`, "m").exec(synopsis)![0];
       const documented = [...(line + (["run", "compare", "sweep"].includes(command) ? shared : "")).matchAll(/(--[a-z-]+)/g)].map((m) => m[1]);
-      const applicable = documented.filter((o) => !(o === "--timeline" && command !== "run") && !(["--report", "--fail-on-oom"].includes(o) && command === "run"));
+      const applicable = documented.filter((o) => !(["--timeline", "--gc-log", "--gc-log-format"].includes(o) && command !== "run") && !(["--report", "--fail-on-oom"].includes(o) && command === "run"));
       for (const option of applicable) expect(registered, `${command} ${option} registered`).toContain(option);
     }
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { defineCollector } from "../src/collectors/collector.js";
 import generational, { GenerationalCollector } from "../src/collectors/generational/index.js";
 import { loadWorkload } from "../src/workload/load.js";
-import { runWorkload } from "../src/sim/run.js";
+import { runWorkload, runWorkloadWithTimeline } from "../src/sim/run.js";
 import type { Statement, WorkloadDoc } from "../src/workload/types.js";
 import { run } from "./helpers.js";
 
@@ -177,6 +177,51 @@ describe("generational", () => {
     expect(traced(gen)).toBeLessThan(traced(ms));
   });
 
+  it("keeps survivors in eden when a major collection overflows a compacted mature space (HotSpot Serial)", () => {
+    // 1200 live nodes (48,000 bytes) do not fit a 32 KiB mature space, but fit it plus eden.
+    const doc = scenario([{ call: "Ring", args: [1200], to: "keep" }, { repeat: 5000, do: [{ alloc: "Node", to: "a" }] }]);
+    const heapBytes = 64 << 10;
+    for (const options of [{ "promote-age": "1" }, { "promote-age": "3", barrier: "cards" }] as Record<string, string>[]) {
+      const compacting = run(doc, { collector: "generational", collectorOptions: { ...options, mature: "mark-compact", nursery: "50%" }, heapBytes });
+      expect(compacting.error).toBeNull();
+      expect(compacting.leaked.objects).toBe(0);
+      expect(compacting.memory.finalLive).toBe(1200 * NODE_BYTES);
+      // Sweeping cannot move objects out of the nursery's way: the same live data does not fit.
+      const sweeping = run(doc, { collector: "generational", collectorOptions: { ...options, mature: "mark-sweep", nursery: "50%" }, heapBytes });
+      expect(sweeping.outcome).toBe("out-of-memory");
+    }
+  });
+
+  it("grows eden as V8 grows new space: doubling once more bytes survived since the last growth than it holds", () => {
+    // Every node stays reachable (a chain from a global), so each minor copies all of eden.
+    const nodes = 40_000;
+    const doc = scenario([{ repeat: nodes, do: [{ alloc: "Node", to: "a", init: { next: "keep" } }, { assign: "keep", value: "a" }] }]);
+    const edenBytes = 1 << 20;
+    const r = run(doc, { collector: "generational", collectorOptions: { nursery: String(edenBytes), "eden-initial": "64KiB" }, heapBytes: 8 << 20 });
+    expect(r.error).toBeNull();
+    // The rule, by hand: a minor happens when eden's capacity in whole nodes is allocated, all of it survives.
+    let capacity = 64 << 10;
+    let survivedSinceGrowth = 0;
+    let allocated = 0;
+    let minors = 0;
+    for (;;) {
+      const perCycle = Math.floor(capacity / NODE_BYTES);
+      if (allocated + perCycle >= nodes) break;
+      allocated += perCycle;
+      minors++;
+      survivedSinceGrowth += perCycle * NODE_BYTES;
+      if (capacity < edenBytes && survivedSinceGrowth > capacity) {
+        capacity = Math.min(edenBytes, 2 * capacity);
+        survivedSinceGrowth = 0;
+      }
+    }
+    expect(r.collections.minor).toBe(minors);
+    expect(r.collections.major).toBe(0);
+    // Without growth, eden is 1 MiB from the start: far fewer minors.
+    const full = run(doc, { collector: "generational", collectorOptions: { nursery: String(edenBytes) }, heapBytes: 8 << 20 });
+    expect(full.collections.minor).toBe(Math.ceil(nodes / Math.floor(edenBytes / NODE_BYTES)) - 1);
+  });
+
   /** A generational collector whose write barrier only stores: old-to-young pointers go unremembered. */
   class NoBarrierGenerational extends GenerationalCollector {
     override writeRef(obj: number, slot: number, value: number): void {
@@ -191,6 +236,59 @@ describe("generational", () => {
       verify: true,
     });
     expect(r.error?.kind).toBe("verification");
+  });
+});
+
+describe("mark-sweep: lazy sweeping", () => {
+  // 1000 nodes stay reachable from a global; 200,000 more become garbage at once.
+  const LIVE_NODES = 1000;
+  const churn = scenario([
+    { call: "Ring", args: [LIVE_NODES], to: "keep" },
+    { repeat: 200_000, do: [{ alloc: "Node", to: "a" }] },
+  ]);
+  const atHeap = (heapBytes: number, sweep: "lazy" | "eager") =>
+    runWorkloadWithTimeline({ doc: churn, file: "<churn>" }, { collector: "mark-sweep", collectorOptions: { sweep }, heapBytes, verify: true });
+  const collections = (out: ReturnType<typeof atHeap>) => out.timeline().filter((row) => row.reason === "allocation-failure");
+
+  it("knows the live size at every collection although the garbage is swept later", () => {
+    for (const heapBytes of [256 << 10, 2 << 20]) {
+      const out = atHeap(heapBytes, "lazy");
+      expect(out.result.outcome).toBe("completed");
+      expect(out.result.leaked.objects).toBe(0);
+      const rows = collections(out);
+      expect(rows.length).toBeGreaterThan(2);
+      for (const row of rows) {
+        // The ring, and the node the variable `a` still holds when the next allocation fails.
+        expect(row.liveAfter).toBe((LIVE_NODES + 1) * NODE_BYTES);
+        // Nothing is reclaimed inside the pause: the heap in use falls as allocation sweeps.
+        expect(row.usedAfter).toBe(row.usedBefore);
+      }
+    }
+  });
+
+  it("keeps sweeping out of the pause, so the pause does not grow with the heap", () => {
+    const pauses = (heapBytes: number, sweep: "lazy" | "eager") => new Set(collections(atHeap(heapBytes, sweep)).map((row) => row.pauseNs));
+    const lazySmall = pauses(256 << 10, "lazy");
+    const lazyLarge = pauses(2 << 20, "lazy");
+    // Every lazy pause marks the same 1000 nodes from the same roots: one duration, at any heap size.
+    expect(lazySmall.size).toBe(1);
+    expect(lazyLarge).toEqual(lazySmall);
+    // An eager pause also sweeps the garbage allocated since the last one, which grows with the heap (8x here).
+    const [lazy] = lazySmall;
+    const eagerSmall = Math.max(...pauses(256 << 10, "eager"));
+    const eagerLarge = Math.max(...pauses(2 << 20, "eager"));
+    expect(eagerSmall).toBeGreaterThan(lazy);
+    expect(eagerLarge - lazy).toBeGreaterThan(6 * (eagerSmall - lazy));
+  });
+
+  it("charges the sweeping to the mutator: less GC time, the same total time", () => {
+    const lazy = atHeap(256 << 10, "lazy").result;
+    const eager = atHeap(256 << 10, "eager").result;
+    expect(lazy.collections.total).toBe(eager.collections.total);
+    expect(lazy.time.gc).toBeLessThan(eager.time.gc);
+    expect(lazy.time.mutator).toBeGreaterThan(eager.time.mutator);
+    // The same sweeping moved out of the pauses (a lazy step closes free runs at its boundary: a few more cells).
+    expect(Math.abs(lazy.time.total - eager.time.total) / eager.time.total).toBeLessThan(0.01);
   });
 });
 

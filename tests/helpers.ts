@@ -11,6 +11,7 @@ export const RECLAIMING_COLLECTORS = collectorNames.filter((c) => c !== "none");
 /** Every reclaiming collector, plus the option settings that change its algorithm or barrier. */
 export const CONFIGURATIONS: { collector: string; options: Record<string, string>; label: string }[] = [
   ...RECLAIMING_COLLECTORS.map((collector) => ({ collector, options: {}, label: collector })),
+  { collector: "mark-sweep", options: { sweep: "eager" }, label: "mark-sweep sweep=eager" },
   { collector: "rc", options: { cycles: "off" }, label: "rc cycles=off" },
   { collector: "rc", options: { "cycle-threshold": "4" }, label: "rc cycle-threshold=4" },
   { collector: "generational", options: { barrier: "cards" }, label: "generational barrier=cards" },

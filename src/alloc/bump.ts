@@ -51,12 +51,12 @@ export class BumpAllocator {
     return this.pages ? this.pages.touchedUpTo(from, this.limit) : this.limit;
   }
 
-  /** Re-targets the allocator at a new empty region. */
-  reset(start: number, end: number): void {
+  /** Re-targets the allocator at the region [start, end), holding cells up to `cursor` (empty by default). */
+  reset(start: number, end: number, cursor = start): void {
     this.start = start;
-    this.cursor = start;
+    this.cursor = cursor;
     this.limit = end;
-    this.fastLimit = this.touchedLimit(start);
+    this.fastLimit = this.touchedLimit(cursor);
   }
 
   /** Moves the region's limit (not below the cursor): the large-object space's pages come out of the heap budget. */

@@ -34,6 +34,8 @@ export class SegregatedFitAllocator {
   private currentEnd = 0;
   /** Bytes in free chunks and in the current chunk, excluding unlisted slivers. */
   freeBytes = 0;
+  /** Chunks on the lists (the current chunk is not counted). */
+  listedChunks = 0;
   /** One past the highest byte ever handed out: the span of the space a real heap would have touched. */
   highWater: number;
 
@@ -55,6 +57,7 @@ export class SegregatedFitAllocator {
     this.current = 0;
     this.currentEnd = 0;
     this.freeBytes = 0;
+    this.listedChunks = 0;
   }
 
   /** Returns a zeroed cell of exactly `bytes` (a multiple of 8), or 0 when nothing fits. */
@@ -65,6 +68,7 @@ export class SegregatedFitAllocator {
       a = this.heads[list];
       if (a !== 0) {
         this.heads[list] = this.mem[(a >> 2) + 2];
+        this.listedChunks--;
       } else if (this.current + bytes <= this.currentEnd && this.current !== 0) {
         a = this.current;
         this.current += bytes;
@@ -104,6 +108,7 @@ export class SegregatedFitAllocator {
     this.mem[(a >> 2) + 2] = this.heads[list];
     this.heads[list] = a;
     this.freeBytes += bytes;
+    this.listedChunks++;
   }
 
   /**
@@ -134,6 +139,16 @@ export class SegregatedFitAllocator {
       return largest;
     }
     return largest;
+  }
+
+  /**
+   * Bytes that requests of at most `largest` bytes each are sure to get: each
+   * free chunk (and the current one) can leave less than `largest` unused,
+   * and no allocation adds a chunk (a split leaves its remainder as the
+   * current chunk in place of the one retired).
+   */
+  guaranteedBytes(largest: number): number {
+    return this.freeBytes - (this.listedChunks + 1) * largest;
   }
 
   /** Slow path: retire the current chunk, take a fitting chunk from the lists, split it. */
@@ -173,6 +188,7 @@ export class SegregatedFitAllocator {
           const next = mem[(a >> 2) + 2];
           if (prev === 0) heads[list] = next;
           else mem[(prev >> 2) + 2] = next;
+          this.listedChunks--;
           return a;
         }
       }
@@ -182,6 +198,7 @@ export class SegregatedFitAllocator {
       const a = heads[list];
       if (a !== 0) {
         heads[list] = mem[(a >> 2) + 2];
+        this.listedChunks--;
         return a;
       }
     }

@@ -25,6 +25,7 @@ export interface RunFlags {
   failOnOom?: boolean;
   quiet?: boolean;
   withTimeline?: boolean;
+  traceEvents?: string;
 }
 
 export function addRunOptions(command: Command): Command {
@@ -38,6 +39,7 @@ export function addRunOptions(command: Command): Command {
     .addOption(new Option("-f, --format <format>", "output format (default: from the -o file's extension, else table)").choices(formats))
     .option("-o, --output <file>", "write results to a file (atomically; repeatable, format from each extension; - is stdout)", collectRepeated)
     .option("--with-timeline", "record one row per pause in JSON results (for reports)")
+    .option("--trace-events <file>", "write the run(s) as Trace Event Format JSON for ui.perfetto.dev (one process per run)")
     .option("--fail-on-leak", "exit 1 when any run leaked objects")
     .option("-q, --quiet", "no progress display")
     .option("--max-ops <n>", "stop a runaway workload after this many statements", parseInteger("--max-ops", 1), DEFAULT_MAX_OPS)

@@ -35,7 +35,7 @@ export class WorkCounters {
 export type WorkName = keyof WorkCounters;
 export const WORK_NAMES: readonly WorkName[] = Object.keys(new WorkCounters()) as WorkName[];
 
-// The first twelve columns are written by position in CollectionLog.add; keep the order.
+// The first fifteen columns are written by position in CollectionLog.add; keep the order.
 const COLUMNS = [
   "kind",
   "reason",
@@ -49,6 +49,9 @@ const COLUMNS = [
   "startNs",
   "pauseNs",
   "footprintAfter",
+  "liveAfter",
+  "footprintBefore",
+  "fragmentationAfter",
   ...WORK_NAMES,
 ] as const;
 type Column = (typeof COLUMNS)[number];
@@ -71,6 +74,13 @@ export interface CollectionRecord {
   pauseNs: number;
   /** Heap span in use after the collection (see Collector.footprint). */
   footprintAfter: number;
+  /** Live bytes after the collection when known: bytesAfter of a full one, or what a marking found (lazy sweeping); else null. */
+  liveAfter: number | null;
+  /** Heap span in use when the pause began. */
+  footprintBefore: number;
+  /** Fragmentation after a full collection (Collected.fragmentation); null after any other pause, where it is not measured. */
+  fragmentationAfter: number | null;
+  /** The work counted during this pause alone (the counters' deltas). */
   work: Record<WorkName, number>;
 }
 
@@ -91,6 +101,10 @@ export interface PauseRecord {
   startNs: number;
   pauseNs: number;
   footprintAfter: number;
+  liveAfter: number | null;
+  footprintBefore: number;
+  /** null when not measured (only full collections measure it). */
+  fragmentationAfter: number | null;
 }
 
 export class CollectionLog {
@@ -123,6 +137,10 @@ export class CollectionLog {
     c[9][i] = p.startNs;
     c[10][i] = p.pauseNs;
     c[11][i] = p.footprintAfter;
+    c[12][i] = p.liveAfter ?? -1;
+    c[13][i] = p.footprintBefore;
+    // NaN stands for "not measured" inside the column; record() turns it back into null.
+    c[14][i] = p.fragmentationAfter ?? NaN;
     for (let w = 0; w < WORK_NAMES.length; w++) c[FIRST_WORK_COLUMN + w][i] = work[WORK_NAMES[w]] - workBefore[w];
   }
 
@@ -152,6 +170,9 @@ export class CollectionLog {
       startNs: get("startNs"),
       pauseNs: get("pauseNs"),
       footprintAfter: get("footprintAfter"),
+      liveAfter: get("liveAfter") >= 0 ? get("liveAfter") : null,
+      footprintBefore: get("footprintBefore"),
+      fragmentationAfter: Number.isNaN(get("fragmentationAfter")) ? null : get("fragmentationAfter"),
       work,
     };
   }

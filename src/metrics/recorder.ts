@@ -50,6 +50,8 @@ export class Recorder {
   peakFragmentation = 0;
   gcWallMs = 0;
   maxPauseWallMs = 0;
+  /** Live bytes the pause in progress found by marking without reclaiming (see markedLive); -1 if none. */
+  private markedLiveBytes = -1;
 
   constructor(
     readonly clock: SimClock,
@@ -90,6 +92,15 @@ export class Recorder {
   }
 
   /**
+   * Called inside a pause that marks but leaves reclamation to later (lazy
+   * sweeping): the bytes its marking found live, so the log knows the live
+   * size although the heap still holds the garbage.
+   */
+  markedLive(bytes: number): void {
+    this.markedLiveBytes = bytes;
+  }
+
+  /**
    * Wraps one stop-the-world piece of collector work. `body` does the work,
    * counting what it frees and the work it does, and says whether it
    * reclaimed every unreachable object (a full collection). A `safepoint`
@@ -104,7 +115,8 @@ export class Recorder {
     const objectsBefore = this.heapObjects;
     const bytesBefore = this.heapUsedBytes;
     // The heap is at its fullest when a collection starts.
-    this.peakFootprint = Math.max(this.peakFootprint, collector.footprint());
+    const footprintBefore = collector.footprint();
+    this.peakFootprint = Math.max(this.peakFootprint, footprintBefore);
     const startNs = this.mutatorNs() + this.gcNs;
     // Pause cost is the cost of the work counted while it ran (workNs is linear in the counters).
     const workNsBefore = this.clock.workNs(this.work);
@@ -118,6 +130,8 @@ export class Recorder {
     const footprintAfter = collector.footprint();
     if (footprintAfter > this.peakFootprint) this.peakFootprint = footprintAfter;
     const bytesAfter = this.heapUsedBytes;
+    // Measured after full collections only: elsewhere free memory still holds unreclaimed garbage.
+    const fragmentationAfter = full ? collector.fragmentation() : null;
     this.log.add(
       {
         kind,
@@ -132,17 +146,20 @@ export class Recorder {
         startNs,
         pauseNs,
         footprintAfter,
+        liveAfter: full ? bytesAfter : this.markedLiveBytes >= 0 ? this.markedLiveBytes : null,
+        footprintBefore,
+        fragmentationAfter,
       },
       this.workBefore,
       this.work,
     );
+    this.markedLiveBytes = -1;
     this.gcWallMs += wallMs;
     if (wallMs > this.maxPauseWallMs) this.maxPauseWallMs = wallMs;
     if (full) {
       this.liveBytesAfterFull = bytesAfter;
       if (bytesAfter > this.peakLiveBytes) this.peakLiveBytes = bytesAfter;
-      const fragmentation = collector.fragmentation();
-      if (fragmentation > this.peakFragmentation) this.peakFragmentation = fragmentation;
+      if (fragmentationAfter! > this.peakFragmentation) this.peakFragmentation = fragmentationAfter!;
     }
     this.observer?.afterCollection(collector, this, index, full);
   }

@@ -12,7 +12,7 @@ import { WORK_NAMES, type WorkName } from "../metrics/collection-log.js";
 /** Work counters added after the CSV columns were first published: appended at the end, as every new column is. */
 const LATER_WORK: readonly WorkName[] = ["safepoints", "pagesPrepared", "pagesTouched"];
 const workColumn = (w: WorkName): [string, (r: RunResult) => unknown] => [`work.${w}`, (r) => r.work[w]];
-import { COLLECTION_KINDS, labelOf, MMU_KEYS, PAUSE_STATS, type RunResult } from "./result.js";
+import { COLLECTION_KINDS, labelOf, MMU_KEYS, PAUSE_STATS, type RunResult, type TimelineRow } from "./result.js";
 
 const csv = lazyRequire<{ stringify: typeof Stringify }>("csv-stringify/sync");
 
@@ -72,8 +72,14 @@ export function renderCsv(results: RunResult[]): string {
   return csv().stringify([CSV_COLUMNS.map(([name]) => name), ...results.map((r) => CSV_COLUMNS.map(([, get]) => cell(get(r))))]);
 }
 
-/** A timeline as CSV: one row per collection or pause. */
-export function renderTimelineCsv(rows: { [k: string]: unknown }[]): string {
-  const columns = ["index", "startNs", "kind", "reason", "pauseNs", "usedBefore", "usedAfter", "liveAfter", "footprint"];
-  return csv().stringify([columns, ...rows.map((row) => columns.map((c) => row[c] ?? ""))]);
+/** The timeline CSV's first columns; later ones are appended, never inserted, so scripts reading by position keep working. */
+const TIMELINE_COLUMNS = ["index", "startNs", "kind", "reason", "pauseNs", "usedBefore", "usedAfter", "liveAfter", "footprint", "footprintBefore", "fragmentation"] as const;
+
+/** A timeline as CSV: one row per collection or pause, with that pause's work counters (`work.NAME`) last. */
+export function renderTimelineCsv(rows: TimelineRow[]): string {
+  const header = [...TIMELINE_COLUMNS, ...WORK_NAMES.map((w) => `work.${w}`)];
+  return csv().stringify([
+    header,
+    ...rows.map((row) => [...TIMELINE_COLUMNS.map((c) => row[c] ?? ""), ...WORK_NAMES.map((w) => row.work?.[w] ?? "")]),
+  ]);
 }

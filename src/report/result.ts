@@ -203,7 +203,14 @@ export interface TimelineRow {
   pauseNs: number;
   usedBefore: number;
   usedAfter: number;
-  /** Live bytes after the collection, when it was a full one (it reclaimed everything unreachable). */
+  /** Live bytes after the collection when known: its heap in use if it reclaimed everything unreachable, or the bytes its marking found live when reclamation is left to lazy sweeping; else null. */
   liveAfter: number | null;
+  /** Heap span in use after the pause (bytes; Collector.footprint). */
   footprint: number;
+  /** Heap span in use when the pause began (bytes). */
+  footprintBefore: number;
+  /** Fragmentation after a full collection (share of free bytes outside the largest free chunk); null after other pauses, where it is not measured. */
+  fragmentation: number | null;
+  /** The work counters of this pause alone (what its simulated duration is the cost of). */
+  work: Record<WorkName, number>;
 }

@@ -15,6 +15,7 @@ import { traceGraph } from "../heap/trace.js";
 import { MUTATOR_COUNTERS, MutatorCounter, SimClock } from "../metrics/clock.js";
 import { DEFAULT_COSTS, type CostModel } from "../metrics/cost-model.js";
 import type { RunError, RunResult, TimelineRow } from "../report/result.js";
+import { collectionStream, timelineRows } from "./timeline.js";
 import { checkHeapBytes, parseSize } from "../units.js";
 import { measureLeaks } from "../verify/leaks.js";
 import { WorkCounters } from "../metrics/collection-log.js";
@@ -57,6 +58,13 @@ export interface RunOptions {
   maxDepth?: number;
   /** Called after a collection at most every two seconds of wall time, with how far the run has got. */
   onProgress?: (p: RunProgress) => void;
+  /** Called after every pause of the run proper (not the end-of-run collection) with its timeline row: live GC logs. */
+  onCollection?: (row: TimelineRow) => void;
+}
+
+/** The heap a run uses: the one given (--heap), else the workload's, else DEFAULT_HEAP. */
+export function runHeapBytes(workload: LoadedWorkload, heapBytes: number | undefined): number {
+  return checkHeapBytes(heapBytes ?? parseSize(workload.doc.heap ?? DEFAULT_HEAP, "workload heap"), heapBytes === undefined ? "workload heap" : "--heap");
 }
 
 export function runWorkload(workload: LoadedWorkload, options: RunOptions): RunResult {
@@ -82,10 +90,7 @@ export function runWorkloadWithTimeline(
   const spec = typeof options.collector === "string" ? builtInCollector(options.collector) : undefined;
   const entry = spec ? spec.definition : (options.collector as CollectorDefinition);
   const collectorOptions = { ...options.collectorOptions, ...spec?.options };
-  const heapBytes = checkHeapBytes(
-    options.heapBytes ?? parseSize(doc.heap ?? DEFAULT_HEAP, "workload heap"),
-    options.heapBytes === undefined ? "workload heap" : "--heap",
-  );
+  const heapBytes = runHeapBytes(workload, options.heapBytes);
   const seed = options.seed ?? doc.seed ?? 1;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const costs = options.costModel ?? { ...DEFAULT_COSTS };
@@ -106,7 +111,8 @@ export function runWorkloadWithTimeline(
   const verifier = options.verify ? new HeapVerifier(heap, roots) : undefined;
   // The clock reads the mutator's counters, and the mutator is bound to the collector: close the loop here.
   let readMutatorCounters = (_out: Float64Array): void => {};
-  const observer = combineObservers(verifier, options.onProgress && progressObserver(options.onProgress));
+  const stream = options.onCollection && collectionStream(options.onCollection);
+  const observer = combineObservers(verifier, options.onProgress && progressObserver(options.onProgress), stream);
   const recorder = new Recorder(new SimClock(costs, (out) => readMutatorCounters(out)), observer, work);
   const collector = entry.create(
     { heap, roots, recorder, describeSite: (site) => program.sites[site] ?? `site ${site}` },
@@ -129,6 +135,7 @@ export function runWorkloadWithTimeline(
 
   // Figures are taken before the end-of-run collection, which exists only to measure leaks.
   const raw = measure(collector, heap, roots);
+  stream?.close();
   let leaked: RunResult["leaked"] = { objects: null, bytes: null, cycles: null };
   let leakedFromCycles = 0;
   if (outcome === "completed") {
@@ -174,7 +181,7 @@ export function runWorkloadWithTimeline(
       allocationsPerSecond: completed ? (totalMs > 0 ? raw.allocatedObjects / (totalMs / 1000) : 0) : null,
     },
   };
-  const timeline = () => timelineRows(collector, pausesInRun);
+  const timeline = () => timelineRows(collector.recorder.log, pausesInRun);
   if (options.timeline) result.timeline = timeline();
   return { result, timeline, leakedFromCycles, constraints: collector.constraints };
 }
@@ -230,23 +237,4 @@ function measure(collector: Collector, heap: Heap, roots: Roots): RawFigures {
       payloadAccesses: counts[MutatorCounter.payloadAccesses],
     },
   };
-}
-
-function timelineRows(collector: Collector, count: number): TimelineRow[] {
-  const rows: TimelineRow[] = [];
-  for (let i = 0; i < count; i++) {
-    const r = collector.recorder.log.record(i);
-    rows.push({
-      index: r.index,
-      startNs: r.startNs,
-      kind: r.kind,
-      reason: r.reason,
-      pauseNs: r.pauseNs,
-      usedBefore: r.bytesBefore,
-      usedAfter: r.bytesAfter,
-      liveAfter: r.full ? r.bytesAfter : null,
-      footprint: r.footprintAfter,
-    });
-  }
-  return rows;
 }

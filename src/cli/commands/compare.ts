@@ -10,6 +10,7 @@ import { runAll, type RunRequest } from "../../sim/pool.js";
 import { loadWorkload } from "../../workload/load.js";
 import { addFailOnOom, addRunOptions, outputsFor, runOptionsFrom, writeResults, type RunFlags } from "../common.js";
 import { renderHtmlReport } from "../../report/html.js";
+import { renderTraceEvents } from "../../report/trace-events.js";
 import { withOverheadVsNone } from "../../report/overhead.js";
 import { checkOutputPaths, writeAtomically } from "../../util/output.js";
 import { parseInteger } from "../parse.js";
@@ -54,12 +55,12 @@ export function compareCommand(): Command {
     .option("--report <file>", "also write a self-contained HTML report with charts");
   return addFailOnOom(addRunOptions(command)).action(async (names: string[], flags: CompareFlags) => {
     outputsFor(flags);
-    checkOutputPaths({ "--report": flags.report });
+    checkOutputPaths({ "--report": flags.report, "--trace-events": flags.traceEvents });
     if (names.includes("-")) throw new InputError("compare reads each workload in several worker threads; give files or names, not - (stdin)");
     const files = names;
     const configurations = collectorRuns(await parseCollectorList(flags.collectors), flags.opt);
     const params = paramsPerWorkload(files, flags.param);
-    const shared = runOptionsFrom({ ...flags, withTimeline: flags.withTimeline || flags.report !== undefined });
+    const shared = runOptionsFrom({ ...flags, withTimeline: flags.withTimeline || flags.report !== undefined || flags.traceEvents !== undefined });
     const requests: RunRequest[] = files.flatMap((file, i) =>
       configurations.map((c) => ({
         file,
@@ -73,9 +74,11 @@ export function compareCommand(): Command {
     bar?.stop();
     // The results are written before the report, so a report that cannot be written loses no data.
     const html = flags.report ? renderHtmlReport(results) : undefined;
+    const trace = flags.traceEvents ? renderTraceEvents(results) : undefined;
     if (!flags.withTimeline) for (const r of results) delete r.timeline;
     writeResults(flags, results);
     if (flags.report) writeAtomically(flags.report, html!);
+    if (flags.traceEvents) writeAtomically(flags.traceEvents, trace!);
     reportErrors(results);
     process.exitCode = exitCodeFor(results, { failOnOom: flags.failOnOom, failOnLeak: flags.failOnLeak });
   });

@@ -1,12 +1,14 @@
 /** `gcsim run`: one workload under one collector. */
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { formatCount, formatNs } from "../../report/format.js";
 import { renderTimelineCsv } from "../../report/csv.js";
-import { exitCodeFor, labelOf, type RunResult } from "../../report/result.js";
+import { exitCodeFor, labelOf, type RunResult, type TimelineRow } from "../../report/result.js";
+import { GC_LOG_FORMATS, gcLogWriter, type GcLogFormat } from "../../report/gc-log.js";
+import { renderTraceEvents } from "../../report/trace-events.js";
 import { collectorLabel, resolveCollectorSpec } from "../../sim/collector-spec.js";
 import type { RunProgress } from "../../sim/progress.js";
-import { runWorkloadWithTimeline } from "../../sim/run.js";
-import { loadWorkload } from "../../workload/load.js";
+import { runHeapBytes, runWorkloadWithTimeline } from "../../sim/run.js";
+import { loadWorkload, type LoadedWorkload } from "../../workload/load.js";
 import { addRunOptions, outputsFor, runOptionsFrom, writeResults, type RunFlags } from "../common.js";
 import { checkOutputPaths, writeAtomically } from "../../util/output.js";
 
@@ -32,28 +34,56 @@ function heartbeat(p: RunProgress): void {
   );
 }
 
+/**
+ * A GC log fed pause by pause: streamed to stderr (`--gc-log -`), or kept to
+ * be written atomically once the run is over. The heap is the one the run
+ * will use (--heap, else the workload's).
+ */
+function gcLogLines(format: GcLogFormat, collector: string, workload: LoadedWorkload, flags: RunFlags, stream: boolean) {
+  const heapBytes = runHeapBytes(workload, runOptionsFrom(flags).heapBytes);
+  const writer = gcLogWriter(format, { collector, heapBytes });
+  const lines: string[] = [];
+  const emitLine = (line: string) => (stream ? process.stderr.write(`${line}\n`) : lines.push(line));
+  writer.header().forEach(emitLine);
+  return {
+    lines,
+    onCollection: (row: TimelineRow) => {
+      const line = writer.line(row);
+      if (line !== undefined) emitLine(line);
+    },
+  };
+}
+
 export function runCommand(): Command {
   const command = new Command("run")
     .description("run a workload under a collector and report what the collector did")
     .argument("<workload>", "workload JSON file, a shipped workload's name (gcbench), or - for stdin")
     .requiredOption("-c, --collector <spec>", "a built-in collector (gcsim list) or a collector file (./my-gc.ts), optionally with options: NAME[:key=value...]")
-    .option("--timeline <file>", "write one CSV row per collection or pause (simulated time, heap before/after)");
-  return addRunOptions(command).action(async (file: string, flags: RunFlags & { collector: string; timeline?: string }) => {
+    .option("--timeline <file>", "write one CSV row per collection or pause (simulated time, heap before/after)")
+    .option("--gc-log <file>", "write one line per collection in --gc-log-format; - streams to stderr as the run goes")
+    .addOption(new Option("--gc-log-format <format>", "format of the GC log: go (GODEBUG=gctrace=1), jdk (-Xlog:gc) or v8 (Node's trace-gc)").choices(GC_LOG_FORMATS).default("jdk"));
+  return addRunOptions(command).action(async (file: string, flags: RunFlags & { collector: string; timeline?: string; gcLog?: string; gcLogFormat: GcLogFormat }) => {
     outputsFor(flags);
-    checkOutputPaths({ "--timeline": flags.timeline });
+    const gcLogFile = flags.gcLog === "-" ? undefined : flags.gcLog;
+    checkOutputPaths({ "--timeline": flags.timeline, "--trace-events": flags.traceEvents, "--gc-log": gcLogFile });
     const spec = await resolveCollectorSpec(flags.collector);
     const collectorOptions = { ...flags.opt, ...spec.options };
     const workload = loadWorkload(file, flags.param);
+    const gcLog = flags.gcLog === undefined ? undefined : gcLogLines(flags.gcLogFormat, spec.definition.name, workload, flags, gcLogFile === undefined);
     const { result, timeline } = runWorkloadWithTimeline(workload, {
       ...runOptionsFrom(flags),
       collector: spec.definition,
       collectorOptions,
       label: collectorLabel(spec.definition.name, collectorOptions),
-      onProgress: process.stderr.isTTY && !flags.quiet ? heartbeat : undefined,
+      // The status line and a GC log streamed to stderr would overwrite each other.
+      onProgress: process.stderr.isTTY && !flags.quiet && flags.gcLog !== "-" ? heartbeat : undefined,
+      onCollection: gcLog?.onCollection,
     });
     if (heartbeats > 0) process.stderr.write("\r\x1b[K");
     writeResults(flags, [result], true);
-    if (flags.timeline) writeAtomically(flags.timeline, renderTimelineCsv(timeline() as unknown as Record<string, unknown>[]));
+    if (flags.timeline) writeAtomically(flags.timeline, renderTimelineCsv(timeline()));
+    if (flags.traceEvents) writeAtomically(flags.traceEvents, renderTraceEvents([{ ...result, timeline: timeline() }]));
+    if (gcLogFile) writeAtomically(gcLogFile, gcLog!.lines.map((l) => `${l}\n`).join(""));
     reportErrors([result], true);
     process.exitCode = exitCodeFor([result], { failOnOom: true, failOnLeak: flags.failOnLeak });
   });

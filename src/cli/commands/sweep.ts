@@ -18,6 +18,7 @@ import { failedRun, findMinHeaps, runAll, type RunRequest } from "../../sim/pool
 import { loadWorkload } from "../../workload/load.js";
 import { addFailOnOom, addRunOptions, outputsFor, runOptionsFrom, writeResults, writesStdout, type RunFlags } from "../common.js";
 import { renderHtmlReport } from "../../report/html.js";
+import { renderTraceEvents } from "../../report/trace-events.js";
 import { withOverheadVsNone } from "../../report/overhead.js";
 import { checkOutputPaths, writeAtomically } from "../../util/output.js";
 import { parseInteger } from "../parse.js";
@@ -53,7 +54,7 @@ export function sweepCommand(): Command {
   return addFailOnOom(addRunOptions(command)).action(async (name: string, flags: SweepFlags) => {
     if (flags.heap) throw new InputError("sweep chooses the heap sizes itself; use --factors instead of --heap");
     outputsFor(flags);
-    checkOutputPaths({ "--report": flags.report });
+    checkOutputPaths({ "--report": flags.report, "--trace-events": flags.traceEvents });
     if (name === "-") throw new InputError("sweep reads the workload in several worker threads; give a file or a name, not - (stdin)");
     const file = name;
     // "all" leaves out none, whose minimum heap is its whole allocation volume; naming it keeps it.
@@ -69,7 +70,7 @@ export function sweepCommand(): Command {
       file,
       options: { ...shared, collector: c.name, collectorOptions: c.options, label: c.label },
     }));
-    const withTimeline = flags.withTimeline || flags.report !== undefined;
+    const withTimeline = flags.withTimeline || flags.report !== undefined || flags.traceEvents !== undefined;
     bar?.start(configurations.length, 0, { phase: "minimum heaps" });
     const minHeaps = await findMinHeaps(base, parseResolution(flags.resolution), flags.jobs, (d) => bar?.update(d));
     const found = minHeaps.flatMap((m) => (m instanceof GcsimError ? [] : [m.minHeapBytes]));
@@ -104,9 +105,11 @@ export function sweepCommand(): Command {
     if (!resultsOut || !writesStdout(flags)) process.stdout.write(renderSweepTable(results, factors, reference) + "\n");
     // The results are written before the report, so a report that cannot be written loses no data.
     const html = flags.report ? renderHtmlReport(results) : undefined;
+    const trace = flags.traceEvents ? renderTraceEvents(results) : undefined;
     if (!flags.withTimeline) for (const r of results) delete r.timeline;
     if (resultsOut) writeResults(flags, results);
     if (flags.report) writeAtomically(flags.report, html!);
+    if (flags.traceEvents) writeAtomically(flags.traceEvents, trace!);
     reportErrors(results);
     process.exitCode = exitCodeFor(results, { failOnOom: flags.failOnOom, failOnLeak: flags.failOnLeak });
   });

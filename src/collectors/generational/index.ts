@@ -45,6 +45,18 @@ const generationalOptions = {
   mature: choice(["mark-sweep", "mark-compact"], "mark-sweep", "how major collections collect the mature space"),
   barrier: choice(["remset", "cards"], "remset", "remember old-to-young stores by object (remset) or by 512-byte card"),
   "promote-age": integer(1, 15, 1, "minor collections an object survives before promotion; above 1, survivor spaces are used"),
+  "eden-initial": {
+    description: "eden's capacity at the start, doubled up to all of eden whenever more bytes have survived since it last grew than it holds (V8's new-space growth); full: all of eden from the start",
+    default: "full",
+    parse(value: string, heapBytes: number): number {
+      if (value === "full") return 0;
+      try {
+        return heapShare("full", "").parse(value, heapBytes);
+      } catch (e) {
+        throw new Error(`${(e as Error).message}, or full`);
+      }
+    },
+  },
   ...largeObjectOptions,
 };
 type Options = ParsedOptions<typeof generationalOptions>;
@@ -88,6 +100,8 @@ export class GenerationalCollector extends BaseCollector {
   private requestSite = -1;
   private requestBytes = 0;
   private markedBytes = 0;
+  /** The largest object allocated in eden since the nursery was last empty: what the promotion guarantee must fit. */
+  private largestYoungObject = 0;
 
   constructor(context: CollectorContext, options: Options) {
     super(context);
@@ -99,12 +113,22 @@ export class GenerationalCollector extends BaseCollector {
     this.mature = mature.create(context, this.nurseryStart, this.los);
     // The barrier covers everything old: the large-object space and the mature space.
     this.barrier = barriers[options.barrier](this.mem, heap.losStart, heap.start, this.nurseryStart, this.work);
-    this.nursery = new CopyNursery(heap, this.nurseryStart, heap.end, options["promote-age"], this.roots, this.mature, this.barrier, this.recorder, () =>
-      this.outOfMemory(this.requestSite, this.requestBytes, this.markedBytes),
+    this.nursery = new CopyNursery(
+      heap,
+      this.nurseryStart,
+      heap.end,
+      options["promote-age"],
+      this.roots,
+      this.mature,
+      this.barrier,
+      this.recorder,
+      () => this.outOfMemory(this.requestSite, this.requestBytes, this.markedBytes),
+      options["eden-initial"],
     );
-    // Objects over the large threshold never enter the nursery, so they are never copied: with a mark-sweep mature
-    // space they are pretenured there.
-    this.largeObjectBytes = Math.min(options.large, Math.max(64, (heap.end - this.nursery.eden.start) >> 2));
+    // A quarter of eden as it starts (a growing eden must take any young object from the first allocation). Objects
+    // over the large threshold never enter the nursery, so they are never copied: with a mark-sweep mature space
+    // they are pretenured there.
+    this.largeObjectBytes = Math.min(options.large, Math.max(64, (this.nursery.eden.limit - this.nursery.eden.start) >> 2));
     this.marker = new Marker(this.mem, this.work);
   }
 
@@ -115,6 +139,7 @@ export class GenerationalCollector extends BaseCollector {
       a = this.allocLarge(bytes, site);
     } else {
       a = this.nursery.eden.alloc(bytes);
+      if (bytes > this.largestYoungObject) this.largestYoungObject = bytes;
       if (a === 0) {
         this.noteRequest(site, bytes);
         this.collect("allocation-failure");
@@ -169,7 +194,7 @@ export class GenerationalCollector extends BaseCollector {
 
   /** A minor collection if the mature space can take every young object; otherwise a major one. */
   private collect(reason: string): void {
-    if (this.mature.promotionRoom() >= this.nursery.usedBytes) {
+    if (this.mature.promotionRoom(this.largestYoungObject) >= this.nursery.usedBytes) {
       this.pause("minor", reason, () => {
         this.nursery.evacuate(false);
         return false;
@@ -182,13 +207,13 @@ export class GenerationalCollector extends BaseCollector {
   collectGarbage(reason: string): void {
     this.pause("major", reason, () => {
       this.markedBytes = this.marker.markFromRoots(this.roots);
-      // Fail before changing anything when everything live cannot fit in the mature space beside the live large objects.
-      const markedSmall = this.markedBytes - this.los.markedBytes();
-      if (markedSmall > this.nurseryStart - this.heap.start - this.los.markedCommittedBytes()) {
+      // The mature space takes the small survivors beside the live large objects' pages.
+      const liveBytes = this.markedBytes - this.los.markedBytes() + this.los.markedCommittedBytes();
+      if (!this.mature.collectWithNursery(this.nursery, this.barrier, this.recorder, liveBytes)) {
         this.outOfMemory(this.requestSite, this.requestBytes, this.markedBytes);
       }
-      this.mature.collectWithNursery(this.nursery, this.barrier, this.recorder);
       this.los.sweep(this.recorder);
+      if (this.nursery.usedBytes === 0) this.largestYoungObject = 0;
       return true;
     });
   }

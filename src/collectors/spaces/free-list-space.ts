@@ -12,7 +12,7 @@
  */
 import { SegregatedFitAllocator } from "../../alloc/segregated-fit.js";
 import type { Heap, Region } from "../../heap/heap.js";
-import { FREE_BIT, MARK_BIT, cellBytes } from "../../heap/object-model.js";
+import { FREE_BIT, MARK_BIT, MIN_LISTED_CHUNK, cellBytes } from "../../heap/object-model.js";
 import type { Recorder } from "../../metrics/recorder.js";
 import type { RememberingBarrier } from "../barriers/barrier.js";
 import type { MatureSpace, YoungGeneration } from "./mature.js";
@@ -26,43 +26,87 @@ export interface SweepResult {
   largestFree: number;
 }
 
+/**
+ * A lazy sweep's unit of work (Hughes 1982; Boehm's collector sweeps a block
+ * at a time when its free lists run dry). 32 KiB is the block of Immix and
+ * of MMTk's mark-sweep space; a free chunk found by a lazy sweep never spans
+ * a step boundary.
+ */
+export const LAZY_SWEEP_STEP_BYTES = 32 * 1024;
+
 export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace {
-  /**
-   * A lower bound on the largest free chunk, kept for a generational plan:
-   * the largest chunk after the last sweep less everything allocated since.
-   */
-  private contiguousFree: number;
+  /** The next cell a sweep in progress will examine; 0 when no sweep is pending. */
+  private sweepCursor = 0;
+  /** Where the sweep in progress counts what it frees and the cells it visits. */
+  private sweepRecorder: Recorder | null = null;
+  /** The side mark bitmap the sweep reads and clears, or null when marks are header bits. */
+  private sweepMarks: Uint32Array | null = null;
+  private sweepLargestFree = 0;
+  private sweepResult: SweepResult = { cellsVisited: 0, freedObjects: 0, freedBytes: 0, largestFree: 0 };
 
   constructor(heap: Heap, start: number, end: number) {
     super(heap.mem, start, end, heap.pages);
-    this.contiguousFree = end - start;
   }
 
-  /** Sweeps the whole space, counting the work and what it freed. */
-  sweep(recorder: Recorder): SweepResult {
-    const result = this.sweepCells();
-    recorder.freed(result.freedObjects, result.freedBytes);
-    recorder.work.cellsSwept += result.cellsVisited;
-    this.contiguousFree = result.largestFree;
-    return result;
+  /** Sweeps the whole space now, counting the work and what it freed. */
+  sweep(recorder: Recorder, markBits: Uint32Array | null = null): SweepResult {
+    this.beginSweep(recorder, markBits);
+    this.sweepStep(this.end);
+    return this.sweepResult;
   }
 
-  private sweepCells(): SweepResult {
-    const mem = this.mem;
+  /**
+   * Starts a sweep that allocation will carry out step by step (`sweepStep`):
+   * the free lists are emptied and refilled as the cursor moves through the
+   * space in address order. `markBits` are the side marks, when the collector
+   * marked there.
+   */
+  beginSweep(recorder: Recorder, markBits: Uint32Array | null): void {
     this.makeParseable();
     this.reset();
+    this.sweepCursor = this.start;
+    this.sweepRecorder = recorder;
+    this.sweepMarks = markBits;
+    this.sweepLargestFree = 0;
+    this.sweepResult = { cellsVisited: 0, freedObjects: 0, freedBytes: 0, largestFree: 0 };
+  }
+
+  /** True while a sweep has cells left to examine. */
+  get sweepPending(): boolean {
+    return this.sweepCursor !== 0;
+  }
+
+  /**
+   * Sweeps the cells that start below `limit` (at least one cell): unmarked
+   * objects and free chunks next to each other coalesce into one free chunk
+   * that goes back on the lists, and marks are cleared. A free run still open
+   * at the limit is closed there. Returns the cells examined.
+   */
+  sweepStep(limit = this.sweepCursor + LAZY_SWEEP_STEP_BYTES): number {
+    const mem = this.mem;
+    const bits = this.sweepMarks;
+    const end = this.end;
     let freedObjects = 0;
     let freedBytes = 0;
-    let largestFree = 0;
+    let largestFree = this.sweepLargestFree;
     let runStart = 0;
     let cellsVisited = 0;
-    const end = this.end;
-    for (let a = this.start; a < end; cellsVisited++) {
+    let a = this.sweepCursor;
+    if (limit > end) limit = end;
+    do {
       const w = a >> 2;
       const status = mem[w];
       const size = cellBytes(mem, a);
-      if (status & MARK_BIT) {
-        mem[w] = status & ~MARK_BIT;
+      let marked: number;
+      if (bits === null) {
+        marked = status & MARK_BIT;
+        if (marked) mem[w] = status & ~MARK_BIT;
+      } else {
+        const g = a >> 3;
+        marked = bits[g >> 5] & (1 << (g & 31));
+        if (marked) bits[g >> 5] ^= marked;
+      }
+      if (marked) {
         if (runStart !== 0) {
           if (a - runStart > largestFree) largestFree = a - runStart;
           this.addFree(runStart, a - runStart);
@@ -76,12 +120,28 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
         if (runStart === 0) runStart = a;
       }
       a += size;
-    }
+      cellsVisited++;
+    } while (a < limit);
     if (runStart !== 0) {
-      if (end - runStart > largestFree) largestFree = end - runStart;
-      this.addFree(runStart, end - runStart);
+      if (a - runStart > largestFree) largestFree = a - runStart;
+      this.addFree(runStart, a - runStart);
     }
-    return { cellsVisited, freedObjects, freedBytes, largestFree };
+    this.sweepLargestFree = largestFree;
+    this.sweepCursor = a < end ? a : 0;
+    const result = this.sweepResult;
+    result.cellsVisited += cellsVisited;
+    result.freedObjects += freedObjects;
+    result.freedBytes += freedBytes;
+    result.largestFree = largestFree;
+    const recorder = this.sweepRecorder!;
+    recorder.freed(freedObjects, freedBytes);
+    recorder.work.cellsSwept += cellsVisited;
+    return cellsVisited;
+  }
+
+  /** Finishes a pending sweep (before the next marking, or when a request needs every free chunk). */
+  finishSweep(): void {
+    if (this.sweepPending) this.sweepStep(this.end);
   }
 
   /** Merges adjacent free cells into larger chunks: a sweep that frees nothing (for collectors that never mark). */
@@ -121,13 +181,12 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
   // As a generational mature space.
 
   allocMature(bytes: number): number {
-    const a = this.alloc(bytes);
-    this.contiguousFree -= bytes;
-    return a;
+    return this.alloc(bytes);
   }
 
-  promotionRoom(): number {
-    return this.contiguousFree;
+  /** Free bytes less what each free chunk might leave unused (see guaranteedBytes). */
+  promotionRoom(largestYoungObject: number): number {
+    return this.guaranteedBytes(Math.max(largestYoungObject, MIN_LISTED_CHUNK));
   }
 
   parseableTop(): number {
@@ -140,10 +199,12 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
    * the remembered set before the sweep turns them into free chunks, then the
    * nursery's survivors are evacuated into the swept space.
    */
-  collectWithNursery(young: YoungGeneration, barrier: RememberingBarrier, recorder: Recorder): void {
+  collectWithNursery(young: YoungGeneration, barrier: RememberingBarrier, recorder: Recorder, liveBytes: number): boolean {
+    if (liveBytes > this.end - this.start) return false;
     barrier.forgetUnmarked();
     this.sweep(recorder);
     barrier.cellsChanged(this.start, this.end);
     young.evacuate(true);
+    return true;
   }
 }

@@ -14,18 +14,22 @@ export interface MatureSpace {
   readonly end: number;
   /** Zeroed memory for a promoted or pretenured object, or 0. */
   allocMature(bytes: number): number;
-  /** Bytes a minor collection can count on promoting (HotSpot's promotion guarantee). */
-  promotionRoom(): number;
+  /**
+   * Bytes a minor collection can count on promoting, objects of at most
+   * `largestYoungObject` bytes each (HotSpot's promotion guarantee).
+   */
+  promotionRoom(largestYoungObject: number): number;
   /** One past the last byte that may hold a mature cell, with the space made parseable up to there. */
   parseableTop(): number;
   footprint(): number;
   fragmentation(): number;
   /**
-   * The rest of a major collection once everything reachable is marked:
-   * reclaim the dead mature objects and take in the young survivors, leaving
-   * the young generation empty and the barrier consistent.
+   * The rest of a major collection once everything reachable (`liveBytes`) is
+   * marked: reclaim the dead mature objects and take in the young survivors,
+   * leaving the barrier consistent. Returns false, before reclaiming
+   * anything, when the live data cannot fit.
    */
-  collectWithNursery(young: YoungGeneration, barrier: RememberingBarrier, recorder: Recorder): void;
+  collectWithNursery(young: YoungGeneration, barrier: RememberingBarrier, recorder: Recorder, liveBytes: number): boolean;
 }
 
 export interface YoungGeneration {
@@ -37,4 +41,14 @@ export interface YoungGeneration {
   markedBytes(): number;
   /** Forgets every young object (a compaction has moved the survivors out); counts them as promoted. */
   emptied(promotedBytes: number): void;
+  /** Where a compaction may slide survivors that do not fit the mature space: the bottom of eden, up to its end. */
+  readonly edenStart: number;
+  readonly edenEnd: number;
+  /**
+   * A compaction that overflowed the mature space left `objects` survivors in
+   * [edenStart, top) (HotSpot Serial's full collection does the same): they
+   * stay young, eden allocates above them, and the rest of the young
+   * survivors (`promotedBytes`) count as promoted.
+   */
+  keptInEden(top: number, objects: number, promotedBytes: number): void;
 }

@@ -5,8 +5,10 @@
  * they are younger than `promoteAge` and it has room, otherwise into the
  * mature space (promotion) - and empties eden.
  *
- * Layout of [start, end): two survivor semispaces of a tenth of the nursery
- * each when promoteAge > 1 (HotSpot's SurvivorRatio=8), then eden. An
+ * Layout of [start, end): eden, then two survivor semispaces of a tenth of
+ * the nursery each when promoteAge > 1 (HotSpot's SurvivorRatio=8). Eden
+ * comes first so that a major collection sliding survivors down from the
+ * bottom of the heap can continue into it when the mature space is full. An
  * object's age (minor collections survived) lives in its header.
  *
  * Survivors are found from the roots, from what the barrier remembered, and
@@ -38,6 +40,8 @@ export class CopyNursery implements YoungGeneration, YoungCopier {
   objects = 0;
   promotedBytes = 0;
   private promotedObjects = 0;
+  /** Bytes that survived minor collections since eden last grew (V8's survived_since_last_expansion_). */
+  private survivedSinceGrowth = 0;
 
   constructor(
     heap: Heap,
@@ -50,16 +54,24 @@ export class CopyNursery implements YoungGeneration, YoungCopier {
     private readonly recorder: Recorder,
     /** Ends the run when the mature space cannot take a survivor (only possible in a major collection). */
     private readonly promotionFailed: () => never,
+    /** Eden's capacity at the start (0: all of it); see growEden. */
+    initialEdenBytes = 0,
   ) {
     this.mem = heap.mem;
     this.pages = heap.pages;
     this.work = recorder.work;
     const survivorBytes = promoteAge > 1 ? Math.floor((end - start) / 80) * 8 : 0;
-    const edenStart = start + 2 * survivorBytes;
-    this.survivorFrom = new BumpAllocator(start, start + survivorBytes, heap.pages);
-    this.survivorTo = new BumpAllocator(start + survivorBytes, edenStart, heap.pages);
-    this.eden = new BumpAllocator(edenStart, end, heap.pages);
+    const edenEnd = end - 2 * survivorBytes;
+    const edenCapacity = initialEdenBytes > 0 ? Math.min(edenEnd, start + Math.floor(initialEdenBytes / 8) * 8) : edenEnd;
+    this.eden = new BumpAllocator(start, edenCapacity, heap.pages);
+    this.survivorFrom = new BumpAllocator(edenEnd, edenEnd + survivorBytes, heap.pages);
+    this.survivorTo = new BumpAllocator(edenEnd + survivorBytes, end, heap.pages);
+    this.edenStart = start;
+    this.edenEnd = edenEnd;
   }
+
+  readonly edenStart: number;
+  readonly edenEnd: number;
 
   get usedBytes(): number {
     return this.eden.usedBytes + this.survivorFrom.usedBytes;
@@ -67,8 +79,8 @@ export class CopyNursery implements YoungGeneration, YoungCopier {
 
   regions(): Region[] {
     return [
-      [this.survivorFrom.start, this.survivorFrom.cursor],
       [this.eden.start, this.eden.cursor],
+      [this.survivorFrom.start, this.survivorFrom.cursor],
     ];
   }
 
@@ -88,18 +100,33 @@ export class CopyNursery implements YoungGeneration, YoungCopier {
     this.barrier.forwardRemembered(this, this.mature);
     this.scanCopied();
     this.promoteAll = false;
-    // Emptying eden and flipping the survivor spaces resets the nursery page by page.
-    work.pagesPrepared += this.pages.pagesIn(this.start, this.end);
+    // Emptying eden and flipping the survivor spaces resets the nursery page by page (eden's in use, not its reserve).
+    work.pagesPrepared += this.pages.pagesIn(this.start, this.eden.limit) + this.pages.pagesIn(this.edenEnd, this.end);
     const survivors = work.objectsCopied - copiedBefore;
     const survivingBytes = work.bytesCopied - bytesBefore;
     this.recorder.freed(this.objects - survivors, youngBytes - survivingBytes);
     // What stays young is what went to the survivor space.
     this.objects = survivors - (this.promotedObjects - promotedBefore);
     this.mem.fill(0, this.eden.start >> 2, this.eden.cursor >> 2);
-    this.eden.reset(this.eden.start, this.eden.limit);
+    this.eden.reset(this.eden.start, this.grownEdenLimit(survivingBytes));
     this.mem.fill(0, this.survivorFrom.start >> 2, this.survivorFrom.cursor >> 2);
     this.survivorFrom.reset(this.survivorFrom.start, this.survivorFrom.limit);
     [this.survivorFrom, this.survivorTo] = [this.survivorTo, this.survivorFrom];
+  }
+
+  /**
+   * Eden's end after a collection in which `survivingBytes` survived. Eden
+   * doubles, up to all of it, once more bytes have survived since it last
+   * grew than it holds: V8's new-space growth rule
+   * (Heap::CheckNewSpaceExpansionCriteria), which makes a young generation
+   * start small and grow while the program builds long-lived data.
+   */
+  private grownEdenLimit(survivingBytes: number): number {
+    const capacity = this.eden.limit - this.eden.start;
+    this.survivedSinceGrowth += survivingBytes;
+    if (this.eden.limit === this.edenEnd || this.survivedSinceGrowth <= capacity) return this.eden.limit;
+    this.survivedSinceGrowth = 0;
+    return Math.min(this.edenEnd, this.eden.start + 2 * capacity);
   }
 
   forwardSlots(w: number, from: number, to: number): void {
@@ -180,9 +207,16 @@ export class CopyNursery implements YoungGeneration, YoungCopier {
   }
 
   emptied(promotedBytes: number): void {
-    for (const [start, end] of this.regions()) this.mem.fill(0, start >> 2, end >> 2);
-    for (const space of [this.eden, this.survivorFrom, this.survivorTo]) space.reset(space.start, space.limit);
+    this.keptInEden(this.eden.start, 0, promotedBytes);
+  }
+
+  keptInEden(top: number, objects: number, promotedBytes: number): void {
+    this.mem.fill(0, top >> 2, this.eden.cursor >> 2);
+    this.mem.fill(0, this.survivorFrom.start >> 2, this.survivorFrom.cursor >> 2);
+    // Survivors that stayed may lie past eden's current capacity: it grows to hold them.
+    this.eden.reset(this.eden.start, Math.max(this.eden.limit, top), top);
+    for (const space of [this.survivorFrom, this.survivorTo]) space.reset(space.start, space.limit);
     this.promotedBytes += promotedBytes;
-    this.objects = 0;
+    this.objects = objects;
   }
 }

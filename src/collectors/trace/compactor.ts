@@ -18,7 +18,7 @@
  */
 import { updateRoots, type Region, type Roots } from "../../heap/heap.js";
 import { IntStack } from "../../heap/int-stack.js";
-import { MARK_BIT, NSLOTS_MASK, objectBytes } from "../../heap/object-model.js";
+import { FREE_BIT, MARK_BIT, NSLOTS_MASK, objectBytes } from "../../heap/object-model.js";
 import type { WorkCounters } from "../../metrics/collection-log.js";
 
 
@@ -28,6 +28,11 @@ export interface CompactionPlan {
   liveBytes: number;
   /** Address one past the last live byte after compaction. */
   top: number;
+  /** Objects and bytes that will lie at or above the boundary (none without one). */
+  objectsAbove: number;
+  bytesAbove: number;
+  /** Start of the gap left below the boundary so that no object straddles it (0: none); the gap ends at the boundary. */
+  gapStart: number;
 }
 
 export class Compactor {
@@ -40,8 +45,14 @@ export class Compactor {
     private readonly work: WorkCounters,
   ) {}
 
-  /** Phase 1. Returns where everything will go; nothing has moved yet. */
-  computeForwarding(regions: readonly Region[], to: number): CompactionPlan {
+  /**
+   * Phase 1. Returns where everything will go; nothing has moved yet. With a
+   * `boundary` (a generational heap's nursery start), an object that would
+   * straddle it starts at the boundary instead, and the caller formats the
+   * gap below it as a free chunk after relocating. Free chunks in the regions
+   * (such gaps from earlier compactions) are skipped.
+   */
+  computeForwarding(regions: readonly Region[], to: number, boundary = Infinity): CompactionPlan {
     const mem = this.mem;
     this.regions = regions;
     this.oldAddresses.clear();
@@ -49,12 +60,23 @@ export class Compactor {
     let free = to;
     let liveObjects = 0;
     let cells = 0;
+    let objectsAbove = 0;
+    let gapStart = 0;
     for (const [start, end] of regions) {
       for (let a = start; a < end; cells++) {
         const w = a >> 2;
         const payload = mem[w + 1];
+        if (mem[w] & FREE_BIT) {
+          a += payload;
+          continue;
+        }
         const size = objectBytes(mem[w] & NSLOTS_MASK, payload);
         if (mem[w] & MARK_BIT) {
+          if (free < boundary && free + size > boundary) {
+            gapStart = free;
+            free = boundary;
+          }
+          if (free >= boundary) objectsAbove++;
           this.oldAddresses.push(a);
           this.payloads.push(payload);
           mem[w + 1] = free;
@@ -66,7 +88,15 @@ export class Compactor {
     }
     // The address-order walk costs like a sweep: it examines every cell, live or dead.
     this.work.cellsSwept += cells;
-    return { liveObjects, liveBytes: free - to, top: free };
+    const gap = gapStart === 0 ? 0 : boundary - gapStart;
+    return {
+      liveObjects,
+      liveBytes: free - to - gap,
+      top: free,
+      objectsAbove,
+      bytesAbove: free > boundary ? free - boundary : 0,
+      gapStart,
+    };
   }
 
   /** Phase 2: roots and the slots of every live object (and of `others`, live objects outside the regions). */
