@@ -40,7 +40,7 @@ export const MAX_HEAP = Math.floor(MAX_HEAP_BYTES / 8) * 8;
 /** A heap size the simulated heap supports, else an input error naming the limit. */
 export function checkHeapBytes(bytes: number, what = "heap"): number {
   if (bytes > MAX_HEAP) {
-    throw new InputError(`${what}: ${bytes} bytes is more than the largest simulated heap, ${MAX_HEAP} bytes (2 GiB less 16 bytes: addresses stay below 2^31)`);
+    throw new InputError(`${what}: ${bytes} bytes is more than the largest simulated heap, ${MAX_HEAP} bytes (1 GiB less 1 MiB: addresses stay below 2^31, and the address space holds the heap twice, main spaces and large-object range)`);
   }
   return bytes;
 }

@@ -45,6 +45,13 @@ describe("GCBench", () => {
     expect(r.allocated.bytes).toBe((objects - 1) * NODE_BYTES + 8 + 500_000 * 8);
     expect(r.collections.total).toBeGreaterThan(0);
     expect(peakLiveError(r.memory)).toBeLessThanOrEqual(0.01);
+    // The 4 MB array is never copied: every copy is a Node. Under copying it lives in the large-object space on
+    // whole 4 KiB pages.
+    expect(r.work.bytesCopied).toBe(r.work.objectsCopied * NODE_BYTES);
+    if (collector === "copying") {
+      expect(r.memory.largeObjectsAllocated).toBe(1);
+      expect(r.memory.losPeakCommittedBytes).toBe(Math.ceil((8 + 500_000 * 8) / 4096) * 4096);
+    }
   });
 
   it("allocates the same under the no-GC baseline given a heap large enough for everything", () => {
@@ -62,6 +69,8 @@ describe("GCBench", () => {
     expect(r.outcome).toBe("completed");
     expect(r.allocated.objects).toBe(gcbenchObjects({ stretch: 12, longLived: 10, min: 4, max: 10 }));
     if (collector !== "none") expect(r.collections.total).toBeGreaterThan(3);
+    // The array (40,008 bytes, over the 8 KiB threshold) is never copied or slid: every object moved is a Node.
+    expect(r.work.bytesCopied).toBe(r.work.objectsCopied * NODE_BYTES);
     // What survives is the long-lived tree and the array.
     expect(r.memory.finalLiveObjects).toBe(treeSize(10) + 1);
     expect(r.memory.finalLive).toBe(treeSize(10) * NODE_BYTES + 8 + 5000 * 8);

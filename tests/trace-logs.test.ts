@@ -199,7 +199,8 @@ describe("--trace-events: Trace Event Format", () => {
     };
     expect([...phaseNames(1)]).toEqual(expect.arrayContaining(["safepoint", "roots", "mark", "sweep"]));
     expect(phaseNames(2).has("copy")).toBe(true);
-    expect(phaseNames(2).has("mark")).toBe(false);
+    // Copying marks nothing but the large objects it keeps in place (GCBench's array): one per collection at most.
+    expect(results[1].work.objectsMarked).toBeLessThanOrEqual(results[1].collections.total);
     expect([...phaseNames(3)]).toEqual(expect.arrayContaining(["mark", "compact"]));
     expect(phaseNames(3).has("sweep")).toBe(false);
     expect(phaseNames(4, "minor").has("copy")).toBe(true);

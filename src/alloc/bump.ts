@@ -59,6 +59,15 @@ export class BumpAllocator {
     this.fastLimit = this.touchedLimit(cursor);
   }
 
+  /** Moves the region's limit (not below the cursor): the large-object space's pages come out of the heap budget. */
+  setLimit(limit: number): void {
+    const old = this.limit;
+    this.limit = limit;
+    if (limit <= this.fastLimit) this.fastLimit = limit;
+    // A bound below the old limit is a page never written, still the first one; at the old limit, look further.
+    else if (this.fastLimit === old) this.fastLimit = this.touchedLimit(old);
+  }
+
   get usedBytes(): number {
     return this.cursor - this.start;
   }

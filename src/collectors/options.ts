@@ -88,3 +88,31 @@ export function parseOptions(
   }
   return { values, effective };
 }
+
+/**
+ * The large-object threshold every built-in collector shares (spread into
+ * each definition's `options`): objects of more than this many bytes go to
+ * the large-object space (spaces/large-object-space.ts). The default, 8 KiB,
+ * is whippet's GC_LARGE_OBJECT_THRESHOLD (8192); Go uses 32 KiB and V8
+ * 128 KiB. `off` sends every object to the main spaces, as before the space
+ * existed.
+ */
+export const largeObjectOptions = {
+  large: {
+    description: "objects larger than this (bytes, e.g. 8KiB) live in the non-moving large-object space; off: none do",
+    default: "8KiB",
+    parse(value: string): number {
+      if (value === "off") return Infinity;
+      try {
+        return parseSize(value);
+      } catch {
+        throw new Error("expected a size such as 8KiB, or off");
+      }
+    },
+  } satisfies OptionSpec<number>,
+};
+
+/** The shared large-object option at its default, for a plan built without parsed options (a user's subclass). */
+export const DEFAULT_LARGE_OBJECT_OPTIONS: ParsedOptions<typeof largeObjectOptions> = {
+  large: largeObjectOptions.large.parse(largeObjectOptions.large.default),
+};

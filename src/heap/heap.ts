@@ -1,8 +1,24 @@
 /**
  * The simulated address space and the root set.
  *
- * Heap: heapBytes of simulated memory in one Int32Array (plus the reserved
- * null granule). Collectors carve it into spaces; it knows nothing of them.
+ * Heap: heapBytes of simulated memory in one Int32Array, [start, end), which
+ * collectors carve into their main spaces, below it the address range of the
+ * large-object space (collectors/spaces/large-object-space.ts), and below
+ * that the reserved null granule. It knows nothing of the spaces.
+ *
+ * Layout (addresses in bytes; P = pageBytes, H = heapBytes):
+ *   [0, 8)                       null granule (address 0 is null)
+ *   [P, P + roundUp(H, P))       large-object space: whole pages, so its
+ *                                objects are page-aligned; H bounds what it
+ *                                can commit, since --heap is a budget on
+ *                                committed memory shared by every space
+ *   one granule                  guard, so that `start` keeps the page offset
+ *                                (8) it had before the range was added and the
+ *                                main spaces' page counts do not move
+ *   [start, end = start + H)     the main spaces
+ * The range lies below the main spaces so that "mature" stays one compare in a
+ * generational plan: everything below the nursery is old, large objects
+ * included.
  *
  * Roots: the mutator's shadow stack (one contiguous run of reference slots
  * per active call: its reference parameters and locals) and the reference
@@ -18,15 +34,22 @@ export const UNSET = -1;
 /** A half-open range of addresses that a linear walk can parse cell by cell. */
 export type Region = readonly [start: number, end: number];
 
-/** Largest simulated heap: addresses must stay below 2^31. */
-export const MAX_HEAP_BYTES = 2 ** 31 - 2 * HEAP_BASE;
+/**
+ * Largest simulated heap: addresses must stay below 2^31, and the address
+ * space holds the heap twice (the main spaces and the large-object range)
+ * plus up to two pages of 512 KiB, the largest page size.
+ */
+export const MAX_HEAP_BYTES = 2 ** 30 - 2 ** 20;
 
 export class Heap {
   readonly mem: Int32Array;
-  /** First usable address. */
-  readonly start = HEAP_BASE;
-  /** One past the last usable address. */
+  /** First address of the main spaces. */
+  readonly start: number;
+  /** One past the last address of the main spaces. */
   readonly end: number;
+  /** The large-object space's address range, [losStart, losEnd): page-aligned, heapBytes rounded up to whole pages. */
+  readonly losStart: number;
+  readonly losEnd: number;
   /** First writes to each page, which the cost model charges (pages.ts). */
   readonly pages: PageTracker;
 
@@ -39,8 +62,11 @@ export class Heap {
     if (!Number.isInteger(heapBytes) || heapBytes <= 0 || heapBytes % 8 !== 0 || heapBytes > MAX_HEAP_BYTES) {
       throw new RangeError(`heap size must be a positive multiple of 8 up to ${MAX_HEAP_BYTES} bytes, got ${heapBytes}`);
     }
-    this.mem = new Int32Array((HEAP_BASE + heapBytes) >> 2);
-    this.end = HEAP_BASE + heapBytes;
+    this.losStart = pageBytes;
+    this.losEnd = pageBytes + Math.ceil(heapBytes / pageBytes) * pageBytes;
+    this.start = this.losEnd + HEAP_BASE;
+    this.end = this.start + heapBytes;
+    this.mem = new Int32Array(this.end >> 2);
     this.pages = new PageTracker(this.end, pageBytes, touches);
   }
 }

@@ -44,6 +44,17 @@ export class PageTracker {
     this.counter.pagesTouched += fresh;
   }
 
+  /**
+   * Records that the pages inside [start, end) were released to the system
+   * (the large-object space decommits the pages of a freed object): their
+   * next write is a first touch again. Only whole pages are released.
+   */
+  release(start: number, end: number): void {
+    const first = (start + this.pageBytes - 1) >> this.shift;
+    const last = end >> this.shift;
+    if (last > first) this.touched.fill(0, first, last);
+  }
+
   /** The first address at or after `start` (and below `end`) on a page never written, or `end`. */
   touchedUpTo(start: number, end: number): number {
     let p = start >> this.shift;

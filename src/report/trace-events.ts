@@ -48,8 +48,9 @@ export interface Phase {
 
 /**
  * Which counters make up each phase, in layout order. Two depend on the pause:
- * slotsScanned is Cheney scanning (part of "copy") in a pause that copied and
- * marked nothing, else marking's scanning; and a pause that moves objects it
+ * slotsScanned is Cheney scanning (part of "copy") in a pause that copied
+ * more objects than it marked (a copying collector marks only the large
+ * objects it keeps in place), else marking's scanning; and a pause that moves objects it
  * has marked (mark-compact, generational's major collection over a
  * mark-compact mature space) is "compact", whose walk over the cells is
  * counted in cellsSwept. rc's cycle collection (trial deletion) is "cycle
@@ -57,7 +58,8 @@ export interface Phase {
  */
 export function phasesOf(row: Pick<TimelineRow, "kind" | "work">, costs: CostModel, compacting: boolean): Phase[] {
   const w = row.work;
-  const copyingScan = w.objectsMarked === 0 && w.objectsCopied > 0;
+  // A copying pause marks only the large objects it keeps in place (never more than it copies).
+  const copyingScan = w.objectsCopied > 0 && w.objectsMarked < w.objectsCopied;
   const moving: WorkName[] = ["objectsCopied", "bytesCopied", ...(copyingScan ? (["slotsScanned"] as const) : [])];
   const layout: [string, WorkName[]][] = [
     ["safepoint", ["safepoints"]],

@@ -22,14 +22,17 @@ export class CardTable implements RememberingBarrier {
 
   constructor(
     private readonly mem: Int32Array,
-    /** The covered range: the mature space. */
+    /** The covered range: everything old (the large-object space, then the mature space). */
     private readonly base: number,
+    /** The mature space's first cell: where a walk of a mature card starts before any cell is noted. */
+    matureStart: number,
     end: number,
     private readonly work: WorkCounters,
   ) {
     const cardCount = ((end - base) >> CARD_SHIFT) + 1;
     this.cards = new Uint8Array(cardCount);
-    this.crossing = new Int32Array(cardCount).fill(base);
+    // A large object's cards are all noted when it is allocated (it starts on a page, hence on a card).
+    this.crossing = new Int32Array(cardCount).fill(matureStart);
   }
 
   remember(_obj: number, slotIndex: number): void {
@@ -89,9 +92,9 @@ export class CardTable implements RememberingBarrier {
     this.cards.fill(0);
   }
 
-  /** Rebuilds the crossing map over the rewritten cells. */
+  /** Rebuilds the crossing map over the rewritten cells (only their cards: large objects' cards keep theirs). */
   cellsChanged(start: number, end: number): void {
-    this.crossing.fill(start);
+    this.crossing.fill(start, (start - this.base) >> CARD_SHIFT);
     for (let a = start; a < end; ) {
       const size = cellBytes(this.mem, a);
       this.noteCell(a, size);

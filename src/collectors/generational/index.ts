@@ -9,8 +9,14 @@
  *   - the write barrier (--opt barrier): object remembering or card marking.
  *
  * Layout: mature space [heap start, nursery start), nursery [nursery start,
- * heap end). Objects larger than a quarter of eden are allocated straight
- * into the mature space (pretenured, as HotSpot and MMTk do).
+ * heap end), and below both the large-object space. With a mark-compact
+ * mature space, objects over the `large` threshold go to the large-object
+ * space (old from birth: the barrier remembers their young references like a
+ * mature object's; majors mark them in place and sweep them) and the heap
+ * budget is nursery + mature objects + large objects' pages; with a
+ * mark-sweep mature space they are allocated straight into it (pretenured),
+ * as are other objects larger than a quarter of eden (as HotSpot and MMTk
+ * do). Either way no object over the threshold is ever copied.
  *
  *   minor  - when the mature space can take every young object (HotSpot's
  *            promotion guarantee): copy the survivors the roots and the
@@ -26,9 +32,10 @@ import { CardTable } from "../barriers/card-table.js";
 import type { RememberingBarrier } from "../barriers/barrier.js";
 import { ObjectRememberedSet } from "../barriers/object-remset.js";
 import { BaseCollector, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
-import { choice, heapShare, integer, type ParsedOptions } from "../options.js";
+import { choice, heapShare, integer, largeObjectOptions, type ParsedOptions } from "../options.js";
 import { CompactSpace } from "../spaces/compact-space.js";
 import { FreeListSpace } from "../spaces/free-list-space.js";
+import { LargeObjectSpace } from "../spaces/large-object-space.js";
 import type { MatureSpace } from "../spaces/mature.js";
 import { CopyNursery } from "../spaces/nursery.js";
 import { Marker } from "../trace/marker.js";
@@ -50,17 +57,29 @@ const generationalOptions = {
       }
     },
   },
+  ...largeObjectOptions,
 };
 type Options = ParsedOptions<typeof generationalOptions>;
 
-const matureSpaces: Record<Options["mature"], (context: CollectorContext, end: number) => MatureSpace> = {
-  "mark-sweep": ({ heap }, end) => new FreeListSpace(heap, heap.start, end),
-  "mark-compact": ({ heap, roots, recorder }, end) => new CompactSpace(heap, heap.start, end, roots, recorder.work),
+/**
+ * Each mature space, and whether its span can be lowered by the large-object
+ * space's pages (the heap is one budget). A free-list space cannot yet (its
+ * allocator has no ceiling), so with it large objects are pretenured into the
+ * mature space as before, where they are never moved either.
+ */
+const matureSpaces: Record<Options["mature"], { create: (context: CollectorContext, end: number, los: LargeObjectSpace) => MatureSpace; largeObjects: boolean }> = {
+  "mark-sweep": { create: ({ heap }, end) => new FreeListSpace(heap, heap.start, end), largeObjects: false },
+  "mark-compact": {
+    create: ({ heap, roots, recorder }, end, los) => new CompactSpace(heap, heap.start, end, roots, recorder.work, los),
+    largeObjects: true,
+  },
 };
 
-const barriers: Record<Options["barrier"], (mem: Int32Array, start: number, end: number, work: WorkCounters) => RememberingBarrier> = {
-  remset: (mem, _start, _end, work) => new ObjectRememberedSet(mem, work),
-  cards: (mem, start, end, work) => new CardTable(mem, start, end, work),
+/** A barrier covering old objects: the large-object space from `oldStart`, then the mature space [matureStart, end). */
+type BarrierFactory = (mem: Int32Array, oldStart: number, matureStart: number, end: number, work: WorkCounters) => RememberingBarrier;
+const barriers: Record<Options["barrier"], BarrierFactory> = {
+  remset: (mem, _oldStart, _matureStart, _end, work) => new ObjectRememberedSet(mem, work),
+  cards: (mem, oldStart, matureStart, end, work) => new CardTable(mem, oldStart, matureStart, end, work),
 };
 
 const constraints: CollectorConstraints = { moving: true, storeBarrier: true, rootBarrier: false, reclaims: "all" };
@@ -71,6 +90,7 @@ export class GenerationalCollector extends BaseCollector {
   protected readonly mature: MatureSpace;
   protected readonly barrier: RememberingBarrier;
   protected readonly marker: Marker;
+  protected readonly los: LargeObjectSpace;
   /** Everything at or above this address is young. */
   private readonly nurseryStart: number;
   private readonly largeObjectBytes: number;
@@ -88,8 +108,11 @@ export class GenerationalCollector extends BaseCollector {
     const { heap } = this;
     const nurseryBytes = Math.min(Math.floor(options.nursery / 8) * 8, Math.floor(heap.heapBytes / 16) * 8);
     this.nurseryStart = heap.end - nurseryBytes;
-    this.mature = matureSpaces[options.mature](context, this.nurseryStart);
-    this.barrier = barriers[options.barrier](this.mem, heap.start, this.nurseryStart, this.work);
+    const mature = matureSpaces[options.mature];
+    this.los = new LargeObjectSpace(heap, this.work, mature.largeObjects ? options.large : Infinity);
+    this.mature = mature.create(context, this.nurseryStart, this.los);
+    // The barrier covers everything old: the large-object space and the mature space.
+    this.barrier = barriers[options.barrier](this.mem, heap.losStart, heap.start, this.nurseryStart, this.work);
     this.nursery = new CopyNursery(
       heap,
       this.nurseryStart,
@@ -102,8 +125,10 @@ export class GenerationalCollector extends BaseCollector {
       () => this.outOfMemory(this.requestSite, this.requestBytes, this.markedBytes),
       options["eden-initial"],
     );
-    // A quarter of eden as it starts (a growing eden must take any young object from the first allocation).
-    this.largeObjectBytes = Math.max(64, (this.nursery.eden.limit - this.nursery.eden.start) >> 2);
+    // A quarter of eden as it starts (a growing eden must take any young object from the first allocation). Objects
+    // over the large threshold never enter the nursery, so they are never copied: with a mark-sweep mature space
+    // they are pretenured there.
+    this.largeObjectBytes = Math.min(options.large, Math.max(64, (this.nursery.eden.limit - this.nursery.eden.start) >> 2));
     this.marker = new Marker(this.mem, this.work);
   }
 
@@ -126,15 +151,25 @@ export class GenerationalCollector extends BaseCollector {
     return this.finishAlloc(a, nslots, payloadBytes, bytes);
   }
 
+  /** An object over the large-object threshold goes to the large-object space; another one over a quarter of eden to the mature space. */
   private allocLarge(bytes: number, site: number): number {
-    let a = this.allocMature(bytes);
+    const large = bytes > this.los.threshold;
+    let a = large ? this.allocLargeObject(bytes) : this.allocMature(bytes);
     if (a === 0) {
       this.noteRequest(site, bytes);
       this.collectGarbage("allocation-failure");
-      a = this.allocMature(bytes);
+      a = large ? this.allocLargeObject(bytes) : this.allocMature(bytes);
       if (a === 0) this.outOfMemory(site, bytes);
     }
     this.pretenuredBytes += bytes;
+    return a;
+  }
+
+  /** Within the budget: the whole nursery, the mature space's objects and the large objects' pages. */
+  private allocLargeObject(bytes: number): number {
+    const matureObjectBytes = this.recorder.heapUsedBytes - this.los.heldBytes - this.nursery.usedBytes;
+    const a = this.los.allocWithin(bytes, this.heap.end - this.nurseryStart + matureObjectBytes, this.heap.heapBytes);
+    if (a !== 0) this.barrier.noteCell(a, bytes);
     return a;
   }
 
@@ -172,9 +207,12 @@ export class GenerationalCollector extends BaseCollector {
   collectGarbage(reason: string): void {
     this.pause("major", reason, () => {
       this.markedBytes = this.marker.markFromRoots(this.roots);
-      if (!this.mature.collectWithNursery(this.nursery, this.barrier, this.recorder, this.markedBytes)) {
+      // The mature space takes the small survivors beside the live large objects' pages.
+      const liveBytes = this.markedBytes - this.los.markedBytes() + this.los.markedCommittedBytes();
+      if (!this.mature.collectWithNursery(this.nursery, this.barrier, this.recorder, liveBytes)) {
         this.outOfMemory(this.requestSite, this.requestBytes, this.markedBytes);
       }
+      this.los.sweep(this.recorder);
       if (this.nursery.usedBytes === 0) this.largestYoungObject = 0;
       return true;
     });
@@ -192,16 +230,17 @@ export class GenerationalCollector extends BaseCollector {
       nurserySurvival: allocatedBytes > this.pretenuredBytes ? promotedBytes / (allocatedBytes - this.pretenuredBytes) : 0,
       nurserySize: this.heap.end - this.nurseryStart,
       peakRemembered: this.barrier.peakRemembered,
+      ...this.los.figures(),
     };
   }
 
-  /** The mature space's high-water mark plus the whole nursery, which is always committed. */
+  /** The mature space's high-water mark plus the whole nursery, which is always committed, plus the large objects' pages. */
   footprint(): number {
-    return this.mature.footprint() + (this.heap.end - this.nurseryStart);
+    return this.mature.footprint() + (this.heap.end - this.nurseryStart) + this.los.committedBytes;
   }
 
   parseableRegions(): Region[] {
-    return [[this.heap.start, this.mature.parseableTop()], ...this.nursery.regions()];
+    return [...this.los.regions(), [this.heap.start, this.mature.parseableTop()], ...this.nursery.regions()];
   }
 }
 

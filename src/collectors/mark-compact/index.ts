@@ -10,12 +10,17 @@
  * Objects keep their allocation order, and after a collection the free space
  * is one block: no fragmentation. The price is two extra passes over the
  * live objects and a walk over the whole used heap per collection.
+ *   3. sweep      - the large-object space frees its unmarked objects; its
+ *                   marked ones were never slid, only their slots updated
+ * Heap budget: compact space used + large objects' pages.
  * Trigger: allocation failure.
  */
 import type { Region } from "../../heap/heap.js";
 import { objectBytes } from "../../heap/object-model.js";
 import { BaseCollector, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
+import { DEFAULT_LARGE_OBJECT_OPTIONS, largeObjectOptions, type ParsedOptions } from "../options.js";
 import { CompactSpace } from "../spaces/compact-space.js";
+import { LargeObjectSpace } from "../spaces/large-object-space.js";
 import { Marker } from "../trace/marker.js";
 
 const constraints: CollectorConstraints = { moving: true, storeBarrier: false, rootBarrier: false, reclaims: "all" };
@@ -24,34 +29,55 @@ export class MarkCompactCollector extends BaseCollector {
   readonly constraints = constraints;
   protected readonly space: CompactSpace;
   protected readonly marker: Marker;
+  protected readonly los: LargeObjectSpace;
+  private readonly largeThreshold: number;
 
-  constructor(context: CollectorContext) {
+  constructor(context: CollectorContext, options: ParsedOptions<typeof largeObjectOptions> = DEFAULT_LARGE_OBJECT_OPTIONS) {
     super(context);
-    this.space = new CompactSpace(this.heap, this.heap.start, this.heap.end, this.roots, this.work);
+    this.los = new LargeObjectSpace(this.heap, this.work, options.large);
+    this.largeThreshold = options.large;
+    this.space = new CompactSpace(this.heap, this.heap.start, this.heap.end, this.roots, this.work, this.los);
     this.marker = new Marker(this.mem, this.work);
   }
 
   alloc(nslots: number, payloadBytes: number, site: number): number {
     const bytes = objectBytes(nslots, payloadBytes);
+    if (bytes > this.largeThreshold) return this.finishAlloc(this.allocLarge(bytes, site), nslots, payloadBytes, bytes);
     let a = this.space.alloc(bytes);
     if (a === 0) a = this.allocAfterFullCollection(bytes, site, this.space);
     return this.finishAlloc(a, nslots, payloadBytes, bytes);
+  }
+
+  private allocLarge(bytes: number, site: number): number {
+    let a = this.los.allocWithin(bytes, this.space.footprint(), this.heap.heapBytes);
+    if (a === 0) {
+      this.collectGarbage("allocation-failure");
+      a = this.los.allocWithin(bytes, this.space.footprint(), this.heap.heapBytes);
+      if (a === 0) this.outOfMemory(site, bytes);
+    }
+    this.work.allocationSlowPaths++;
+    return a;
   }
 
   collectGarbage(reason: string): void {
     this.pause("full", reason, () => {
       this.marker.markFromRoots(this.roots);
       this.space.compact(this.recorder);
+      this.los.sweep(this.recorder);
       return true;
     });
   }
 
   footprint(): number {
-    return this.space.footprint();
+    return this.space.footprint() + this.los.committedBytes;
   }
 
   parseableRegions(): Region[] {
-    return [this.space.region()];
+    return [...this.los.regions(), this.space.region()];
+  }
+
+  override collectorFigures(): Record<string, number> {
+    return this.los.figures();
   }
 }
 
@@ -59,7 +85,7 @@ const markCompact = defineCollector({
   name: "mark-compact",
   description: "Lisp 2 sliding mark-compact with bump allocation; no fragmentation",
   constraints,
-  options: {},
-  create: (context) => new MarkCompactCollector(context),
+  options: { ...largeObjectOptions },
+  create: (context, options) => new MarkCompactCollector(context, options),
 });
 export default markCompact;

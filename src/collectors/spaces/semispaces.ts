@@ -12,17 +12,28 @@
  *   4. release   - zero the old from-space so later bump allocation into it
  *                  hands out zeroed memory without per-object clearing
  *
+ * Large objects (spaces/large-object-space.ts, below the semispaces) are
+ * never copied: `forward` marks one in place and queues it, and the scan
+ * forwards its slots like a to-space object's. The plan sweeps the large-
+ * object space afterwards.
+ *
+ * Budget: the copy reserve counts, so 2 x used + the large-object space's
+ * committed pages stay within the heap; the semispace's limit is half of what
+ * the large objects leave.
+ *
  * Invariant: outside a collection no header carries FORWARDED, and every
- * object lies in [current.start, cursor).
+ * small object lies in [current.start, cursor).
  */
 import { BumpAllocator } from "../../alloc/bump.js";
 import { updateRoots, type Heap, type Region, type Roots } from "../../heap/heap.js";
 import type { PageTracker } from "../../heap/pages.js";
-import { FORWARDED_BIT, NSLOTS_MASK, objectBytes } from "../../heap/object-model.js";
+import { IntStack } from "../../heap/int-stack.js";
+import { FORWARDED_BIT, MARK_BIT, NSLOTS_MASK, objectBytes } from "../../heap/object-model.js";
 import type { WorkCounters } from "../../metrics/collection-log.js";
 import type { Recorder } from "../../metrics/recorder.js";
+import type { BudgetedSpace, LargeObjectSpace } from "./large-object-space.js";
 
-export class SemiSpaces extends BumpAllocator {
+export class SemiSpaces extends BumpAllocator implements BudgetedSpace {
   private readonly semispaceBytes: number;
   /** Copy pointer into to-space during a collection. */
   private copyCursor = 0;
@@ -32,10 +43,14 @@ export class SemiSpaces extends BumpAllocator {
   private readonly tracker: PageTracker;
   /** The recorder's work counters, bumped on every copy. */
   private readonly work: WorkCounters;
+  private readonly heapBytes: number;
+  /** Large objects marked this collection and not yet scanned. */
+  private readonly largeGray = new IntStack(64);
 
   constructor(
     heap: Heap,
     private readonly recorder: Recorder,
+    private readonly los: LargeObjectSpace,
   ) {
     const semispaceBytes = Math.floor(heap.heapBytes / 16) * 8;
     super(heap.start, heap.start + semispaceBytes, heap.pages);
@@ -44,6 +59,13 @@ export class SemiSpaces extends BumpAllocator {
     this.tracker = heap.pages;
     this.work = recorder.work;
     this.semispaceBytes = semispaceBytes;
+    this.heapBytes = heap.heapBytes;
+    los.limitSpace(this);
+  }
+
+  /** 2 x used + large objects' pages <= heap: the semispace may fill to half of what the large objects leave. */
+  applyLargeObjectBudget(committedBytes: number): void {
+    this.setLimit(this.start + Math.min(this.semispaceBytes, Math.floor((this.heapBytes - committedBytes) / 16) * 8));
   }
 
   /** One whole collection: flip, copy everything reachable, release from-space. */
@@ -62,35 +84,57 @@ export class SemiSpaces extends BumpAllocator {
     work.pagesPrepared += this.tracker.pagesIn(fromStart, fromStart + this.semispaceBytes);
     this.tracker.touch(toStart, this.copyCursor);
 
-    // Everything not copied is garbage: the heap now holds exactly the survivors.
-    this.recorder.survived(work.objectsCopied - objectsBefore, work.bytesCopied - bytesBefore);
+    // Everything not copied is garbage, but for the large objects, which the plan's sweep of their space settles.
+    this.recorder.survived(work.objectsCopied - objectsBefore + this.los.objectCount, work.bytesCopied - bytesBefore + this.los.heldBytes);
     this.mem.fill(0, fromStart >> 2, fromEnd >> 2);
     this.reset(toStart, toStart + this.semispaceBytes);
     this.cursor = this.copyCursor;
+    this.applyLargeObjectBudget(this.los.committedBytes);
   }
 
-  /** Cheney scan: to-space between scan and copyCursor is the gray queue. */
+  /** Cheney scan: to-space between scan and copyCursor is the gray queue; marked large objects wait on largeGray. */
   private scan(scan: number): void {
     const mem = this.mem;
+    const largeGray = this.largeGray;
     let slots = 0;
-    while (scan < this.copyCursor) {
-      const w = scan >> 2;
-      const n = mem[w] & NSLOTS_MASK;
-      slots += n;
-      for (let s = w + 2, last = w + 2 + 2 * n; s < last; s += 2) {
-        const child = mem[s];
-        if (child > 0) mem[s] = this.forward(child);
+    do {
+      while (scan < this.copyCursor) {
+        const w = scan >> 2;
+        const n = mem[w] & NSLOTS_MASK;
+        slots += n;
+        for (let s = w + 2, last = w + 2 + 2 * n; s < last; s += 2) {
+          const child = mem[s];
+          if (child > 0) mem[s] = this.forward(child);
+        }
+        scan += objectBytes(n, mem[w + 1]);
       }
-      scan += objectBytes(n, mem[w + 1]);
-    }
+      while (largeGray.length > 0) {
+        const w = largeGray.pop() >> 2;
+        const n = mem[w] & NSLOTS_MASK;
+        slots += n;
+        for (let s = w + 2, last = w + 2 + 2 * n; s < last; s += 2) {
+          const child = mem[s];
+          if (child > 0) mem[s] = this.forward(child);
+        }
+      }
+    } while (scan < this.copyCursor);
     this.work.slotsScanned += slots;
   }
 
-  /** Returns the to-space address of the object at `a`, copying it on first visit. */
+  /** Returns the to-space address of the object at `a`, copying it on first visit; a large object is marked in place. */
   private forward(a: number): number {
     const mem = this.mem;
     const w = a >> 2;
     const status = mem[w];
+    // The large-object space lies below the semispaces.
+    if (a < this.base) {
+      if ((status & MARK_BIT) === 0) {
+        mem[w] = status | MARK_BIT;
+        this.largeGray.push(a);
+        this.work.objectsMarked++;
+      }
+      return a;
+    }
     if (status & FORWARDED_BIT) return mem[w + 1];
     const bytes = objectBytes(status & NSLOTS_MASK, mem[w + 1]);
     const to = this.copyCursor;
@@ -109,7 +153,7 @@ export class SemiSpaces extends BumpAllocator {
     return to;
   }
 
-  /** The objects plus an equal copy reserve: what the next collection needs. */
+  /** The objects plus an equal copy reserve: what the next collection needs (large objects not included). */
   footprint(): number {
     return 2 * this.usedBytes;
   }
