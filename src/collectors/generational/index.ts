@@ -33,7 +33,7 @@ import type { MatureSpace } from "../spaces/mature.js";
 import { CopyNursery } from "../spaces/nursery.js";
 import { Marker } from "../trace/marker.js";
 
-const generationalOptions = {
+export const generationalOptions = {
   nursery: heapShare("25%", "nursery size: bytes (4MiB) or a share of the heap (25%)"),
   mature: choice(["mark-sweep", "mark-compact"], "mark-sweep", "how major collections collect the mature space"),
   barrier: choice(["remset", "cards"], "remset", "remember old-to-young stores by object (remset) or by 512-byte card"),
@@ -45,6 +45,8 @@ const generationalOptions = {
   },
 };
 type Options = ParsedOptions<typeof generationalOptions>;
+/** Builds a plan's mature space in [heap start, end). */
+export type MatureSpaceFactory = (context: CollectorContext, end: number) => MatureSpace;
 
 const matureSpaces: Record<Options["mature"], (context: CollectorContext, end: number) => MatureSpace> = {
   "mark-sweep": ({ heap }, end) => new FreeListSpace(heap, heap.start, end),
@@ -76,12 +78,13 @@ export class GenerationalCollector extends BaseCollector {
   /** The largest object allocated in eden since the nursery was last empty: what the promotion guarantee must fit. */
   private largestYoungObject = 0;
 
-  constructor(context: CollectorContext, options: Options) {
+  /** `makeMature` builds the mature space: from the `mature` option here, or a plan's own (gen-immix). */
+  constructor(context: CollectorContext, options: Omit<Options, "mature">, makeMature: MatureSpaceFactory) {
     super(context);
     const { heap } = this;
     const nurseryBytes = Math.min(Math.floor(options.nursery / 8) * 8, Math.floor(heap.heapBytes / 16) * 8);
     this.nurseryStart = heap.end - nurseryBytes;
-    this.mature = matureSpaces[options.mature](context, this.nurseryStart);
+    this.mature = makeMature(context, this.nurseryStart);
     this.barrier = barriers[options.barrier](this.mem, heap.start, this.nurseryStart, this.work);
     this.nursery = new CopyNursery(
       heap,
@@ -95,8 +98,9 @@ export class GenerationalCollector extends BaseCollector {
       () => this.outOfMemory(this.requestSite, this.requestBytes, this.markedBytes),
       options["eden-initial"],
     );
-    // A quarter of eden as it starts (a growing eden must take any young object from the first allocation).
-    this.largeObjectBytes = Math.max(64, (this.nursery.eden.limit - this.nursery.eden.start) >> 2);
+    // A quarter of eden as it starts (a growing eden must take any young object from the first allocation),
+    // or less if the mature space sends larger objects to a large-object space of its own.
+    this.largeObjectBytes = Math.min(this.mature.largeObjectBytes ?? Infinity, Math.max(64, (this.nursery.eden.limit - this.nursery.eden.start) >> 2));
     this.marker = new Marker(this.mem, this.work);
   }
 
@@ -185,6 +189,7 @@ export class GenerationalCollector extends BaseCollector {
       nurserySurvival: allocatedBytes > this.pretenuredBytes ? promotedBytes / (allocatedBytes - this.pretenuredBytes) : 0,
       nurserySize: this.heap.end - this.nurseryStart,
       peakRemembered: this.barrier.peakRemembered,
+      ...this.mature.figures?.(),
     };
   }
 
@@ -203,6 +208,6 @@ const generational = defineCollector({
   description: "copying nursery promoting into a mark-sweep or mark-compact mature space, with a write barrier",
   constraints,
   options: generationalOptions,
-  create: (context, options) => new GenerationalCollector(context, options),
+  create: (context, options) => new GenerationalCollector(context, options, matureSpaces[options.mature]),
 });
 export default generational;

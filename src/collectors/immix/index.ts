@@ -53,10 +53,14 @@ export class ImmixCollector extends BaseCollector {
     return this.finishAlloc(a, nslots, payloadBytes, bytes);
   }
 
-  /** Collects, retries, then retries with the copy reserve before giving up. */
+  /** Collects (fully, if a partial collection was not enough), retries, then retries with the copy reserve before giving up. */
   protected allocAfterCollection(bytes: number, site: number): number {
-    this.collect("allocation-failure");
+    const full = this.collect("allocation-failure");
     let a = this.space.alloc(bytes);
+    if (a === 0 && !full) {
+      this.collectGarbage("allocation-failure");
+      a = this.space.alloc(bytes);
+    }
     if (a === 0) {
       this.space.useHeadroom = true;
       a = this.space.alloc(bytes);
@@ -65,13 +69,17 @@ export class ImmixCollector extends BaseCollector {
     return a;
   }
 
-  /** What an allocation failure runs: here always a full collection. */
-  protected collect(reason: string): void {
+  /** What an allocation failure runs (here always a full collection); returns whether it was full. */
+  protected collect(reason: string): boolean {
     this.collectGarbage(reason);
+    return true;
   }
 
+  /** The collection kind a full collection is logged as. */
+  protected readonly fullKind: string = "full";
+
   collectGarbage(reason: string): void {
-    this.pause("full", reason, () => {
+    this.pause(this.fullKind, reason, () => {
       this.fullCollection();
       return true;
     });

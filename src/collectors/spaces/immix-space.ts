@@ -177,6 +177,8 @@ export class ImmixSpace implements BlockPool, MatureSpace {
   private highWater: number;
   /** Fragmentation after the last sweep. */
   lastFragmentation = 0;
+  /** Bytes in usable free lines and free blocks after the last sweep. */
+  lastFreeBytes = 0;
 
   constructor(heap: Heap, start: number, end: number, lineBytes: number, blockBytes: number, work: WorkCounters, defrag: boolean) {
     if (blockBytes < 4 * lineBytes) {
@@ -620,6 +622,7 @@ export class ImmixSpace implements BlockPool, MatureSpace {
     if (run > largestRun) largestRun = run;
     this.freeBlocks = freeBlocks;
     const freeLines = usableLines + freeBlocks * lines;
+    this.lastFreeBytes = freeLines * this.lineBytes;
     this.lastFragmentation = freeLines > 0 ? 1 - largestRun / freeLines : 0;
     stats.sweeps++;
     stats.fragmentationSum += this.lastFragmentation;
@@ -671,6 +674,10 @@ export class ImmixSpace implements BlockPool, MatureSpace {
       }
     }
     return room;
+  }
+
+  figures(): Record<string, number> {
+    return this.stats.figures();
   }
 
   parseableTop(): number {
