@@ -28,7 +28,7 @@ const genImmix = defineCollector({
     new GenerationalCollector(
       context,
       options,
-      ({ heap, recorder }, end) => new ImmixSpace(heap, heap.start, end, options.line, options.block, recorder.work, false),
+      ({ heap, recorder }, end) => new ImmixSpace(heap, heap.start, end, options.line, options.block, recorder.work, 0),
     ),
 });
 export default genImmix;

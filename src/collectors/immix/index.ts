@@ -19,13 +19,14 @@ import type { Region } from "../../heap/heap.js";
 import { objectBytes } from "../../heap/object-model.js";
 import { BaseCollector, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
 import { choice, type ParsedOptions } from "../options.js";
-import { ImmixSpace, immixGeometryOptions } from "../spaces/immix-space.js";
+import { ImmixSpace, immixGeometryOptions, reserveOption } from "../spaces/immix-space.js";
 import { ImmixTracer } from "../trace/immix-tracer.js";
 import { markBitmapFor } from "../trace/marker.js";
 
 export const immixOptions = {
   ...immixGeometryOptions,
   defrag: choice(["on", "off"], "on", "opportunistic evacuation of fragmented blocks in full collections"),
+  reserve: reserveOption,
 };
 type Options = ParsedOptions<typeof immixOptions>;
 
@@ -41,7 +42,7 @@ export class ImmixCollector extends BaseCollector {
   constructor(context: CollectorContext, options: Options) {
     super(context);
     this.defrag = options.defrag === "on";
-    this.space = new ImmixSpace(this.heap, this.heap.start, this.heap.end, options.line, options.block, this.work, this.defrag);
+    this.space = new ImmixSpace(this.heap, this.heap.start, this.heap.end, options.line, options.block, this.work, this.defrag ? options.reserve : 0);
     this.marks = markBitmapFor(this.mem);
     this.tracer = new ImmixTracer(this.mem, this.space, this.marks, this.work);
   }

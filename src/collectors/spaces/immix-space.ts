@@ -41,10 +41,11 @@
  * blocks are binned by the holes the last sweep found, each bin weighted by
  * its marked lines; bins are taken from the most holes down while their
  * marked lines fit in the copy reserve's lines. Live objects in those
- * candidate blocks are copied into reserve blocks while the reserve lasts
- * and marked in place once it is used up. The reserve is `headroomBlocks`
- * free blocks (2.5% of the space, at least one) that the mutator does not
- * allocate into unless a full collection has failed to make room otherwise.
+ * candidate blocks are copied - into holes of blocks still recyclable, then
+ * into reserve blocks - while room lasts, and marked in place once it does
+ * not. The reserve is `headroomBlocks` free blocks (`--opt reserve`, 2.5% of
+ * the blocks by default, at least one) that the mutator does not allocate
+ * into unless a full collection has failed to make room otherwise.
  */
 import { InputError } from "../../errors.js";
 import type { Heap, Region } from "../../heap/heap.js";
@@ -66,9 +67,6 @@ export const BLOCK_RECYCLABLE = 1;
 export const BLOCK_IN_USE = 2;
 /** Part of a large object's run. */
 export const BLOCK_LARGE = 3;
-
-/** Share of the blocks kept back as the defragmentation copy reserve (the paper's headroom). */
-const HEADROOM_SHARE = 0.025;
 
 /** A power-of-two size in bytes ("256", "32KiB"). */
 function powerOfTwoSize(min: number, max: number, byDefault: string, description: string): OptionSpec<number> {
@@ -92,6 +90,18 @@ function powerOfTwoSize(min: number, max: number, byDefault: string, description
 export const immixGeometryOptions = {
   line: powerOfTwoSize(64, 8192, "256", "Immix line size in bytes (a power of two)"),
   block: powerOfTwoSize(1024, 1 << 20, "32KiB", "Immix block size in bytes (a power of two, at least 4 lines)"),
+};
+
+/** The copy reserve for defragmentation, as a share of the blocks ("2.5%"). */
+export const reserveOption: OptionSpec<number> = {
+  description: "defragmentation copy reserve: a share of the blocks (e.g. 2.5%) kept free for evacuation",
+  default: "2.5%",
+  parse(value) {
+    const percent = /^(\d+(?:\.\d+)?)%$/.exec(value);
+    const p = percent ? Number(percent[1]) : NaN;
+    if (!(p > 0 && p <= 50)) throw new Error("expected a percentage above 0 and at most 50, such as 2.5%");
+    return p / 100;
+  },
 };
 
 /** Cumulative figures, reported by the plans as collector figures (README: The mark-region family). */
@@ -154,6 +164,8 @@ export class ImmixSpace implements BlockPool, MatureSpace {
   private readonly blockMarkedLines: Uint16Array;
   private readonly candidate: Uint8Array;
   private readonly histogram: Int32Array;
+  private readonly freeHistogram: Int32Array;
+  private readonly blockFreeLines: Uint16Array;
 
   /** The hole being bump-allocated. */
   private cursor = 0;
@@ -161,6 +173,8 @@ export class ImmixSpace implements BlockPool, MatureSpace {
   /** The recyclable block whose holes are being used, and the line to search on from; -1 when none. */
   private holeBlock = -1;
   private holeLine = 0;
+  /** findHole's second result. */
+  private foundHoleEnd = 0;
   /** The overflow block for medium objects. */
   private overflowCursor = 0;
   private overflowLimit = 0;
@@ -168,6 +182,10 @@ export class ImmixSpace implements BlockPool, MatureSpace {
   private copyCursor = 0;
   private copyLimit = 0;
   private copyBlocksLeft = 0;
+  /** The recyclable, non-candidate block whose holes evacuation fills, its next line, and the block scan. */
+  private copyHoleBlock = -1;
+  private copyHoleLine = 0;
+  private copyScan = 0;
   private recycleScan = 0;
   private freeScan = 0;
   private freeBlocks: number;
@@ -180,7 +198,8 @@ export class ImmixSpace implements BlockPool, MatureSpace {
   /** Bytes in usable free lines and free blocks after the last sweep. */
   lastFreeBytes = 0;
 
-  constructor(heap: Heap, start: number, end: number, lineBytes: number, blockBytes: number, work: WorkCounters, defrag: boolean) {
+  /** `reserveShare`: the share of the blocks kept back as the copy reserve (0: no defragmentation). */
+  constructor(heap: Heap, start: number, end: number, lineBytes: number, blockBytes: number, work: WorkCounters, reserveShare: number) {
     if (blockBytes < 4 * lineBytes) {
       throw new InputError(`--opt block=${blockBytes} must hold at least 4 lines of ${lineBytes} bytes`);
     }
@@ -202,8 +221,10 @@ export class ImmixSpace implements BlockPool, MatureSpace {
     this.blockMarkedLines = new Uint16Array(this.blockCount);
     this.candidate = new Uint8Array(this.blockCount);
     this.histogram = new Int32Array(this.linesPerBlock + 1);
+    this.freeHistogram = new Int32Array(this.linesPerBlock + 1);
+    this.blockFreeLines = new Uint16Array(this.blockCount);
     this.freeBlocks = this.blockCount;
-    this.headroomBlocks = defrag ? Math.max(1, Math.ceil(this.blockCount * HEADROOM_SHARE)) : 0;
+    this.headroomBlocks = reserveShare > 0 ? Math.max(1, Math.ceil(this.blockCount * reserveShare)) : 0;
     this.highWater = start;
     for (let b = 0; b < this.blockCount; b++) writeFreeChunk(this.mem, this.blockStart(b), blockBytes);
     this.los = new BlockLargeObjects(this.mem, this);
@@ -238,9 +259,12 @@ export class ImmixSpace implements BlockPool, MatureSpace {
       const b = this.takeFreeBlock(false);
       if (b >= 0) {
         this.retire(this.overflowCursor, this.overflowLimit);
-        this.overflowCursor = this.blockStart(b) + bytes;
-        this.overflowLimit = this.blockStart(b) + this.blockBytes;
-        return this.blockStart(b);
+        const start = this.blockStart(b);
+        this.mem.fill(0, start >> 2, (start + this.blockBytes) >> 2);
+        this.pages.touch(start, start + this.blockBytes);
+        this.overflowCursor = start + bytes;
+        this.overflowLimit = start + this.blockBytes;
+        return start;
       }
       // No free block for an overflow block: a hole big enough will do.
     }
@@ -264,7 +288,15 @@ export class ImmixSpace implements BlockPool, MatureSpace {
     this.retire(this.cursor, this.limit);
     this.cursor = this.limit = 0;
     for (;;) {
-      if (this.holeBlock >= 0 && this.findHole(this.holeBlock)) return true;
+      if (this.holeBlock >= 0) {
+        const line = this.findHole(this.holeBlock, this.holeLine);
+        this.holeLine = this.foundHoleEnd;
+        if (line >= 0) {
+          const blockStart = this.blockStart(this.holeBlock);
+          this.openHole(blockStart + (line << this.lineShift), blockStart + (this.foundHoleEnd << this.lineShift));
+          return true;
+        }
+      }
       this.holeBlock = -1;
       const states = this.blockState;
       while (this.recycleScan < this.blockCount && states[this.recycleScan] !== BLOCK_RECYCLABLE) this.recycleScan++;
@@ -281,12 +313,16 @@ export class ImmixSpace implements BlockPool, MatureSpace {
     }
   }
 
-  /** Finds the next hole in block b from holeLine on, skipping marked lines and the implicitly marked line after each. */
-  private findHole(b: number): boolean {
+  /**
+   * The first line of the next hole in block b at or after `from`, skipping
+   * marked lines and the implicitly marked line after each; the hole ends at
+   * foundHoleEnd. -1 (and foundHoleEnd the block's line count) if none.
+   */
+  private findHole(b: number, from: number): number {
     const marks = this.lineMarks;
     const base = b * this.linesPerBlock;
     const lines = this.linesPerBlock;
-    let i = this.holeLine;
+    let i = from;
     let previousMarked = i > 0 && marks[base + i - 1] !== 0;
     while (i < lines) {
       if (marks[base + i] !== 0) {
@@ -298,14 +334,12 @@ export class ImmixSpace implements BlockPool, MatureSpace {
       } else {
         let j = i + 1;
         while (j < lines && marks[base + j] === 0) j++;
-        this.holeLine = j;
-        const blockStart = this.blockStart(b);
-        this.openHole(blockStart + (i << this.lineShift), blockStart + (j << this.lineShift));
-        return true;
+        this.foundHoleEnd = j;
+        return i;
       }
     }
-    this.holeLine = lines;
-    return false;
+    this.foundHoleEnd = lines;
+    return -1;
   }
 
   private openHole(start: number, end: number): void {
@@ -331,6 +365,7 @@ export class ImmixSpace implements BlockPool, MatureSpace {
       this.blockState[b] = state;
       this.blockHoles[b] = 0;
       this.blockMarkedLines[b] = 0;
+      this.blockFreeLines[b] = 0;
     }
     this.freeBlocks -= count;
     const end = this.blockStart(first + count);
@@ -388,33 +423,43 @@ export class ImmixSpace implements BlockPool, MatureSpace {
     this.holeBlock = -1;
     this.candidate.fill(0);
     this.copyBlocksLeft = 0;
+    this.copyHoleBlock = -1;
+    this.copyScan = 0;
     if (defrag) this.chooseCandidates();
   }
 
   /**
-   * The paper's defragmentation histogram: marked lines of the blocks the
-   * last sweep found with h holes, summed per h; candidates are the blocks
-   * with the most holes, down to the bin where their marked lines would no
-   * longer fit the free lines of the copy reserve.
+   * The paper's defragmentation histograms, by the holes the last sweep
+   * found per block: marked lines (what evacuating those blocks would copy)
+   * and usable free lines of blocks still recyclable (where copies can go,
+   * with the reserve blocks). Candidates are the blocks with the most holes,
+   * down to the bin where the marked lines of the candidates would no longer
+   * fit the free lines left outside them.
    */
   private chooseCandidates(): void {
     const reserve = Math.min(this.freeBlocks, this.headroomBlocks);
-    if (reserve === 0) return;
-    const histogram = this.histogram;
-    histogram.fill(0);
+    const marked = this.histogram;
+    const free = this.freeHistogram;
+    marked.fill(0);
+    free.fill(0);
     const states = this.blockState;
     let mostHoles = 0;
+    let available = reserve * this.linesPerBlock;
     for (let b = 0; b < this.blockCount; b++) {
       const holes = this.blockHoles[b];
       if (holes === 0 || (states[b] !== BLOCK_RECYCLABLE && states[b] !== BLOCK_IN_USE)) continue;
-      histogram[holes] += this.blockMarkedLines[b];
+      marked[holes] += this.blockMarkedLines[b];
+      if (states[b] === BLOCK_RECYCLABLE) {
+        free[holes] += this.blockFreeLines[b];
+        available += this.blockFreeLines[b];
+      }
       if (holes > mostHoles) mostHoles = holes;
     }
-    const available = reserve * this.linesPerBlock;
     let required = 0;
     let threshold = mostHoles + 1;
     for (let h = mostHoles; h >= 1; h--) {
-      required += histogram[h];
+      required += marked[h];
+      available -= free[h];
       if (required > available) break;
       threshold = h;
     }
@@ -447,19 +492,52 @@ export class ImmixSpace implements BlockPool, MatureSpace {
       this.copyCursor = a + bytes;
       return a;
     }
-    if (this.copyBlocksLeft === 0) return 0;
+    while (this.nextCopyRegion()) {
+      const c = this.copyCursor;
+      if (c + bytes <= this.copyLimit) {
+        this.copyCursor = c + bytes;
+        return c;
+      }
+    }
+    return 0;
+  }
+
+  /** Moves evacuation to the next hole of a recyclable block that is not a candidate, else to a reserve block. */
+  private nextCopyRegion(): boolean {
+    this.retire(this.copyCursor, this.copyLimit);
+    this.copyCursor = this.copyLimit = 0;
+    const states = this.blockState;
+    for (;;) {
+      if (this.copyHoleBlock >= 0) {
+        const line = this.findHole(this.copyHoleBlock, this.copyHoleLine);
+        this.copyHoleLine = this.foundHoleEnd;
+        if (line >= 0) {
+          const blockStart = this.blockStart(this.copyHoleBlock);
+          this.copyCursor = blockStart + (line << this.lineShift);
+          this.copyLimit = blockStart + (this.foundHoleEnd << this.lineShift);
+          this.pages.touch(this.copyCursor, this.copyLimit);
+          return true;
+        }
+        this.copyHoleBlock = -1;
+      }
+      while (this.copyScan < this.blockCount && (states[this.copyScan] !== BLOCK_RECYCLABLE || this.candidate[this.copyScan] === 1)) this.copyScan++;
+      if (this.copyScan >= this.blockCount) break;
+      states[this.copyScan] = BLOCK_IN_USE;
+      this.copyHoleBlock = this.copyScan;
+      this.copyHoleLine = 0;
+    }
+    if (this.copyBlocksLeft === 0) return false;
     const b = this.takeFreeBlock(true);
     if (b < 0) {
       this.copyBlocksLeft = 0;
-      return 0;
+      return false;
     }
     this.copyBlocksLeft--;
-    this.retire(this.copyCursor, this.copyLimit);
     const start = this.blockStart(b);
     this.pages.touch(start, start + this.blockBytes);
-    this.copyCursor = start + bytes;
+    this.copyCursor = start;
     this.copyLimit = start + this.blockBytes;
-    return start;
+    return true;
   }
 
   /**
@@ -604,6 +682,7 @@ export class ImmixSpace implements BlockPool, MatureSpace {
       }
       this.blockMarkedLines[b] = marked;
       this.blockHoles[b] = holes;
+      this.blockFreeLines[b] = usable;
       if (marked === 0) {
         states[b] = BLOCK_FREE;
         writeFreeChunk(this.mem, this.blockStart(b), this.blockBytes);
