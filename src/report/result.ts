@@ -71,7 +71,22 @@ export const COLLECTIONS_PROPER: readonly CollectionKind[] = COLLECTION_KINDS.fi
 export const PAUSE_FLOOR_NS = 1_000;
 
 /** Figures only some collectors have; null under the others. */
-export const COLLECTOR_FIGURES = ["promotedBytes", "nurserySurvival", "nurserySize", "peakRemembered"] as const;
+export const COLLECTOR_FIGURES = [
+  "promotedBytes",
+  "nurserySurvival",
+  "nurserySize",
+  "peakRemembered",
+  "immixLinesRecycled",
+  "immixBlocksRecycled",
+  "immixBlocksFreed",
+  "immixHolesPerBlock",
+  "immixBlocksDefragmented",
+  "immixObjectsEvacuated",
+  "immixBytesEvacuated",
+  "immixObjectsMarkedInPlace",
+  "immixBytesMarkedInPlace",
+  "immixMeanFragmentation",
+] as const;
 export type CollectorFigure = (typeof COLLECTOR_FIGURES)[number];
 
 /** Pause durations in simulated ns. count and total are 0 when there was no pause; the statistics are then null. */
