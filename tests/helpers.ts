@@ -22,11 +22,13 @@ export const CONFIGURATIONS: { collector: string; options: Record<string, string
     label: "generational mark-compact cards nursery=10%",
   },
   { collector: "generational", options: { "promote-age": "3" }, label: "generational promote-age=3" },
-  { collector: "immix", options: { defrag: "off" }, label: "immix defrag=off" },
-  { collector: "immix", options: { line: "128", block: "8KiB", reserve: "10%" }, label: "immix line=128 block=8KiB reserve=10%" },
-  { collector: "sticky-immix", options: { "full-below": "50%", defrag: "off" }, label: "sticky-immix full-below=50% defrag=off" },
-  { collector: "gen-immix", options: { "promote-age": "3", nursery: "10%" }, label: "gen-immix promote-age=3 nursery=10%" },
-  { collector: "gen-immix", options: { barrier: "cards" }, label: "gen-immix barrier=cards" },
+  { collector: "immix", options: { defrag: "off", line: "128", block: "8KiB" }, label: "immix defrag=off line=128 block=8KiB" },
+  { collector: "sticky-immix", options: { "full-below": "50%", reserve: "10%" }, label: "sticky-immix full-below=50% reserve=10%" },
+  {
+    collector: "gen-immix",
+    options: { "promote-age": "3", nursery: "10%", barrier: "cards" },
+    label: "gen-immix promote-age=3 nursery=10% barrier=cards",
+  },
   {
     collector: "generational",
     options: { "promote-age": "2", barrier: "cards", mature: "mark-compact", nursery: "50%" },

@@ -20,8 +20,9 @@ import { loadWorkload } from "../src/workload/load.js";
 const LINE = 256;
 const BLOCK = 2048; // 8 lines; a quarter block (512 B) is the large-object threshold
 
-function setup(blocks: number, reserveShare = 0) {
-  const heap = new Heap(blocks * BLOCK);
+/** A space of 8 blocks (the fewest it is built with before it shrinks its blocks). */
+function setup(reserveShare = 0) {
+  const heap = new Heap(8 * BLOCK);
   const work = new WorkCounters();
   const space = new ImmixSpace(heap, heap.start, heap.end, LINE, BLOCK, work, reserveShare);
   const marks = markBitmapFor(heap.mem);
@@ -68,10 +69,10 @@ describe("Immix space", () => {
    *   marked {0, 2}; implicitly marked {1, 3}; usable 4-7: one hole of 4 lines.
    * Block 1: dead 200 B, live 400 B at 200 (medium: lines 0-2 all marked), dead 448, 504, 496 B.
    *   marked {0, 1, 2}; implicit {3}; usable 4-7: one hole of 4 lines.
-   * Block 2: eight dead 256 B objects: free. Block 3: never used: free.
+   * Block 2: eight dead 256 B objects: free. Blocks 3-7: never used: free.
    */
   it("marks lines conservatively with implicit marks, finds holes, frees empty blocks and measures fragmentation", () => {
-    const s = setup(4);
+    const s = setup();
     const o1 = s.alloc(64);
     s.alloc(448);
     const o3 = s.alloc(240);
@@ -90,12 +91,12 @@ describe("Immix space", () => {
     // 18 dead objects: 448 + 272 + 4*256 + 200 + 448 + 504 + 496 + 8*256 bytes.
     expect(s.freed).toEqual({ objects: 6 + 4 + 8, bytes: 448 + 272 + 1024 + 200 + 448 + 504 + 496 + 2048 });
     expect(Array.from(s.space.lineMarks.slice(0, 16))).toEqual([1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0]);
-    expect(Array.from(s.space.blockState)).toEqual([BLOCK_RECYCLABLE, BLOCK_RECYCLABLE, BLOCK_FREE, BLOCK_FREE]);
+    expect(Array.from(s.space.blockState)).toEqual([BLOCK_RECYCLABLE, BLOCK_RECYCLABLE, ...Array(6).fill(BLOCK_FREE)]);
     const { stats } = s.space;
     expect([stats.blocksRecycled, stats.linesRecycled, stats.holes, stats.blocksFreed]).toEqual([2, 8, 2, 1]);
-    // Usable free lines: 4 + 4 + 8 + 8 = 24; the largest run is block 1's lines 4-7 plus blocks 2 and 3: 20.
-    expect(s.space.fragmentation()).toBeCloseTo(1 - 20 / 24, 12);
-    expect(s.space.lastFreeBytes).toBe(24 * LINE);
+    // Usable free lines: 4 + 4 + 6 * 8 = 56; the largest run is block 1's lines 4-7 plus blocks 2-7: 52.
+    expect(s.space.fragmentation()).toBeCloseTo(1 - 52 / 56, 12);
+    expect(s.space.lastFreeBytes).toBe(56 * LINE);
 
     // The heap parses into the three live objects and free chunks, with a chunk starting at every hole.
     const { objects, chunkStarts } = walk(s.mem, s.space.start, s.space.end);
@@ -104,7 +105,7 @@ describe("Immix space", () => {
   });
 
   it("allocates into holes past the implicitly marked line, and sends a medium object that misses the hole to an overflow block", () => {
-    const s = setup(4);
+    const s = setup();
     const o1 = s.alloc(64);
     s.alloc(448);
     const o3 = s.alloc(240);
@@ -129,14 +130,14 @@ describe("Immix space", () => {
    * Block 0: live 64 B objects at lines 0, 3 and 6: marked {0, 3, 6}, implicit {1, 4, 7},
    *   usable {2, 5}: two holes, three marked lines.
    * Block 1: live 512 B objects at lines 0-1, 2-3, 4-5: marked 0-5, implicit 6, usable {7}: one hole, six marked lines.
-   * Blocks 2-4 free; the reserve is one block (20% of 5).
+   * Blocks 2-7 free; the reserve is one block (10% of 8, rounded up).
    * Histogram: h=2 -> 3 marked lines, 2 free; h=1 -> 6 marked, 1 free. Available: 8 (reserve) + 3.
    *   h=2: required 3 <= 11 - 2 = 9: candidates so far block 0.
    *   h=1: required 9 > 9 - 1 = 8: stop. Only block 0 is evacuated: first into the hole of
    *   block 1, a recyclable block that is not a candidate (line 7: 256 B, room for all three).
    */
   it("picks defragmentation candidates from the holes histogram and evacuates them into the copy reserve", () => {
-    const s = setup(5, 0.2);
+    const s = setup(0.1);
     const small: number[] = [];
     for (let line = 0; line < 8; line++) {
       const a = s.alloc(64);
@@ -172,7 +173,7 @@ describe("Immix space", () => {
   });
 
   it("with sticky marks, a trace stops at old objects: a young object reachable only through an old one needs the remembered set", () => {
-    const s = setup(2);
+    const s = setup();
     const old = s.alloc(16, 1);
     const young = s.alloc(16);
     s.mem[(old >> 2) + 2] = young;
@@ -191,7 +192,7 @@ describe("Immix space", () => {
   });
 
   it("keeps a block with no usable line out of the allocator's way", () => {
-    const s = setup(2);
+    const s = setup();
     const objects = Array.from({ length: 8 }, () => s.alloc(LINE));
     objects.filter((_, i) => i % 2 === 0).forEach(s.mark); // lines 0, 2, 4, 6 marked; 1, 3, 5, 7 implicit
     s.space.prepareCollection(false);

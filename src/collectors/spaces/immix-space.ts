@@ -29,6 +29,11 @@
  * simulator walks the cells anyway, see below); the paper marks them while
  * tracing, and the line marks that result are the same.
  *
+ * Small heaps: a space smaller than 8 blocks is built with blocks halved
+ * until it holds 8 (not below 256 B), and lines of at most a quarter block,
+ * so that toy heaps (the property tests' 2-32 KiB) still recycle; the
+ * options record what was asked for.
+ *
  * Parseability: the verifier walks the space cell by cell, so every gap
  * between live cells is formatted as free chunks split at line boundaries
  * (a hole is then always whole chunks), a free block is one free chunk, and
@@ -67,6 +72,10 @@ export const BLOCK_RECYCLABLE = 1;
 export const BLOCK_IN_USE = 2;
 /** Part of a large object's run. */
 export const BLOCK_LARGE = 3;
+
+/** The fewest blocks a space is built with, shrinking the block size (not below MIN_BLOCK_BYTES) in smaller heaps. */
+const MIN_BLOCKS = 8;
+const MIN_BLOCK_BYTES = 256;
 
 /** A power-of-two size in bytes ("256", "32KiB"). */
 function powerOfTwoSize(min: number, max: number, byDefault: string, description: string): OptionSpec<number> {
@@ -203,6 +212,10 @@ export class ImmixSpace implements BlockPool, MatureSpace {
     if (blockBytes < 4 * lineBytes) {
       throw new InputError(`--opt block=${blockBytes} must hold at least 4 lines of ${lineBytes} bytes`);
     }
+    // A toy heap of fewer than MIN_BLOCKS blocks gets smaller blocks (and lines, down to a quarter block),
+    // so that it holds enough blocks to recycle at all.
+    while (blockBytes > MIN_BLOCK_BYTES && end - start < MIN_BLOCKS * blockBytes) blockBytes >>= 1;
+    if (lineBytes > blockBytes >> 2) lineBytes = blockBytes >> 2;
     this.mem = heap.mem;
     this.pages = heap.pages;
     this.work = work;
