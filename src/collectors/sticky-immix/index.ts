@@ -1,7 +1,6 @@
 /**
  * sticky-immix: generational collection without a nursery space, by sticky
- * mark bits (Demers et al., POPL 1990; MMTk's StickyImmix; Shahriyar et
- * al., ISMM 2013). Every object lives in the Immix space; an object whose
+ * mark bits (Demers et al., POPL 1990; MMTk's StickyImmix plan). Every object lives in the Immix space; an object whose
  * side mark bit is set is old. A nursery collection ("minor") traces from
  * the roots and from the remembered old objects without clearing any mark,
  * so it stops at old objects and marks only new survivors - in place, no
