@@ -181,7 +181,7 @@ describe("generational", () => {
     // 1200 live nodes (48,000 bytes) do not fit a 32 KiB mature space, but fit it plus eden.
     const doc = scenario([{ call: "Ring", args: [1200], to: "keep" }, { repeat: 5000, do: [{ alloc: "Node", to: "a" }] }]);
     const heapBytes = 64 << 10;
-    for (const options of [{ "promote-age": "1" }, { "promote-age": "3", barrier: "cards" }]) {
+    for (const options of [{ "promote-age": "1" }, { "promote-age": "3", barrier: "cards" }] as Record<string, string>[]) {
       const compacting = run(doc, { collector: "generational", collectorOptions: { ...options, mature: "mark-compact", nursery: "50%" }, heapBytes });
       expect(compacting.error).toBeNull();
       expect(compacting.leaked.objects).toBe(0);

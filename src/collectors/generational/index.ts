@@ -78,8 +78,12 @@ export class GenerationalCollector extends BaseCollector {
   /** The largest object allocated in eden since the nursery was last empty: what the promotion guarantee must fit. */
   private largestYoungObject = 0;
 
-  /** `makeMature` builds the mature space: from the `mature` option here, or a plan's own (gen-immix). */
-  constructor(context: CollectorContext, options: Omit<Options, "mature">, makeMature: MatureSpaceFactory) {
+  /** `makeMature` builds the mature space: a plan's own (gen-immix), else the one the `mature` option names. */
+  constructor(
+    context: CollectorContext,
+    options: Omit<Options, "mature"> & { mature?: Options["mature"] },
+    makeMature: MatureSpaceFactory = matureSpaces[options.mature ?? (generationalOptions.mature.default as Options["mature"])],
+  ) {
     super(context);
     const { heap } = this;
     const nurseryBytes = Math.min(Math.floor(options.nursery / 8) * 8, Math.floor(heap.heapBytes / 16) * 8);
@@ -208,6 +212,6 @@ const generational = defineCollector({
   description: "copying nursery promoting into a mark-sweep or mark-compact mature space, with a write barrier",
   constraints,
   options: generationalOptions,
-  create: (context, options) => new GenerationalCollector(context, options, matureSpaces[options.mature]),
+  create: (context, options) => new GenerationalCollector(context, options),
 });
 export default generational;
