@@ -104,7 +104,7 @@ describe("gcsim compare and check", () => {
     const r = gcsim("compare", "workloads/gcbench.json", "--collectors", "all", ...SMALL_GCBENCH, "--heap", "512KiB", "-f", "csv", "-o", out);
     expect(r.code).toBe(0);
     const rows: Record<string, string>[] = parse(readFileSync(out, "utf8"), { columns: true });
-    expect(rows.map((row) => row.collector)).toEqual(["none", "mark-sweep", "copying", "mark-compact", "rc", "generational"]);
+    expect(rows.map((row) => row.collector)).toEqual(["none", "mark-sweep", "copying", "mark-compact", "rc", "generational", "immix", "sticky-immix", "gen-immix"]);
     expect(Object.keys(rows[0])).toEqual(CSV_COLUMNS.map(([name]) => name));
     expect(rows.find((row) => row.collector === "generational")!["collections.minor"]).not.toBe("0");
   });
@@ -158,7 +158,7 @@ describe("gcsim compare and check", () => {
     const out = join(dir, "results.json");
     expect(gcsim("compare", ...baselineArgs, "-f", "json", "-o", out).code).toBe(0);
     const r = gcsim("check", out, "--baseline", "results/baseline.json", "--tolerance", "0%");
-    expect(r.stdout).toMatch(/^ok: 24 runs/);
+    expect(r.stdout).toMatch(/^ok: 36 runs/);
     expect(r.code).toBe(0);
   });
 
@@ -268,7 +268,7 @@ describe("the result contract on the command line", () => {
   it("sweep --collectors all,VARIANT leaves out none and adds the variant", () => {
     const r = gcsim("sweep", "linked-queue", "--param", "length=500", "--param", "steps=2000", "--collectors", "all,rc:cycles=off", "--factors", "2", "-f", "json");
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).map((x: { label: string }) => x.label)).toEqual(["mark-sweep", "copying", "mark-compact", "rc", "generational", "rc:cycles=off"]);
+    expect(JSON.parse(r.stdout).map((x: { label: string }) => x.label)).toEqual(["mark-sweep", "copying", "mark-compact", "rc", "generational", "immix", "sticky-immix", "gen-immix", "rc:cycles=off"]);
   });
 
   it("compare: out of memory is data, exit 3 with --fail-on-oom, 1 with --fail-on-leak", () => {

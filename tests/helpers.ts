@@ -23,7 +23,6 @@ export const CONFIGURATIONS: { collector: string; options: Record<string, string
   },
   { collector: "generational", options: { "promote-age": "3" }, label: "generational promote-age=3" },
   { collector: "immix", options: { defrag: "off", line: "128", block: "8KiB" }, label: "immix defrag=off line=128 block=8KiB" },
-  { collector: "sticky-immix", options: { "full-below": "50%", reserve: "10%" }, label: "sticky-immix full-below=50% reserve=10%" },
   {
     collector: "gen-immix",
     options: { "promote-age": "3", nursery: "10%", barrier: "cards" },
