@@ -104,7 +104,7 @@ describe("gcsim compare and check", () => {
     const r = gcsim("compare", "workloads/gcbench.json", "--collectors", "all", ...SMALL_GCBENCH, "--heap", "512KiB", "-f", "csv", "-o", out);
     expect(r.code).toBe(0);
     const rows: Record<string, string>[] = parse(readFileSync(out, "utf8"), { columns: true });
-    expect(rows.map((row) => row.collector)).toEqual(["none", "mark-sweep", "copying", "mark-compact", "rc", "generational"]);
+    expect(rows.map((row) => row.collector)).toEqual(["none", "mark-sweep", "copying", "mark-compact", "rc", "generational", "immix", "sticky-immix", "gen-immix"]);
     expect(Object.keys(rows[0])).toEqual(CSV_COLUMNS.map(([name]) => name));
     expect(rows.find((row) => row.collector === "generational")!["collections.minor"]).not.toBe("0");
   });
@@ -160,7 +160,7 @@ describe("gcsim compare and check", () => {
     const out = join(dir, "results.json");
     expect(gcsim("compare", ...baselineArgs, "-f", "json", "-o", out).code).toBe(0);
     const r = gcsim("check", out, "--baseline", "results/baseline.json", "--tolerance", "0%");
-    expect(r.stdout).toMatch(/^ok: 24 runs/);
+    expect(r.stdout).toMatch(/^ok: 36 runs/);
     expect(r.code).toBe(0);
   });
 
@@ -271,7 +271,7 @@ describe("the result contract on the command line", () => {
   it("sweep --collectors all,VARIANT leaves out none and adds the variant", () => {
     const r = gcsim("sweep", "linked-queue", "--param", "length=500", "--param", "steps=2000", "--collectors", "all,rc:cycles=off", "--factors", "2", "-f", "json");
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).map((x: { label: string }) => x.label)).toEqual(["mark-sweep", "copying", "mark-compact", "rc", "generational", "rc:cycles=off"]);
+    expect(JSON.parse(r.stdout).map((x: { label: string }) => x.label)).toEqual(["mark-sweep", "copying", "mark-compact", "rc", "generational", "immix", "sticky-immix", "gen-immix", "rc:cycles=off"]);
   });
 
   it("compare: out of memory is data, exit 3 with --fail-on-oom, 1 with --fail-on-leak", () => {
@@ -385,7 +385,7 @@ describe("the result contract on the command line", () => {
   it("check --format markdown and json, for a CI step summary and scripts", () => {
     const md = gcsim("check", "results/baseline.json", "--baseline", "results/baseline.json", "--format", "markdown");
     expect(md.code).toBe(0);
-    expect(md.stdout).toMatch(/^### gcsim check: passed\n\n24 runs compared/);
+    expect(md.stdout).toMatch(/^### gcsim check: passed\n\n36 runs compared/);
     const json = gcsim("check", "results/baseline.json", "--baseline", "results/baseline.json", "--format", "json");
     expect(JSON.parse(json.stdout)).toEqual([]);
   });
@@ -471,7 +471,7 @@ describe("every option is registered, documented and exercised", () => {
     expect(gcsim("report", "results/baseline.json", "-o", join(d, "report.html")).code).toBe(0);
     expect(readFileSync(join(d, "report.html"), "utf8")).toMatch(/^<!doctype html>/);
     expect(gcsim("check", "results/baseline.json", "--baseline", "results/baseline.json", "-o", join(d, "check.txt")).code).toBe(0);
-    expect(readFileSync(join(d, "check.txt"), "utf8")).toMatch(/^ok: 24 runs/);
+    expect(readFileSync(join(d, "check.txt"), "utf8")).toMatch(/^ok: 36 runs/);
   });
 
   it("every option --help lists is in the README and in a test, and every option the README's synopsis lists is registered", () => {

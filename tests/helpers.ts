@@ -22,6 +22,12 @@ export const CONFIGURATIONS: { collector: string; options: Record<string, string
     label: "generational mark-compact cards nursery=10%",
   },
   { collector: "generational", options: { "promote-age": "3" }, label: "generational promote-age=3" },
+  { collector: "immix", options: { defrag: "off", line: "128", block: "8KiB" }, label: "immix defrag=off line=128 block=8KiB" },
+  {
+    collector: "gen-immix",
+    options: { "promote-age": "3", nursery: "10%", barrier: "cards" },
+    label: "gen-immix promote-age=3 nursery=10% barrier=cards",
+  },
   {
     collector: "generational",
     options: { "promote-age": "2", barrier: "cards", mature: "mark-compact", nursery: "50%" },

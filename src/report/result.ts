@@ -79,6 +79,16 @@ export const COLLECTOR_FIGURES = [
   "largeObjectsAllocated",
   "largeBytesAllocated",
   "losPeakCommittedBytes",
+  "immixLinesRecycled",
+  "immixBlocksRecycled",
+  "immixBlocksFreed",
+  "immixHolesPerBlock",
+  "immixBlocksDefragmented",
+  "immixObjectsEvacuated",
+  "immixBytesEvacuated",
+  "immixObjectsMarkedInPlace",
+  "immixBytesMarkedInPlace",
+  "immixMeanFragmentation",
 ] as const;
 export type CollectorFigure = (typeof COLLECTOR_FIGURES)[number];
 

@@ -40,7 +40,7 @@ import type { MatureSpace } from "../spaces/mature.js";
 import { CopyNursery } from "../spaces/nursery.js";
 import { Marker } from "../trace/marker.js";
 
-const generationalOptions = {
+export const generationalOptions = {
   nursery: heapShare("25%", "nursery size: bytes (4MiB) or a share of the heap (25%)"),
   mature: choice(["mark-sweep", "mark-compact"], "mark-sweep", "how major collections collect the mature space"),
   barrier: choice(["remset", "cards"], "remset", "remember old-to-young stores by object (remset) or by 512-byte card"),
@@ -60,14 +60,22 @@ const generationalOptions = {
   ...largeObjectOptions,
 };
 type Options = ParsedOptions<typeof generationalOptions>;
+/**
+ * Builds a plan's mature space in [heap start, end), and says whether its span
+ * can be lowered by the large-object space's pages (the heap is one budget).
+ */
+export interface MatureSpaceFactory {
+  create(context: CollectorContext, end: number, los: LargeObjectSpace): MatureSpace;
+  readonly largeObjects: boolean;
+}
 
 /**
- * Each mature space, and whether its span can be lowered by the large-object
- * space's pages (the heap is one budget). A free-list space cannot yet (its
- * allocator has no ceiling), so with it large objects are pretenured into the
- * mature space as before, where they are never moved either.
+ * The mature spaces of the `mature` option. A free-list space cannot yet give
+ * pages to the large-object space (its allocator has no ceiling), so with it
+ * large objects are pretenured into the mature space, where they are never
+ * moved either.
  */
-const matureSpaces: Record<Options["mature"], { create: (context: CollectorContext, end: number, los: LargeObjectSpace) => MatureSpace; largeObjects: boolean }> = {
+const matureSpaces: Record<Options["mature"], MatureSpaceFactory> = {
   "mark-sweep": { create: ({ heap }, end) => new FreeListSpace(heap, heap.start, end), largeObjects: false },
   "mark-compact": {
     create: ({ heap, roots, recorder }, end, los) => new CompactSpace(heap, heap.start, end, roots, recorder.work, los),
@@ -103,14 +111,18 @@ export class GenerationalCollector extends BaseCollector {
   /** The largest object allocated in eden since the nursery was last empty: what the promotion guarantee must fit. */
   private largestYoungObject = 0;
 
-  constructor(context: CollectorContext, options: Options) {
+  /** `makeMature` builds the mature space: a plan's own (gen-immix), else the one the `mature` option names. */
+  constructor(
+    context: CollectorContext,
+    options: Omit<Options, "mature" | "large"> & { mature?: Options["mature"]; large?: number },
+    makeMature: MatureSpaceFactory = matureSpaces[options.mature ?? (generationalOptions.mature.default as Options["mature"])],
+  ) {
     super(context);
     const { heap } = this;
     const nurseryBytes = Math.min(Math.floor(options.nursery / 8) * 8, Math.floor(heap.heapBytes / 16) * 8);
     this.nurseryStart = heap.end - nurseryBytes;
-    const mature = matureSpaces[options.mature];
-    this.los = new LargeObjectSpace(heap, this.work, mature.largeObjects ? options.large : Infinity);
-    this.mature = mature.create(context, this.nurseryStart, this.los);
+    this.los = new LargeObjectSpace(heap, this.work, makeMature.largeObjects ? (options.large ?? Infinity) : Infinity);
+    this.mature = makeMature.create(context, this.nurseryStart, this.los);
     // The barrier covers everything old: the large-object space and the mature space.
     this.barrier = barriers[options.barrier](this.mem, heap.losStart, heap.start, this.nurseryStart, this.work);
     this.nursery = new CopyNursery(
@@ -127,8 +139,12 @@ export class GenerationalCollector extends BaseCollector {
     );
     // A quarter of eden as it starts (a growing eden must take any young object from the first allocation). Objects
     // over the large threshold never enter the nursery, so they are never copied: with a mark-sweep mature space
-    // they are pretenured there.
-    this.largeObjectBytes = Math.min(options.large, Math.max(64, (this.nursery.eden.limit - this.nursery.eden.start) >> 2));
+    // they are pretenured there; a mature space with a large-object region of its own (Immix) sets its own threshold.
+    this.largeObjectBytes = Math.min(
+      options.large ?? Infinity,
+      this.mature.largeObjectBytes ?? Infinity,
+      Math.max(64, (this.nursery.eden.limit - this.nursery.eden.start) >> 2),
+    );
     this.marker = new Marker(this.mem, this.work);
   }
 
@@ -231,6 +247,7 @@ export class GenerationalCollector extends BaseCollector {
       nurserySize: this.heap.end - this.nurseryStart,
       peakRemembered: this.barrier.peakRemembered,
       ...this.los.figures(),
+      ...this.mature.figures?.(),
     };
   }
 

@@ -12,6 +12,8 @@ import type { RememberingBarrier } from "../barriers/barrier.js";
 export interface MatureSpace {
   readonly start: number;
   readonly end: number;
+  /** Objects above this size go straight to the mature space's own large-object space, never to the nursery; absent: no such limit. */
+  readonly largeObjectBytes?: number;
   /** Zeroed memory for a promoted or pretenured object, or 0. */
   allocMature(bytes: number): number;
   /**
@@ -23,6 +25,8 @@ export interface MatureSpace {
   parseableTop(): number;
   footprint(): number;
   fragmentation(): number;
+  /** Figures of the space's own, added to the plan's collector figures (the Immix space's). */
+  figures?(): Record<string, number>;
   /**
    * The rest of a major collection once everything reachable (`liveBytes`) is
    * marked: reclaim the dead mature objects and take in the young survivors,
