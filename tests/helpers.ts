@@ -25,8 +25,8 @@ export const CONFIGURATIONS: { collector: string; options: Record<string, string
   { collector: "immix", options: { defrag: "off", line: "128", block: "8KiB" }, label: "immix defrag=off line=128 block=8KiB" },
   {
     collector: "gen-immix",
-    options: { "promote-age": "3", nursery: "10%", barrier: "cards" },
-    label: "gen-immix promote-age=3 nursery=10% barrier=cards",
+    options: { "promote-age": "3", nursery: "10%" },
+    label: "gen-immix promote-age=3 nursery=10%",
   },
   {
     collector: "generational",

@@ -17,7 +17,9 @@ import { GenerationalCollector, generationalOptions } from "../generational/inde
 import { ImmixSpace, immixGeometryOptions } from "../spaces/immix-space.js";
 
 // The mature space is Immix, with its own large-object region: generational's `mature` and `large` do not apply.
-const { mature: _matureChoice, large: _largeThreshold, ...nurseryOptions } = generationalOptions;
+// The barrier is object remembering: a card table's crossing map is not kept exact when promotion reuses holes
+// of free lines (a card walk could start inside a new object), so `barrier=cards` is not offered here.
+const { mature: _matureChoice, large: _largeThreshold, barrier: _barrierChoice, ...nurseryOptions } = generationalOptions;
 const genImmixOptions = { ...nurseryOptions, ...immixGeometryOptions };
 
 const genImmix = defineCollector({
@@ -28,7 +30,7 @@ const genImmix = defineCollector({
   create: (context, options) =>
     new GenerationalCollector(
       context,
-      options,
+      { ...options, barrier: "remset" },
       { create: ({ heap, recorder }, end) => new ImmixSpace(heap, heap.start, end, options.line, options.block, recorder.work, 0), largeObjects: false },
     ),
 });
