@@ -25,6 +25,7 @@ import { traceGraph } from "../heap/trace.js";
 import type { Collected, Recorder } from "../metrics/recorder.js";
 import type { WorkCounters } from "../metrics/collection-log.js";
 import type { OptionSpecs, ParsedOptions } from "./options.js";
+import type { LargeObjectSpace } from "./spaces/large-object-space.js";
 
 export interface CollectorConstraints {
   /** Objects change address during collection. */
@@ -140,6 +141,22 @@ export abstract class BaseCollector implements Collector {
     this.collectGarbage("allocation-failure");
     const a = space.alloc(bytes);
     if (a === 0) this.outOfMemory(site, bytes);
+    return a;
+  }
+
+  /**
+   * The same for a large object: allocate it in `los` if the main spaces'
+   * footprint (`space`) plus its pages stay within the heap, else collect and
+   * retry once, else out of memory.
+   */
+  protected allocLargeAfterFullCollection(bytes: number, site: number, los: LargeObjectSpace, space: { footprint(): number }): number {
+    let a = los.allocWithin(bytes, space.footprint(), this.heap.heapBytes);
+    if (a === 0) {
+      this.collectGarbage("allocation-failure");
+      a = los.allocWithin(bytes, space.footprint(), this.heap.heapBytes);
+      if (a === 0) this.outOfMemory(site, bytes);
+    }
+    this.work.allocationSlowPaths++;
     return a;
   }
 

@@ -33,21 +33,12 @@ export class CopyingCollector extends BaseCollector {
 
   alloc(nslots: number, payloadBytes: number, site: number): number {
     const bytes = objectBytes(nslots, payloadBytes);
-    if (bytes > this.largeThreshold) return this.finishAlloc(this.allocLarge(bytes, site), nslots, payloadBytes, bytes);
+    if (bytes > this.largeThreshold) {
+      return this.finishAlloc(this.allocLargeAfterFullCollection(bytes, site, this.los, this.space), nslots, payloadBytes, bytes);
+    }
     let a = this.space.alloc(bytes);
     if (a === 0) a = this.allocAfterFullCollection(bytes, site, this.space);
     return this.finishAlloc(a, nslots, payloadBytes, bytes);
-  }
-
-  private allocLarge(bytes: number, site: number): number {
-    let a = this.los.allocWithin(bytes, this.space.footprint(), this.heap.heapBytes);
-    if (a === 0) {
-      this.collectGarbage("allocation-failure");
-      a = this.los.allocWithin(bytes, this.space.footprint(), this.heap.heapBytes);
-      if (a === 0) this.outOfMemory(site, bytes);
-    }
-    this.work.allocationSlowPaths++;
-    return a;
   }
 
   collectGarbage(reason: string): void {
