@@ -20,7 +20,7 @@ export { testCollector, type CheckResult, type ConformanceOptions } from "./conf
 export { parseOptions, choice, integer, heapShare, type OptionSpec, type OptionSpecs, type ParsedOptions } from "./collectors/options.js";
 export { Marker } from "./collectors/trace/marker.js";
 export { Compactor, type CompactionPlan } from "./collectors/trace/compactor.js";
-export { FreeListSpace, type SweepResult } from "./collectors/spaces/free-list-space.js";
+export { FreeListSpace } from "./collectors/spaces/free-list-space.js";
 export { BumpSpace } from "./collectors/spaces/bump-space.js";
 export { CompactSpace } from "./collectors/spaces/compact-space.js";
 export { SemiSpaces } from "./collectors/spaces/semispaces.js";

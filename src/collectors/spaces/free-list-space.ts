@@ -17,15 +17,6 @@ import type { Recorder } from "../../metrics/recorder.js";
 import type { RememberingBarrier } from "../barriers/barrier.js";
 import type { MatureSpace, YoungGeneration } from "./mature.js";
 
-export interface SweepResult {
-  /** Cells examined: live and dead objects and free chunks. */
-  cellsVisited: number;
-  freedObjects: number;
-  freedBytes: number;
-  /** Size of the largest free chunk after the sweep. */
-  largestFree: number;
-}
-
 /**
  * A lazy sweep's unit of work (Hughes 1982; Boehm's collector sweeps a block
  * at a time when its free lists run dry). 32 KiB is the block of Immix and
@@ -41,18 +32,15 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
   private sweepRecorder: Recorder | null = null;
   /** The side mark bitmap the sweep reads and clears, or null when marks are header bits. */
   private sweepMarks: Uint32Array | null = null;
-  private sweepLargestFree = 0;
-  private sweepResult: SweepResult = { cellsVisited: 0, freedObjects: 0, freedBytes: 0, largestFree: 0 };
 
   constructor(heap: Heap, start: number, end: number) {
     super(heap.mem, start, end, heap.pages);
   }
 
-  /** Sweeps the whole space now, counting the work and what it freed. */
-  sweep(recorder: Recorder, markBits: Uint32Array | null = null): SweepResult {
+  /** Sweeps the whole space now, counting the work and what it freed into `recorder`. */
+  sweep(recorder: Recorder, markBits: Uint32Array | null = null): void {
     this.beginSweep(recorder, markBits);
     this.sweepStep(this.end);
-    return this.sweepResult;
   }
 
   /**
@@ -67,8 +55,6 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
     this.sweepCursor = this.start;
     this.sweepRecorder = recorder;
     this.sweepMarks = markBits;
-    this.sweepLargestFree = 0;
-    this.sweepResult = { cellsVisited: 0, freedObjects: 0, freedBytes: 0, largestFree: 0 };
   }
 
   /** True while a sweep has cells left to examine. */
@@ -88,7 +74,6 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
     const end = this.end;
     let freedObjects = 0;
     let freedBytes = 0;
-    let largestFree = this.sweepLargestFree;
     let runStart = 0;
     let cellsVisited = 0;
     let a = this.sweepCursor;
@@ -108,7 +93,6 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
       }
       if (marked) {
         if (runStart !== 0) {
-          if (a - runStart > largestFree) largestFree = a - runStart;
           this.addFree(runStart, a - runStart);
           runStart = 0;
         }
@@ -122,17 +106,8 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
       a += size;
       cellsVisited++;
     } while (a < limit);
-    if (runStart !== 0) {
-      if (a - runStart > largestFree) largestFree = a - runStart;
-      this.addFree(runStart, a - runStart);
-    }
-    this.sweepLargestFree = largestFree;
+    if (runStart !== 0) this.addFree(runStart, a - runStart);
     this.sweepCursor = a < end ? a : 0;
-    const result = this.sweepResult;
-    result.cellsVisited += cellsVisited;
-    result.freedObjects += freedObjects;
-    result.freedBytes += freedBytes;
-    result.largestFree = largestFree;
     const recorder = this.sweepRecorder!;
     recorder.freed(freedObjects, freedBytes);
     recorder.work.cellsSwept += cellsVisited;
