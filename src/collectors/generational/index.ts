@@ -120,6 +120,7 @@ export class GenerationalCollector extends BaseCollector {
     this.mature = makeMature.create(context, this.nurseryStart, this.los);
     // The barrier covers everything old: the large-object space and the mature space.
     this.barrier = barriers[options.barrier](this.mem, heap.losStart, heap.start, this.nurseryStart, this.work);
+    this.mature.watchCells?.(this.barrier);
     this.nursery = new CopyNursery(
       heap,
       this.nurseryStart,
