@@ -15,6 +15,7 @@ import { Heap, Roots } from "../src/heap/heap.js";
 import { FREE_BIT, cellBytes } from "../src/heap/object-model.js";
 import { WorkCounters } from "../src/metrics/collection-log.js";
 import type { Recorder } from "../src/metrics/recorder.js";
+import { findMinHeap } from "../src/sim/minheap.js";
 import { runWorkload } from "../src/sim/run.js";
 import { loadWorkload } from "../src/workload/load.js";
 
@@ -154,10 +155,12 @@ describe("Immix space", () => {
    *   usable {2, 5}: two holes, three marked lines.
    * Block 1: live 512 B objects at lines 0-1, 2-3, 4-5: marked 0-5, implicit 6, usable {7}: one hole, six marked lines.
    * Blocks 2-7 free; the reserve is one block (10% of 8, rounded up).
-   * Histogram: h=2 -> 3 marked lines, 2 free; h=1 -> 6 marked, 1 free. Available: 8 (reserve) + 3.
-   *   h=2: required 3 <= 11 - 2 = 9: candidates so far block 0.
-   *   h=1: required 9 > 9 - 1 = 8: stop. Only block 0 is evacuated: first into the hole of
-   *   block 1, a recyclable block that is not a candidate (line 7: 256 B, room for all three).
+   * Room for copies: the reserve block less a medium object's worth (2048 - 512) plus the usable free lines of
+   *   the recyclable blocks (3 * 256): 2304 bytes. Most holes first:
+   *   block 0 (2 holes) holds 3 * 64 = 192 B; room without its own free lines 2304 - 512 = 1792: a candidate.
+   *   block 1 (1 hole) holds 3 * 512 = 1536 B; room without its line 1792 - 256 = 1536 < 192 + 1536: not one.
+   *   Only block 0 is evacuated: first into the hole of block 1, a recyclable block that is not a candidate
+   *   (line 7: 256 B, room for all three).
    */
   it("picks defragmentation candidates from the holes histogram and evacuates them into the copy reserve", () => {
     const s = setup(0.1);
@@ -239,5 +242,12 @@ describe("mark-region plans on the fragmentation workload", () => {
     expect(off.memory.immixObjectsEvacuated).toBe(0);
     expect(off.memory.immixBlocksDefragmented).toBe(0);
     expect(markSweep.memory.immixLinesRecycled).toBeNull();
+  });
+
+  it("immix completes in 1.3 times the smallest heap mark-compact needs, where it would not without evacuation", () => {
+    const compact = findMinHeap(workload, { collector: "mark-compact" });
+    const heapBytes = Math.floor((1.3 * compact.minHeapBytes) / 8) * 8;
+    expect(runWorkload(workload, { collector: "immix", heapBytes, peakLivePrecision: null }).outcome).toBe("completed");
+    expect(runWorkload(workload, { collector: "immix", collectorOptions: { defrag: "off" }, heapBytes, peakLivePrecision: null }).outcome).toBe("out-of-memory");
   });
 });

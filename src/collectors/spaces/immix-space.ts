@@ -43,9 +43,9 @@
  * does reading its line mark table.
  *
  * Defragmentation (opportunistic evacuation): before a full collection,
- * blocks are binned by the holes the last sweep found, each bin weighted by
- * its marked lines; bins are taken from the most holes down while their
- * marked lines fit in the copy reserve's lines. Live objects in those
+ * blocks are taken in order of the holes the last sweep found, most first,
+ * while the bytes each may hold fit in the room for copies (see
+ * chooseCandidates for how this departs from the paper). Live objects in those
  * candidate blocks are copied - into holes of blocks still recyclable, then
  * into reserve blocks - while room lasts, and marked in place once it does
  * not. The reserve is `headroomBlocks` free blocks (`--opt reserve`, 2.5% of
@@ -170,14 +170,15 @@ export class ImmixSpace implements BlockPool, MatureSpace {
   readonly blockState: Uint8Array;
   readonly lineMarks: Uint8Array;
   private readonly blockHoles: Uint16Array;
-  private readonly blockMarkedLines: Uint16Array;
+  /** Per block: bytes of the objects the last sweep kept there, and bytes allocated there since (the mutator's bump regions). */
+  private readonly blockKeptBytes: Int32Array;
+  private readonly blockAllocatedBytes: Int32Array;
   private readonly candidate: Uint8Array;
-  private readonly histogram: Int32Array;
-  private readonly freeHistogram: Int32Array;
   private readonly blockFreeLines: Uint16Array;
 
-  /** The hole being bump-allocated. */
+  /** The hole being bump-allocated, and where it started. */
   private cursor = 0;
+  private holeStart = 0;
   private limit = 0;
   /** The recyclable block whose holes are being used, and the line to search on from; -1 when none. */
   private holeBlock = -1;
@@ -186,6 +187,7 @@ export class ImmixSpace implements BlockPool, MatureSpace {
   private foundHoleEnd = 0;
   /** The overflow block for medium objects. */
   private overflowCursor = 0;
+  private overflowStart = 0;
   private overflowLimit = 0;
   /** Where evacuated objects are copied, and the reserve blocks the collection may still take. */
   private copyCursor = 0;
@@ -233,10 +235,9 @@ export class ImmixSpace implements BlockPool, MatureSpace {
     this.blockState = new Uint8Array(this.blockCount);
     this.lineMarks = new Uint8Array(this.blockCount * this.linesPerBlock);
     this.blockHoles = new Uint16Array(this.blockCount);
-    this.blockMarkedLines = new Uint16Array(this.blockCount);
+    this.blockKeptBytes = new Int32Array(this.blockCount);
+    this.blockAllocatedBytes = new Int32Array(this.blockCount);
     this.candidate = new Uint8Array(this.blockCount);
-    this.histogram = new Int32Array(this.linesPerBlock + 1);
-    this.freeHistogram = new Int32Array(this.linesPerBlock + 1);
     this.blockFreeLines = new Uint16Array(this.blockCount);
     this.freeBlocks = this.blockCount;
     this.headroomBlocks = reserveShare > 0 ? Math.max(1, Math.ceil(this.blockCount * reserveShare)) : 0;
@@ -273,10 +274,12 @@ export class ImmixSpace implements BlockPool, MatureSpace {
       }
       const b = this.takeFreeBlock(false);
       if (b >= 0) {
+        this.countRegion(this.overflowStart, this.overflowCursor);
         this.retire(this.overflowCursor, this.overflowLimit);
         const start = this.blockStart(b);
         this.mem.fill(0, start >> 2, (start + this.blockBytes) >> 2);
         this.pages.touch(start, start + this.blockBytes);
+        this.overflowStart = start;
         this.overflowCursor = start + bytes;
         this.overflowLimit = start + this.blockBytes;
         return start;
@@ -305,6 +308,11 @@ export class ImmixSpace implements BlockPool, MatureSpace {
     this.cellWatcher?.noteCell(cursor, limit - cursor);
   }
 
+  /** Adds what a mutator bump region [start, cursor) allocated to its block's count (a region lies in one block). */
+  private countRegion(start: number, cursor: number): void {
+    if (start !== 0 && cursor > start) this.blockAllocatedBytes[(start - this.start) >> this.blockShift] += cursor - start;
+  }
+
   /** Reports every free chunk a bump region leaves to `barrier` (a generational plan's, over this mature space). */
   watchCells(barrier: RememberingBarrier): void {
     this.cellWatcher = barrier;
@@ -312,6 +320,7 @@ export class ImmixSpace implements BlockPool, MatureSpace {
 
   /** Moves the bump region to the next hole: of the current recyclable block, the next recyclable block, or a free block. */
   private nextHole(): boolean {
+    this.countRegion(this.holeStart, this.cursor);
     this.retire(this.cursor, this.limit);
     this.cursor = this.limit = 0;
     for (;;) {
@@ -372,6 +381,7 @@ export class ImmixSpace implements BlockPool, MatureSpace {
   private openHole(start: number, end: number): void {
     this.mem.fill(0, start >> 2, end >> 2);
     this.pages.touch(start, end);
+    this.holeStart = start;
     this.cursor = start;
     this.limit = end;
   }
@@ -391,7 +401,8 @@ export class ImmixSpace implements BlockPool, MatureSpace {
     for (let b = first; b < first + count; b++) {
       this.blockState[b] = state;
       this.blockHoles[b] = 0;
-      this.blockMarkedLines[b] = 0;
+      this.blockKeptBytes[b] = 0;
+      this.blockAllocatedBytes[b] = 0;
       this.blockFreeLines[b] = 0;
     }
     this.freeBlocks -= count;
@@ -446,7 +457,10 @@ export class ImmixSpace implements BlockPool, MatureSpace {
    */
   prepareCollection(defrag: boolean): void {
     this.makeParseable();
+    this.countRegion(this.holeStart, this.cursor);
+    this.countRegion(this.overflowStart, this.overflowCursor);
     this.cursor = this.limit = this.overflowCursor = this.overflowLimit = this.copyCursor = this.copyLimit = 0;
+    this.holeStart = this.overflowStart = 0;
     this.holeBlock = -1;
     this.candidate.fill(0);
     this.copyBlocksLeft = 0;
@@ -456,51 +470,47 @@ export class ImmixSpace implements BlockPool, MatureSpace {
   }
 
   /**
-   * The paper's defragmentation histograms, by the holes the last sweep
-   * found per block: marked lines (what evacuating those blocks would copy)
-   * and usable free lines of blocks still recyclable (where copies can go,
-   * with the reserve blocks). Candidates are the blocks with the most holes,
-   * down to the bin where the marked lines of the candidates would no longer
-   * fit the free lines left outside them.
+   * Defragmentation candidates, in the order of the paper's histogram: the
+   * blocks with the most holes (as the last sweep found them) first, each
+   * taken if what it may hold still fits the room left for copies - the
+   * reserve blocks, less one medium object's worth at the end of each, and
+   * the usable free lines of the other recyclable blocks. The paper counts
+   * marked lines and takes whole histogram bins; gcsim counts bytes - those
+   * the last sweep kept in the block plus those allocated there since, an
+   * upper bound on what evacuation copies - and goes block by block, so the
+   * chosen candidates always empty. A defragmentation that cannot empty its
+   * candidates pins what is left in them and uses up the reserve, and with
+   * no free block left no later collection can evacuate again (on
+   * fragmentation.json the histogram's marked lines did exactly that).
    */
   private chooseCandidates(): void {
     const reserve = Math.min(this.freeBlocks, this.headroomBlocks);
-    const marked = this.histogram;
-    const free = this.freeHistogram;
-    marked.fill(0);
-    free.fill(0);
     const states = this.blockState;
-    let mostHoles = 0;
-    let available = reserve * this.linesPerBlock;
+    const eligible: number[] = [];
+    let available = reserve * (this.blockBytes - this.largeObjectBytes);
     for (let b = 0; b < this.blockCount; b++) {
-      const holes = this.blockHoles[b];
-      if (holes === 0 || (states[b] !== BLOCK_RECYCLABLE && states[b] !== BLOCK_IN_USE)) continue;
-      marked[holes] += this.blockMarkedLines[b];
-      if (states[b] === BLOCK_RECYCLABLE) {
-        free[holes] += this.blockFreeLines[b];
-        available += this.blockFreeLines[b];
-      }
-      if (holes > mostHoles) mostHoles = holes;
+      if (this.blockHoles[b] === 0 || (states[b] !== BLOCK_RECYCLABLE && states[b] !== BLOCK_IN_USE)) continue;
+      eligible.push(b);
+      if (states[b] === BLOCK_RECYCLABLE) available += this.blockFreeLines[b] << this.lineShift;
     }
+    // Most holes first (the histogram's order), block by block: a small heap has too few blocks per bin to take whole bins.
+    eligible.sort((x, y) => this.blockHoles[y] - this.blockHoles[x] || x - y);
     let required = 0;
-    let threshold = mostHoles + 1;
-    for (let h = mostHoles; h >= 1; h--) {
-      required += marked[h];
-      available -= free[h];
-      if (required > available) break;
-      threshold = h;
-    }
-    if (threshold > mostHoles) return;
     let chosen = 0;
-    for (let b = 0; b < this.blockCount; b++) {
-      if (this.blockHoles[b] >= threshold && (states[b] === BLOCK_RECYCLABLE || states[b] === BLOCK_IN_USE)) {
-        this.candidate[b] = 1;
-        chosen++;
-      }
+    for (const b of eligible) {
+      const holds = this.blockKeptBytes[b] + this.blockAllocatedBytes[b];
+      // A candidate's own free lines are no destination for copies.
+      const room = available - (states[b] === BLOCK_RECYCLABLE ? this.blockFreeLines[b] << this.lineShift : 0);
+      if (required + holds > room) continue;
+      required += holds;
+      available = room;
+      this.candidate[b] = 1;
+      chosen++;
     }
     this.copyBlocksLeft = reserve;
     this.stats.blocksDefragmented += chosen;
   }
+
 
   /** True if `a` lies in a defragmentation candidate block. */
   isCandidate(a: number): boolean {
@@ -641,6 +651,8 @@ export class ImmixSpace implements BlockPool, MatureSpace {
       a += size;
     }
     if (gap >= 0) this.formatGap(gap, end);
+    this.blockKeptBytes[b] = keptBytes;
+    this.blockAllocatedBytes[b] = 0;
     recorder.freed(freedObjects, freedBytes);
     this.work.cellsSwept += this.linesPerBlock;
     if (headerMarks) {
@@ -707,7 +719,6 @@ export class ImmixSpace implements BlockPool, MatureSpace {
           inHole = true;
         }
       }
-      this.blockMarkedLines[b] = marked;
       this.blockHoles[b] = holes;
       this.blockFreeLines[b] = usable;
       if (marked === 0) {
