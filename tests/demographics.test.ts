@@ -6,6 +6,8 @@
  * must report the same lifetimes), from the collector's own promotion count,
  * and from request-server's definition.
  */
+import { readFileSync } from "node:fs";
+import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import type { DemographicsResult } from "../src/metrics/demographics.js";
 import type { RunResult } from "../src/report/result.js";
@@ -190,6 +192,28 @@ describe("request-server: where promoted bytes come from", () => {
     // A session dies young only if its slot (1 of 1000) is replaced within one nursery's worth of requests.
     expect(session.survivedFirstCollection!).toBeGreaterThan(0.95);
     expect(session.meanLifetime!).toBeGreaterThan(temporaries.meanLifetime!);
+  });
+
+  it("bounds the collector's share of drag by the nursery: a young death is reclaimed by the next minor collection", () => {
+    // Every object that dies young waits at most one nursery's worth of allocation; only objects that die old (at
+    // most the sessions' bytes and what they keep, i.e. the promoted bytes) can wait for a major collection.
+    const bound = r.memory.nurserySize! * d.bytes + r.memory.promotedBytes! * d.bytes;
+    expect(d.reclamation).toBe("at-collection");
+    expect(d.drag.afterDeath).toBeGreaterThan(0);
+    expect(d.drag.afterDeath).toBeLessThanOrEqual(bound);
+  });
+});
+
+describe("the result contract", () => {
+  const schema = JSON.parse(readFileSync("schema/result.schema.json", "utf8"));
+  const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
+  it("accepts results with demographics, including a run that ran out of memory", () => {
+    const oom = runWorkload(loadWorkload("workloads/request-server.json"), { collector: "none", demographics: true });
+    expect(oom.outcome).toBe("out-of-memory");
+    for (const r of [oom, run(HAND, { collector: "copying", demographics: true }), run(HAND, { collector: "generational", demographics: true })]) {
+      expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
+      expect(r.demographics!.objects).toBe(r.allocated.objects);
+    }
   });
 });
 

@@ -30,6 +30,7 @@ export interface RunFlags {
   peakLivePrecision?: number | "off";
   demographics?: boolean;
   demographicsInterval?: string;
+  demographicsCsv?: string;
 }
 
 export function addRunOptions(command: Command): Command {
@@ -54,7 +55,8 @@ export function addRunOptions(command: Command): Command {
       parsePrecisionOrOff("--peak-live-precision"),
     )
     .option("--demographics", "track every object's site, size, lifetime, promotion and last use: demographics and drag in the results (README: Object demographics and drag)")
-    .option("--demographics-interval <size>", "bytes allocated between the exact traces that find deaths (the precision of lifetimes; 8 = before every allocation; default: auto)");
+    .option("--demographics-interval <size>", "bytes allocated between the exact traces that find deaths (the precision of lifetimes; 8 = before every allocation; default: auto)")
+    .option("--demographics-csv <file>", "write every run's allocation sites, lifetime and size histograms as one CSV (implies --demographics)");
 }
 
 /** --fail-on-oom, for the commands where running out of memory is otherwise data (compare, sweep). */
@@ -74,7 +76,7 @@ export function runOptionsFrom(flags: RunFlags): Omit<RunOptions, "collector"> {
     maxDepth: flags.maxDepth,
     timeline: flags.withTimeline,
     peakLivePrecision: flags.peakLivePrecision === "off" ? null : flags.peakLivePrecision,
-    demographics: flags.demographics === true || flags.demographicsInterval !== undefined,
+    demographics: flags.demographics === true || flags.demographicsInterval !== undefined || flags.demographicsCsv !== undefined,
     demographicsInterval: flags.demographicsInterval === undefined ? undefined : parseSize(flags.demographicsInterval, "--demographics-interval"),
   };
 }

@@ -435,11 +435,10 @@ export class DemographicsTracker implements CollectionObserver {
       const state = flags & STATE;
       if (state === FREE) continue;
       const reached = state === LIVE && this.mark[r] === epoch;
-      if (state === LIVE && !reached) {
-        if (isYoung && isYoung.call(collector, this.addr[r])) this.flags[r] |= YOUNG_AT_DEATH;
-        this.die(r, now);
-      }
+      if (state === LIVE && !reached) this.die(r, now);
       if (!collection) continue;
+      // Dead since this census or an earlier one, and not moved since: where it lies says whether a minor collection frees it.
+      if (!reached && isYoung && (flags & YOUNG_AT_DEATH) === 0 && isYoung.call(collector, this.addr[r])) this.flags[r] |= YOUNG_AT_DEATH;
       if ((flags & MET_COLLECTION) === 0) {
         this.flags[r] |= MET_COLLECTION;
         f.met[this.site[r]]++;
