@@ -204,6 +204,36 @@ describe("request-server: where promoted bytes come from", () => {
   });
 });
 
+describe("lru-leak: drag where it comes from", () => {
+  // The cache keeps `capacity` entries, each with one value; the ring keeps the last keepEvicted evicted entries,
+  // each still holding its value, and nothing reads them again.
+  const params = { capacity: 300, keys: 2000, accesses: 8000, buckets: 128 };
+  const leak = loadWorkload("workloads/lru-leak.json");
+  const held = runWorkload(leak, { collector: "generational", demographics: true, params: { ...params, keepEvicted: 1000 }, heapBytes: 512 << 10 });
+  const dropped = runWorkload(leak, { collector: "generational", demographics: true, params: { ...params, keepEvicted: 1 }, heapBytes: 512 << 10 });
+  const ENTRY = "/functions/Access/body/3";
+  const VALUE = "/functions/Access/body/5";
+  const REFRESHED = "/functions/Access/body/2/do/1/then/3/then/0";
+
+  it("keeps every evicted entry in the ring reachable at the end", () => {
+    const d = demographicsOf(held);
+    // 2 x capacity cached, 2 x keepEvicted in the ring (more entries can hang off an evicted entry's chain), table and ring.
+    expect(d.liveAtEnd.objects).toBeGreaterThanOrEqual(2 * 300 + 2 * 1000 + 2);
+    expect(demographicsOf(dropped).liveAtEnd.objects).toBeLessThan(2 * 300 + 2 * 1 + 2 + 300);
+  });
+
+  it("puts the drag the ring adds at the entry and value sites", () => {
+    const siteDrag = (r: RunResult, site: string) => r.demographics!.sites.find((s) => s.site === site)?.drag ?? 0;
+    const added = held.demographics!.drag.total - dropped.demographics!.drag.total;
+    expect(added).toBeGreaterThan(0);
+    const atEntries = [ENTRY, VALUE, REFRESHED].reduce((sum, site) => sum + siteDrag(held, site) - siteDrag(dropped, site), 0);
+    // The same program, seed and keys: only the ring differs, and the ring holds only entries and their values.
+    expect(atEntries / added).toBeGreaterThan(0.99);
+    const unused = held.demographics!.unusedAtEnd.sites.map((s) => s.site);
+    expect(unused.slice(0, 2).sort()).toEqual([ENTRY, VALUE].sort());
+  });
+});
+
 describe("the result contract", () => {
   const schema = JSON.parse(readFileSync("schema/result.schema.json", "utf8"));
   const validate = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
