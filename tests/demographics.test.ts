@@ -13,7 +13,14 @@ import type { DemographicsResult } from "../src/metrics/demographics.js";
 import type { RunResult } from "../src/report/result.js";
 import { compileWorkload } from "../src/workload/compile.js";
 import { loadWorkload } from "../src/workload/load.js";
-import { runWorkload } from "../src/sim/run.js";
+import { runWorkload, runWorkloadWithTimeline } from "../src/sim/run.js";
+import { renderHtmlReport } from "../src/report/html.js";
+import { pauseHistogram } from "../src/report/pause-histogram.js";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "csv-parse/sync";
 import type { WorkloadDoc } from "../src/workload/types.js";
 import { run } from "./helpers.js";
 
@@ -254,5 +261,72 @@ describe("the option costs nothing when off", () => {
     expect(compileWorkload(doc, link).source).not.toMatch(/\bdm\b/);
     expect(compileWorkload(doc, { ...link, trackUses: true }).source).toMatch(/dm\.use\(/);
     expect(run(doc, { collector: "mark-sweep" })).not.toHaveProperty("demographics");
+  });
+});
+
+describe("reports", () => {
+  it("buckets pauses per kind by log2 of their simulated duration", () => {
+    const rows = [
+      { kind: "minor", pauseNs: 1000 }, // 2^9 <= 1000 < 2^10
+      { kind: "minor", pauseNs: 1023 },
+      { kind: "major", pauseNs: 1024 }, // 2^10
+      { kind: "minor", pauseNs: 5000 }, // 2^12 <= 5000 < 2^13
+    ];
+    expect(pauseHistogram(rows)).toEqual({
+      firstNs: 512,
+      kinds: [
+        { kind: "minor", counts: [2, 0, 0, 1] },
+        { kind: "major", counts: [0, 1, 0, 0] },
+      ],
+    });
+    expect(pauseHistogram([])).toBeNull();
+  });
+
+  it("draws the lifetime histogram, the site table and the pause histogram as static SVG and HTML", () => {
+    const { result, timeline } = runWorkloadWithTimeline(loadWorkload("workloads/request-server.json", { requests: 2000 }), {
+      collector: "generational",
+      demographics: true,
+      params: { requests: 2000 },
+    });
+    const html = renderHtmlReport([{ ...result, timeline: timeline() }]);
+    const section = html.slice(html.indexOf("<h2>Object demographics and drag</h2>"), html.indexOf("<script>"));
+    expect(section).toContain("/functions/Handle/body/3/then/0");
+    expect(section.match(/<svg /g)).toHaveLength(2);
+    // One bar per non-empty lifetime bucket.
+    const bars = result.demographics!.lifetimes.filter((b) => b.objects > 0).length;
+    const lifetimes = section.slice(section.indexOf("<svg "), section.indexOf("</svg>"));
+    expect(lifetimes.match(/<rect [^>]*height="(?!0\.0")/g)).toHaveLength(bars);
+    expect(html).toContain("<h3>Pause histograms</h3>");
+  });
+});
+
+describe("the command line", () => {
+  function gcsim(...args: string[]) {
+    const r = spawnSync(process.execPath, ["bin/gcsim.js", ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+  const small = ["--param", "requests=2000", "--param", "sessions=100"];
+
+  it("--demographics prints the site table; --demographics-csv writes the long-format CSV", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gcsim-demo-"));
+    const r = gcsim("run", "request-server", "-c", "generational", ...small, "--demographics", "--demographics-csv", join(dir, "d.csv"));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Allocation sites");
+    expect(r.stdout).toContain("/functions/Handle/body/3/then/0");
+    const rows = parse(readFileSync(join(dir, "d.csv"), "utf8"), { columns: true }) as Record<string, string>[];
+    expect(new Set(rows.map((row) => row.table))).toEqual(new Set(["site", "lifetime", "size", "unused-at-end"]));
+    expect(rows.filter((row) => row.table === "site").map((row) => row.site)).toContain("/functions/Handle/body/2/do/0");
+  });
+
+  it("--demographics-interval takes a size; anything else is one line and exit 2", () => {
+    const json = gcsim("run", "request-server", "-c", "copying", ...small, "--demographics-interval", "4KiB", "-f", "json");
+    expect(json.code).toBe(0);
+    // A census is due once 4 KiB were allocated, and taken before the next allocation: the gap is at most 4 KiB
+    // plus the largest object, a temporary with 2 slots and 2048 payload bytes (header 8 + 16 + 2048).
+    expect(JSON.parse(json.stdout).demographics.deathPrecisionBytes).toBeLessThanOrEqual(4096 + 8 + 16 + 2048);
+    const bad = gcsim("run", "request-server", "-c", "copying", "--demographics-interval", "often");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    expect(bad.stderr).toContain("--demographics-interval");
   });
 });
