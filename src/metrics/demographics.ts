@@ -218,13 +218,16 @@ export class DemographicsTracker implements CollectionObserver {
     this.nextCensus = interval ?? MIN_CENSUS_INTERVAL;
   }
 
+  /** The recorder, once it exists (it is built after its observers). */
+  private recorder: Recorder | undefined;
+
   private now(): number {
-    return this.clock().allocatedBytes;
+    return (this.recorder ??= this.clock()).allocatedBytes;
   }
 
   /** Before an allocation: a census when one is due. */
   beforeAllocation(): void {
-    if (this.clock().allocatedBytes >= this.nextCensus && this.active) this.census(false);
+    if (this.now() >= this.nextCensus && this.active) this.census(false);
   }
 
   /** After an allocation returned `a` for the object (nslots, payloadBytes) at `site`. */
@@ -251,7 +254,7 @@ export class DemographicsTracker implements CollectionObserver {
   /** A load, store, read or write through the object at `a`. */
   use(a: number): void {
     const r = this.idAt[a >> 3] - 1;
-    if (r >= 0) this.lastUse[r] = this.clock().allocatedBytes;
+    if (r >= 0) this.lastUse[r] = this.now();
   }
 
   beforeCollection(collector: Collected, _recorder: Recorder, _index: number): void {
@@ -608,6 +611,8 @@ export class DemographicsTracker implements CollectionObserver {
 /** Log2 bucket: 0 for 0, else k for [2^(k-1), 2^k). */
 function bucketOf(value: number): number {
   if (value < 1) return 0;
+  // Every size and most lifetimes fit 31 bits, where counting leading zeros is exact and cheap.
+  if (value < 0x80000000) return 32 - Math.clz32(value);
   const k = Math.floor(Math.log2(value)) + 1;
   return k < BUCKETS ? k : BUCKETS - 1;
 }
