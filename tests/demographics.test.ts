@@ -261,6 +261,13 @@ describe("the option costs nothing when off", () => {
     expect(compileWorkload(doc, link).source).not.toMatch(/\bdm\b/);
     expect(compileWorkload(doc, { ...link, trackUses: true }).source).toMatch(/dm\.use\(/);
     expect(run(doc, { collector: "mark-sweep" })).not.toHaveProperty("demographics");
+    // Tracking changes no figure of the run: its traces are not simulated work.
+    const figures = (r: RunResult) => ({ ...r, demographics: undefined, wall: undefined });
+    const tree = loadWorkload("workloads/random-tree.json");
+    for (const collector of ["generational", "rc"]) {
+      const plain = runWorkload(tree, { collector, heapBytes: 64 << 10 });
+      expect(figures(runWorkload(tree, { collector, heapBytes: 64 << 10, demographics: true }))).toEqual(figures(plain));
+    }
   });
 });
 
