@@ -48,7 +48,7 @@ export function pauseHistogramSvg(h: PauseHistogram, title: string): string {
   const height = 200;
   const left = 40;
   const bottom = 44;
-  const top = 34;
+  const top = 42;
   const buckets = h.kinds[0].counts.length;
   const max = Math.max(1, ...h.kinds.flatMap((k) => k.counts));
   const group = (width - left - 10) / buckets;
@@ -58,7 +58,7 @@ export function pauseHistogramSvg(h: PauseHistogram, title: string): string {
   const parts: string[] = [];
   h.kinds.forEach((k, j) => {
     const colour = KIND_COLOURS[j % KIND_COLOURS.length];
-    parts.push(`<rect x="${left + j * 90}" y="${top - 20}" width="10" height="10" fill="${colour}"/><text x="${left + 14 + j * 90}" y="${top - 11}" font-size="11">${escapeHtml(k.kind)}</text>`);
+    parts.push(`<rect x="${left + j * 90}" y="20" width="10" height="10" fill="${colour}"/><text x="${left + 14 + j * 90}" y="29" font-size="11">${escapeHtml(k.kind)}</text>`);
     k.counts.forEach((n, i) => {
       if (n === 0) return;
       const hgt = scale(n);
