@@ -55,6 +55,7 @@
  * different variant of the generated code; compiler/link.ts), as does the
  * script mutator; an allocation counts as a use.
  */
+import { VerificationError } from "../errors.js";
 import type { Heap, Roots } from "../heap/heap.js";
 import { NSLOTS_MASK, objectBytes } from "../heap/object-model.js";
 import type { Collected, CollectionObserver, Recorder } from "./recorder.js";
@@ -263,9 +264,9 @@ export class DemographicsTracker implements CollectionObserver {
     this.census(true, collector);
   }
 
-  afterCollection(collector: Collected, _recorder: Recorder, _index: number, full: boolean): void {
+  afterCollection(collector: Collected, _recorder: Recorder, index: number, full: boolean): void {
     if (!this.active || this.reclamation === "at-death") return;
-    if (this.moving) this.relocate();
+    if (this.moving) this.relocate(index);
     const isYoung = collector.isYoung;
     if (isYoung) {
       for (let i = 0; i < this.youngCount; i++) {
@@ -289,8 +290,9 @@ export class DemographicsTracker implements CollectionObserver {
 
   /**
    * Ends the run's tracking where the run's figures are taken (before the
-   * end-of-run collection): a last census, then the result. `completed`: the
-   * run ended between statements, so the roots are exact.
+   * end-of-run collection): a last census, then the result. A run that
+   * stopped in an error is censused where it stopped (its roots are those of
+   * the allocation or statement that failed).
    */
   finish(): DemographicsResult {
     if (this.result) return this.result;
@@ -476,7 +478,7 @@ export class DemographicsTracker implements CollectionObserver {
    * before it reaches the same objects in the same order, at their new
    * addresses; the k-th object reached is the k-th record listed.
    */
-  private relocate(): void {
+  private relocate(collection: number): void {
     const idAt = this.idAt;
     for (let i = 0; i < this.ordered; i++) {
       const r = this.order[i];
@@ -490,7 +492,7 @@ export class DemographicsTracker implements CollectionObserver {
     const place = (ref: number): boolean => {
       const seen = idAt[ref >> 3] - 1;
       if (seen >= 0 && this.placed[seen] === epoch && this.addr[seen] === ref) return false;
-      if (k >= this.ordered) throw new Error("internal: demographics: a collection changed the object graph (more objects reachable after it)");
+      if (k >= this.ordered) throw new VerificationError(collection, ref, `more objects reachable after it than the ${this.ordered} before it, as --demographics traced them (a collection must not change the reachable graph)`);
       const r = this.order[k++];
       this.addr[r] = ref;
       this.placed[r] = epoch;
@@ -518,7 +520,7 @@ export class DemographicsTracker implements CollectionObserver {
         stack[top++] = ref;
       }
     }
-    if (k !== this.ordered) throw new Error(`internal: demographics: ${this.ordered} objects reachable before a collection, ${k} after`);
+    if (k !== this.ordered) throw new VerificationError(collection, 0, `${this.ordered} objects reachable before it and ${k} after, as --demographics traced them (a collection must not change the reachable graph)`);
   }
 
   // ---- records ----

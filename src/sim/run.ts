@@ -135,7 +135,8 @@ export function runWorkloadWithTimeline(
   const tracker = options.demographics
     ? new DemographicsTracker(heap, roots, () => recorder, entry.constraints.moving, reclamationOf(entry.constraints), program.describeSite, options.demographicsInterval)
     : undefined;
-  const observer = combineObservers(tracker, verifier, options.onProgress && progressObserver(options.onProgress), stream);
+  // The verifier first: a collector that corrupts the heap is reported as such before the tracker walks it.
+  const observer = combineObservers(verifier, tracker, options.onProgress && progressObserver(options.onProgress), stream);
   const precision = options.peakLivePrecision === undefined ? DEFAULT_PEAK_LIVE_PRECISION : options.peakLivePrecision;
   const liveProbe = precision === null ? undefined : new PeakLiveProbe(new ReachableBytes(heap, roots), precision);
   const recorder = new Recorder(new SimClock(costs, (out) => readMutatorCounters(out)), observer, work, liveProbe);
