@@ -39,6 +39,13 @@ export { BumpAllocator } from "./alloc/bump.js";
 export { SegregatedFitAllocator } from "./alloc/segregated-fit.js";
 export { CollectionLog, WorkCounters } from "./metrics/collection-log.js";
 export { Recorder, type Collected, type CollectionObserver } from "./metrics/recorder.js";
+export {
+  DemographicsTracker,
+  type DemographicsResult,
+  type SiteDemographics,
+  type HistogramBucket,
+  type Reclamation,
+} from "./metrics/demographics.js";
 export { SimClock, workUnitNs } from "./metrics/clock.js";
 export { DEFAULT_COSTS, loadCostModel, type CostModel } from "./metrics/cost-model.js";
 export { summarisePauses, minimumMutatorUtilisation, nearestRank } from "./metrics/stats.js";

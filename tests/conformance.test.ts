@@ -14,8 +14,8 @@ function gcsim(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Checks per collector: a workloads and a leaks check for each of the ten shipped workloads, plus the differential check. */
-const CHECKS = 21;
+/** Checks per collector: a workloads and a leaks check for each of the eleven shipped workloads, plus the differential check. */
+const CHECKS = 23;
 
 describe("gcsim test-collector", () => {
   it.each([

@@ -17,7 +17,7 @@ import { WORK_NAMES, WorkCounters, type WorkName } from "../src/metrics/collecti
 import { DEFAULT_COSTS } from "../src/metrics/cost-model.js";
 import { goMilliseconds, renderGcLog, type GcLogFormat } from "../src/report/gc-log.js";
 import { COLLECTIONS_PROPER, type CollectionKind, type RunResult, type TimelineRow } from "../src/report/result.js";
-import { microseconds, renderTraceEvents } from "../src/report/trace-events.js";
+import { FOLD_BELOW_NS, FOLD_BUCKET_NS, microseconds, renderTraceEvents } from "../src/report/trace-events.js";
 import { formatBytes } from "../src/report/format.js";
 import { runWorkloadWithTimeline } from "../src/sim/run.js";
 import { loadWorkload } from "../src/workload/load.js";
@@ -81,6 +81,28 @@ function nsOf(us: number): number {
   return truncated;
 }
 
+/**
+ * The pauses of a timeline as the trace shows them, by the folding rule written out: an rc cascade under
+ * FOLD_BELOW_NS joins the open group if it starts in the same FOLD_BUCKET_NS window and no other pause came
+ * between; every other pause stands alone.
+ */
+type Shown = { row: TimelineRow } | { folded: TimelineRow[] };
+function shownPauses(rows: TimelineRow[]): Shown[] {
+  const shown: Shown[] = [];
+  for (const row of rows) {
+    const last = shown[shown.length - 1];
+    if (row.kind === "rc-cascade" && row.pauseNs < FOLD_BELOW_NS) {
+      const window = Math.floor(Math.round(row.startNs) / FOLD_BUCKET_NS);
+      if (last && "folded" in last && Math.floor(Math.round(last.folded[0].startNs) / FOLD_BUCKET_NS) === window) last.folded.push(row);
+      else shown.push({ folded: [row] });
+    } else {
+      shown.push({ row });
+    }
+  }
+  return shown;
+}
+const unfolded = (rows: TimelineRow[]) => shownPauses(rows).flatMap((s) => ("row" in s ? [s.row] : []));
+
 describe("--trace-events: Trace Event Format", () => {
   const trace = JSON.parse(renderTraceEvents(results)) as { traceEvents: TraceEvent[]; otherData: Record<string, string> };
   const events = trace.traceEvents;
@@ -124,7 +146,7 @@ describe("--trace-events: Trace Event Format", () => {
   it("tiles each run's simulated time with mutator slices and pauses, and nests every phase exactly inside its pause", () => {
     results.forEach((result, i) => {
       const pid = i + 1;
-      const rows = result.timeline!;
+      const rows = unfolded(result.timeline!);
       const slices = events.filter((e) => e.ph === "X" && e.pid === pid);
       const pauses = slices.filter((e) => e.cat === "gc");
       const phases = slices.filter((e) => e.cat === "gc.phase");
@@ -223,10 +245,13 @@ describe("--trace-events: Trace Event Format", () => {
       expect(live.map((e) => e.args!.bytes)).toEqual(rows.filter((r) => r.liveAfter !== null).map((r) => r.liveAfter));
       const fragmentation = counters.filter((e) => e.name === "fragmentation").map((e) => e.args!.ratio);
       expect(fragmentation).toEqual(rows.filter((r) => r.fragmentation !== null).map((r) => r.fragmentation));
-      // heap used: 0 at the start, then before and after every pause.
+      // heap used: 0 at the start, then before and after every pause, and once after each group of folded cascades.
+      const shown = shownPauses(rows);
       const used = counters.filter((e) => e.name === "heap used").map((e) => e.args!.bytes);
-      expect(used).toEqual([0, ...rows.flatMap((r) => [r.usedBefore, r.usedAfter])]);
-      expect(counters.filter((e) => e.name === "heap footprint").map((e) => e.args!.bytes)).toEqual(rows.flatMap((r) => [r.footprintBefore, r.footprint]));
+      expect(used).toEqual([0, ...shown.flatMap((s) => ("row" in s ? [s.row.usedBefore, s.row.usedAfter] : [s.folded[s.folded.length - 1].usedAfter]))]);
+      expect(counters.filter((e) => e.name === "heap footprint").map((e) => e.args!.bytes)).toEqual(
+        shown.flatMap((s) => ("row" in s ? [s.row.footprintBefore, s.row.footprint] : [s.folded[s.folded.length - 1].footprint])),
+      );
     });
     // Generational minor collections measure neither live data nor fragmentation.
     const generational = results[3].timeline!;
@@ -236,6 +261,32 @@ describe("--trace-events: Trace Event Format", () => {
     const lazy = results[6].timeline!;
     expect(lazy.length).toBeGreaterThan(0);
     expect(lazy.every((r) => r.liveAfter !== null && r.fragmentation === null)).toBe(true);
+  });
+
+  it("folds rc's short cascades per millisecond into one slice with their count, total and work", () => {
+    const rc = RUNS.findIndex((r) => r.collector === "rc");
+    const rows = results[rc].timeline!;
+    const groups = shownPauses(rows).flatMap((s) => ("folded" in s ? [s.folded] : []));
+    const folded = events.filter((e) => e.pid === rc + 1 && e.cat === "gc.folded");
+    // Small GCBench under rc: hundreds of one-object cascades, far fewer slices.
+    expect(groups.flat().length).toBeGreaterThan(300);
+    expect(folded.length).toBe(groups.length);
+    expect(folded.length * 3).toBeLessThan(groups.flat().length);
+    folded.forEach((slice, i) => {
+      const group = groups[i];
+      expect(slice.name).toBe("rc-cascades (folded)");
+      expect(nsOf(slice.ts!)).toBe(Math.round(group[0].startNs));
+      const last = group[group.length - 1];
+      expect(nsOf(slice.ts!) + nsOf(slice.dur!)).toBe(Math.max(Math.round(last.startNs), Math.round(last.startNs + last.pauseNs)));
+      expect(slice.args!.count).toBe(group.length);
+      expect(slice.args!.pauseNs).toBeCloseTo(group.reduce((sum, r) => sum + r.pauseNs, 0), 6);
+      const work = slice.args!.work as Record<string, number>;
+      expect(work.objectsFreed ?? 0).toBe(group.reduce((sum, r) => sum + r.work.objectsFreed, 0));
+    });
+    // Folded or not, every pause is in the trace once.
+    const shownCount = events.filter((e) => e.pid === rc + 1 && e.cat === "gc").length + folded.reduce((n, e) => n + (e.args!.count as number), 0);
+    expect(shownCount).toBe(rows.length);
+    expect(disagreements).toBe(0);
   });
 
   it("writes microseconds that read back as the exact ns under truncation and rounding", () => {

@@ -6,7 +6,7 @@ import { loadCostModel } from "../metrics/cost-model.js";
 import { formats, reporters, type Format } from "../report/index.js";
 import type { RunResult } from "../report/result.js";
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_OPS, type RunOptions } from "../sim/run.js";
-import { parseHeapSize } from "../units.js";
+import { parseHeapSize, parseSize } from "../units.js";
 import { checkOutputPath, emit } from "../util/output.js";
 import { collectOption, collectParam, collectRepeated, parseInteger, parsePrecisionOrOff } from "./parse.js";
 import { DEFAULT_PEAK_LIVE_PRECISION } from "../metrics/peak-live.js";
@@ -28,6 +28,9 @@ export interface RunFlags {
   withTimeline?: boolean;
   traceEvents?: string;
   peakLivePrecision?: number | "off";
+  demographics?: boolean;
+  demographicsInterval?: string;
+  demographicsCsv?: string;
 }
 
 export function addRunOptions(command: Command): Command {
@@ -50,7 +53,10 @@ export function addRunOptions(command: Command): Command {
       "--peak-live-precision <fraction|off>",
       `memory.peakLive within this fraction of the true peak, by exact traces at allocations; off: not measured (default: ${DEFAULT_PEAK_LIVE_PRECISION})`,
       parsePrecisionOrOff("--peak-live-precision"),
-    );
+    )
+    .option("--demographics", "track every object's site, size, lifetime, promotion and last use: demographics and drag in the results (README: Object demographics and drag)")
+    .option("--demographics-interval <size>", "bytes allocated between the exact traces that find deaths (the precision of lifetimes; 8 = before every allocation; default: auto)")
+    .option("--demographics-csv <file>", "write every run's allocation sites, lifetime and size histograms as one CSV (implies --demographics)");
 }
 
 /** --fail-on-oom, for the commands where running out of memory is otherwise data (compare, sweep). */
@@ -70,6 +76,8 @@ export function runOptionsFrom(flags: RunFlags): Omit<RunOptions, "collector"> {
     maxDepth: flags.maxDepth,
     timeline: flags.withTimeline,
     peakLivePrecision: flags.peakLivePrecision === "off" ? null : flags.peakLivePrecision,
+    demographics: flags.demographics === true || flags.demographicsInterval !== undefined || flags.demographicsCsv !== undefined,
+    demographicsInterval: flags.demographicsInterval === undefined ? undefined : parseSize(flags.demographicsInterval, "--demographics-interval"),
   };
 }
 

@@ -22,6 +22,7 @@ const REDUCED: Record<string, Omit<ReducedWorkload, "file">> = {
   "linked-list.json": { params: { rounds: 8, grow: 4000 }, heapBytes: 512 << 10 },
   "linked-queue.json": { params: { length: 1000, steps: 10000 }, heapBytes: 128 << 10 },
   "lru-cache.json": { params: { capacity: 300, keys: 2000, accesses: 8000, buckets: 128 }, heapBytes: 192 << 10 },
+  "lru-leak.json": { params: { capacity: 200, keys: 1000, accesses: 4000, buckets: 64, keepEvicted: 300 }, heapBytes: 128 << 10 },
   "request-server.json": { params: { requests: 2000, sessions: 100 }, heapBytes: 512 << 10 },
   "cyclic-garbage.json": { params: { rounds: 300 }, heapBytes: 64 << 10 },
   "fragmentation.json": { params: { window: 500, steps: 4000 }, heapBytes: 512 << 10 },

@@ -22,6 +22,8 @@ export interface Collected {
   parseableRegions(): readonly Region[];
   /** The reference count kept for an object, by a collector that counts references. */
   referenceCount?(address: number): number;
+  /** Whether the object at `address` is young (in the nursery, or not yet sticky-marked), by a collector with generations. */
+  isYoung?(address: number): boolean;
 }
 
 /** Watches collections from outside; the heap verifier is one. */

@@ -22,6 +22,8 @@ import { formatBytes } from "./format.js";
 import { labelOf, MMU_WINDOWS_MS, type RunResult } from "./result.js";
 import { withOverheadVsNone } from "./overhead.js";
 import { summaryLines } from "./summary.js";
+import { demographicsHtml } from "./demographics.js";
+import { pauseHistogram, pauseHistogramSvg } from "./pause-histogram.js";
 import { COMPARISON_COLUMNS, comparisonCells, NOT_MEASURED, runLabel } from "./table.js";
 
 const PALETTE = ["#7f7f7f", "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354"];
@@ -162,6 +164,14 @@ export function renderHtmlReport(given: RunResult[]): string {
   const occupancy = withTimeline
     .map((r) => `<figure><canvas class="gcsim-chart" id="occupancy-${results.indexOf(r)}"></canvas></figure>`)
     .join("\n");
+  // Static SVG, drawn here: readable without the page script.
+  const histograms = withTimeline
+    .map((r) => {
+      const h = pauseHistogram(r.timeline!);
+      return h ? `<div class="svg">${pauseHistogramSvg(h, `${r.workload} under ${labelOf(r)}: pauses per kind`)}</div>` : "";
+    })
+    .join("\n");
+  const demographics = results.map(demographicsHtml).filter((html) => html !== "").join("\n");
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -177,6 +187,7 @@ td.best { font-weight: bold; color: #14661f; } td.out-of-memory, td.error { colo
 .meta { color: #555; font-size: 12px; margin: 0.2rem 0; }
 figure { margin: 1rem 0; height: 320px; position: relative; break-inside: avoid; }
 .note { color: #555; font-size: 12px; }
+.svg { margin: 0.6rem 0; } .demographics table { margin-top: 0.6rem; }
 .summary { font-size: 13px; margin: 0.4rem 0 1rem; } .summary p { margin: 0.2rem 0; } .summary ul { margin: 0.2rem 0; padding-left: 1.4rem; }
 @media print { body { margin: 0; max-width: none; } figure { height: 260px; } details { display: none; } }
 </style>
@@ -190,10 +201,12 @@ ${withTimeline.length > 0 ? `<h2>Heap occupancy over time</h2>\n<p class="note">
 <h2>Pause times</h2>
 <p class="note">Box from p50 to p99, with markers at p50, p99 and the longest pause (log scale).</p>
 <figure><canvas class="gcsim-chart" id="pauses"></canvas></figure>
+${histograms ? `<h3>Pause histograms</h3>\n<p class="note">Pauses of each kind per log2 bucket of simulated duration.</p>\n${histograms}` : ""}
 <h2>Minimum mutator utilisation</h2>
 <p class="note">For each window length, the worst fraction of any window of that length left to the mutator (Cheng and Blelloch 2001).</p>
 <figure><canvas class="gcsim-chart" id="mmu"></canvas></figure>
 ${swept ? `<h2>Heap size</h2>\n<p class="note">Heap as a multiple of the reference minimum heap; crosses mark runs that ran out of memory.</p>\n<figure><canvas class="gcsim-chart" id="sweep-gc"></canvas></figure>\n<figure><canvas class="gcsim-chart" id="sweep-p99"></canvas></figure>` : ""}
+${demographics ? `<h2>Object demographics and drag</h2>\n<p class="note">From --demographics: lifetime and size histograms, and allocation sites ranked by bytes promoted, then bytes. Drag is shown as the bytes held past their last use, averaged over the run's allocation.</p>\n${demographics}` : ""}
 <script>${chartJs}</script>
 <script type="application/json" id="gcsim-data">${scriptJson(chartData(results))}</script>
 <script>${PAGE_SCRIPT}</script>

@@ -33,6 +33,30 @@ const numbers = (...names: string[]): Record<string, Spec> => Object.fromEntries
 const figures = (...names: string[]): Record<string, Spec> => Object.fromEntries(names.map((n) => [n, "number|null"]));
 const PAUSES = { fields: { ...numbers("count", "total"), ...figures("mean", "p50", "p90", "p95", "p99", "max") } } as const;
 
+const BUCKET: Spec = { fields: numbers("fromBytes", "toBytes", "objects", "bytes") };
+/** What the report draws from --demographics (src/report/demographics.ts). */
+const DEMOGRAPHICS: Spec = {
+  fields: {
+    ...numbers("censuses", "deathPrecisionBytes", "objects", "bytes"),
+    reclamation: "string",
+    lifetimes: { array: BUCKET },
+    sizes: { array: BUCKET },
+    liveAtEnd: { fields: numbers("objects", "bytes") },
+    sites: {
+      array: {
+        fields: {
+          site: "string",
+          ...numbers("objects", "bytes", "died", "drag", "dragAfterDeath"),
+          ...figures("survivedFirstCollection", "promotedBytes", "promotedObjects", "meanLifetime"),
+        },
+      },
+    },
+    drag: { fields: numbers("total", "afterDeath", "reachableAtEnd", "meanBytes") },
+    unusedAtEnd: { fields: { ...numbers("idleAtLeast", "objects", "bytes"), sites: { array: { fields: { site: "string", ...numbers("objects", "bytes", "drag") } } } } },
+  },
+  rest: "any",
+};
+
 const RUN: Spec = {
   fields: {
     gcsim: "string",
@@ -69,6 +93,7 @@ const RUN: Spec = {
       },
     },
     sweep: { either: ["null", { fields: numbers("factor", "referenceHeapBytes", "minHeapBytes") }] },
+    demographics: DEMOGRAPHICS,
     wall: "any",
   },
   rest: "any",

@@ -23,6 +23,7 @@
  */
 import type { WorkName } from "../metrics/collection-log.js";
 import type { CostModel } from "../metrics/cost-model.js";
+import type { DemographicsResult } from "../metrics/demographics.js";
 import type { PauseSummary } from "../metrics/stats.js";
 
 export type Outcome = "completed" | "out-of-memory" | "error";
@@ -179,6 +180,8 @@ export interface RunResult {
   output: string[];
   /** One row per pause in simulated time, when asked for (--with-timeline, reports). */
   timeline?: TimelineRow[];
+  /** Object demographics and drag (src/metrics/demographics.ts), when asked for (--demographics); absent otherwise. */
+  demographics?: DemographicsResult;
   /** Set by `gcsim sweep`: this run's heap as a multiple of the reference minimum heap; null elsewhere. */
   sweep: { factor: number; referenceHeapBytes: number; minHeapBytes: number } | null;
   wall: {

@@ -6,6 +6,7 @@
  * the caller passes (none when not on a TTY or when NO_COLOR is set).
  */
 import type { ChalkInstance } from "chalk";
+import { renderDemographicsText } from "./demographics.js";
 import type TableType from "cli-table3";
 import { lazyRequire } from "../util/lazy.js";
 import { formatBytes, formatCount, formatMs, formatNs, formatPercent } from "./format.js";
@@ -15,7 +16,7 @@ import { summaryLines } from "./summary.js";
 const cliTable = lazyRequire<typeof TableType>("cli-table3");
 
 export function renderTable(results: RunResult[], c: ChalkInstance): string {
-  if (results.length === 1) return renderRun(results[0], c);
+  if (results.length === 1) return renderRun(results[0], c) + renderDemographicsText(results[0], c);
   return groupByWorkload(results)
     .map((group) => renderComparison(group, c))
     .join("\n\n");

@@ -24,6 +24,17 @@
  * their durations sum to the pause (the pause is the cost of its counters);
  * the order is not one the collector was observed to follow.
  *
+ * Folding: reference counting frees garbage in cascades, one pause each,
+ * mostly of one object (rc on GCBench: about 90,000 of them, 92 MB of trace).
+ * A cascade shorter than FOLD_BELOW_NS is folded: consecutive folded
+ * cascades in the same FOLD_BUCKET_NS window of simulated time become one
+ * "rc-cascades (folded)" slice (cat "gc.folded") from the first one's start
+ * to the last one's end, with args count, pauseNs (their total) and their
+ * summed work; the heap counters are written once, at its end. The mutator
+ * track is not split at folded cascades (its slice runs through them), so a
+ * folded slice overlaps mutator time; every other pause still tiles the
+ * run with the mutator slices. A group closes at any pause not folded.
+ *
  * Timestamps are microseconds (the format's unit), from simulated ns rounded
  * to whole ns, written so that both ways trace processors read them (ts×1000
  * truncated, or rounded) give back that ns exactly: nested slices then nest
@@ -34,10 +45,20 @@ import { workUnitNs } from "../metrics/clock.js";
 import type { WorkName } from "../metrics/collection-log.js";
 import type { CostModel } from "../metrics/cost-model.js";
 import { formatBytes } from "./format.js";
-import { labelOf, type RunResult, type TimelineRow } from "./result.js";
+import { labelOf, PAUSE_FLOOR_NS, type RunResult, type TimelineRow } from "./result.js";
 
 const MUTATOR_TID = 1;
 const COLLECTOR_TID = 2;
+
+/** rc cascades shorter than this (simulated ns) are folded: pauses.atLeast1us's floor, below which a pause is noise to a latency reader. */
+export const FOLD_BELOW_NS = PAUSE_FLOOR_NS;
+/** Folded cascades are grouped per window of this much simulated time (1 ms). */
+export const FOLD_BUCKET_NS = 1_000_000;
+
+/** Whether a pause is folded with its neighbours (see the header). */
+export function isFolded(row: Pick<TimelineRow, "kind" | "pauseNs">): boolean {
+  return row.kind === "rc-cascade" && row.pauseNs < FOLD_BELOW_NS;
+}
 
 /** One derived phase of a pause: its name, the counters charged to it, and its simulated duration. */
 export interface Phase {
@@ -124,9 +145,30 @@ function runEvents(result: RunResult, pid: number, out: string[]): void {
 
   counter("heap used", "bytes", 0, 0);
   let mutatorFrom = 0;
+  // The open group of folded cascades, if any.
+  let group: { bucket: number; from: number; to: number; count: number; pauseNs: number; work: Record<string, number>; last: TimelineRow } | undefined;
+  const closeGroup = () => {
+    if (!group) return;
+    slice(COLLECTOR_TID, "rc-cascades (folded)", "gc.folded", group.from, group.to, { count: group.count, pauseNs: group.pauseNs, work: group.work });
+    counter("heap used", "bytes", group.to, group.last.usedAfter);
+    counter("heap footprint", "bytes", group.to, group.last.footprint);
+    group = undefined;
+  };
   for (const row of rows) {
     const start = Math.round(row.startNs);
     const end = Math.max(start, Math.round(row.startNs + row.pauseNs));
+    if (isFolded(row)) {
+      const bucket = Math.floor(start / FOLD_BUCKET_NS);
+      if (group && group.bucket !== bucket) closeGroup();
+      group ??= { bucket, from: start, to: end, count: 0, pauseNs: 0, work: {}, last: row };
+      group.to = end;
+      group.count++;
+      group.pauseNs += row.pauseNs;
+      group.last = row;
+      for (const [name, value] of Object.entries(row.work)) if (value !== 0) group.work[name] = (group.work[name] ?? 0) + value;
+      continue;
+    }
+    closeGroup();
     if (start > mutatorFrom) slice(MUTATOR_TID, "mutator", "mutator", mutatorFrom, start);
     mutatorFrom = end;
     const work = Object.fromEntries(Object.entries(row.work).filter(([, v]) => v !== 0));
@@ -159,6 +201,7 @@ function runEvents(result: RunResult, pid: number, out: string[]): void {
     if (row.liveAfter !== null) counter("heap live", "bytes", end, row.liveAfter);
     if (row.fragmentation !== null) counter("fragmentation", "ratio", end, row.fragmentation);
   }
+  closeGroup();
   const total = Math.round(result.time.total);
   if (total > mutatorFrom) slice(MUTATOR_TID, "mutator", "mutator", mutatorFrom, total);
 }

@@ -22,6 +22,8 @@ import { WorkCounters } from "../metrics/collection-log.js";
 import { Recorder } from "../metrics/recorder.js";
 import { DEFAULT_PEAK_LIVE_PRECISION, PeakLiveProbe } from "../metrics/peak-live.js";
 import { ReachableBytes } from "../heap/reachable.js";
+import { DemographicsTracker, type Reclamation } from "../metrics/demographics.js";
+import { DemographicsTap } from "./demographics-tap.js";
 import { HeapVerifier } from "../verify/verifier.js";
 import { bindWorkload } from "../workload/bind.js";
 import type { LoadedWorkload } from "../workload/load.js";
@@ -66,6 +68,17 @@ export interface RunOptions {
   onProgress?: (p: RunProgress) => void;
   /** Called after every pause of the run proper (not the end-of-run collection) with its timeline row: live GC logs. */
   onCollection?: (row: TimelineRow) => void;
+  /** Track object demographics and drag (src/metrics/demographics.ts) and put them in the result. */
+  demographics?: boolean;
+  /** Bytes allocated between demographic censuses (the precision of death times); default: auto. */
+  demographicsInterval?: number;
+}
+
+/** How a collector of these constraints reclaims a dead object, for drag (src/metrics/demographics.ts). */
+export function reclamationOf(constraints: CollectorConstraints): Reclamation {
+  if (constraints.reclaims === "nothing") return "never";
+  // Only reference counting needs to see root writes; it frees an object when its count drops to zero.
+  return constraints.rootBarrier ? "at-death" : "at-collection";
 }
 
 /** The heap a run uses: the one given (--heap), else the workload's, else DEFAULT_HEAP. */
@@ -112,13 +125,18 @@ export function runWorkloadWithTimeline(
     rootBarrier: entry.constraints.rootBarrier,
     maxOps: options.maxOps ?? DEFAULT_MAX_OPS,
     maxDepth,
+    trackUses: options.demographics === true,
   });
   const roots = new Roots(program.stackSlots, program.globalRefCount);
   const verifier = options.verify ? new HeapVerifier(heap, roots) : undefined;
   // The clock reads the mutator's counters, and the mutator is bound to the collector: close the loop here.
   let readMutatorCounters = (_out: Float64Array): void => {};
   const stream = options.onCollection && collectionStream(options.onCollection);
-  const observer = combineObservers(verifier, options.onProgress && progressObserver(options.onProgress), stream);
+  const tracker = options.demographics
+    ? new DemographicsTracker(heap, roots, () => recorder, entry.constraints.moving, reclamationOf(entry.constraints), program.describeSite, options.demographicsInterval)
+    : undefined;
+  // The verifier first: a collector that corrupts the heap is reported as such before the tracker walks it.
+  const observer = combineObservers(verifier, tracker, options.onProgress && progressObserver(options.onProgress), stream);
   const precision = options.peakLivePrecision === undefined ? DEFAULT_PEAK_LIVE_PRECISION : options.peakLivePrecision;
   const liveProbe = precision === null ? undefined : new PeakLiveProbe(new ReachableBytes(heap, roots), precision);
   const recorder = new Recorder(new SimClock(costs, (out) => readMutatorCounters(out)), observer, work, liveProbe);
@@ -126,7 +144,8 @@ export function runWorkloadWithTimeline(
     { heap, roots, recorder, describeSite: program.describeSite },
     parsed.values as never,
   );
-  const { main, output, readCounters } = program.instantiate(collector, roots, new Rng(seed));
+  // With demographics the mutator allocates through a tap that reports each birth, and reports its uses.
+  const { main, output, readCounters } = program.instantiate(tracker ? new DemographicsTap(collector, tracker) : collector, roots, new Rng(seed), tracker);
   readMutatorCounters = readCounters;
 
   let outcome: RunResult["outcome"] = "completed";
@@ -143,6 +162,7 @@ export function runWorkloadWithTimeline(
 
   // Figures are taken before the end-of-run collection, which exists only to measure leaks.
   const raw = measure(collector, heap, roots, outcome === "completed");
+  const demographics = tracker?.finish();
   stream?.close();
   let leaked: RunResult["leaked"] = { objects: null, bytes: null, cycles: null };
   let leakedFromCycles = 0;
@@ -191,6 +211,7 @@ export function runWorkloadWithTimeline(
   };
   const timeline = () => timelineRows(collector.recorder.log, pausesInRun);
   if (options.timeline) result.timeline = timeline();
+  if (demographics) result.demographics = demographics;
   return { result, timeline, leakedFromCycles, constraints: collector.constraints };
 }
 

@@ -65,6 +65,9 @@ export class WorkloadRuntime {
     return this.fail("assertion failed", site);
   }
 
+  /** Where code linked with trackUses reports uses of objects. */
+  uses: UseTracker | undefined;
+
   /** The graph statements' runtime, when the workload has a graph. */
   graph: GraphRuntime | undefined;
 
@@ -103,6 +106,11 @@ export class WorkloadRuntime {
   }
 }
 
+/** Hears of every load, store, read or write through an object (drag: src/metrics/demographics.ts). */
+export interface UseTracker {
+  use(address: number): void;
+}
+
 /** The runnable mutator: its entry point, what it printed, and its operation counters. */
 export interface Mutator {
   /** Runs the workload; returns the number of statements executed. */
@@ -116,9 +124,11 @@ export interface Mutator {
  * Binds compiled workload code to a collector's heap and roots, wiring the
  * mutator's stack pointer into the roots (collectors read it to scan frames).
  */
-export function instantiate(program: CompiledProgram, gc: Collector, roots: Roots, rng: Rng, graph?: ObjectGraph): Mutator {
+export function instantiate(program: CompiledProgram, gc: Collector, roots: Roots, rng: Rng, graph?: ObjectGraph, uses?: UseTracker): Mutator {
   const mem = gc.heap.mem;
   const rt = new WorkloadRuntime(program, rng, mem);
+  // Code linked with trackUses reads it once, as `dm`.
+  rt.uses = uses;
   if (graph && program.graphRoots) {
     rt.graph = new GraphRuntime(graph, gc, roots.globals, program.graphRoots, rng, program.maxOps, program.sites);
   }

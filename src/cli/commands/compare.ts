@@ -11,6 +11,7 @@ import { importWorkload } from "../../workload/load.js";
 import { addFailOnOom, addRunOptions, outputsFor, runOptionsFrom, writeResults, type RunFlags } from "../common.js";
 import { renderHtmlReport } from "../../report/html.js";
 import { renderTraceEvents } from "../../report/trace-events.js";
+import { renderDemographicsCsv } from "../../report/demographics.js";
 import { withOverheadVsNone } from "../../report/overhead.js";
 import { checkOutputPaths, writeAtomically } from "../../util/output.js";
 import { parseInteger } from "../parse.js";
@@ -56,7 +57,7 @@ export function compareCommand(): Command {
     .option("--report <file>", "also write a self-contained HTML report with charts");
   return addFailOnOom(addRunOptions(command)).action(async (names: string[], flags: CompareFlags) => {
     outputsFor(flags);
-    checkOutputPaths({ "--report": flags.report, "--trace-events": flags.traceEvents });
+    checkOutputPaths({ "--report": flags.report, "--trace-events": flags.traceEvents, "--demographics-csv": flags.demographicsCsv });
     if (names.includes("-")) throw new InputError("compare reads each workload in several worker threads; give files or names, not - (stdin)");
     const files = names;
     const configurations = collectorRuns(await parseCollectorList(flags.collectors), flags.opt);
@@ -80,6 +81,7 @@ export function compareCommand(): Command {
     writeResults(flags, results);
     if (flags.report) writeAtomically(flags.report, html!);
     if (flags.traceEvents) writeAtomically(flags.traceEvents, trace!);
+    if (flags.demographicsCsv) writeAtomically(flags.demographicsCsv, renderDemographicsCsv(results));
     reportErrors(results);
     process.exitCode = exitCodeFor(results, { failOnOom: flags.failOnOom, failOnLeak: flags.failOnLeak });
   });

@@ -5,6 +5,7 @@ import { renderTimelineCsv } from "../../report/csv.js";
 import { exitCodeFor, labelOf, type RunResult, type TimelineRow } from "../../report/result.js";
 import { GC_LOG_FORMATS, gcLogWriter, type GcLogFormat } from "../../report/gc-log.js";
 import { renderTraceEvents } from "../../report/trace-events.js";
+import { renderDemographicsCsv } from "../../report/demographics.js";
 import { collectorLabel, resolveCollectorSpec } from "../../sim/collector-spec.js";
 import type { RunProgress } from "../../sim/progress.js";
 import { runHeapBytes, runWorkloadWithTimeline } from "../../sim/run.js";
@@ -65,7 +66,7 @@ export function runCommand(): Command {
   return addRunOptions(command).action(async (file: string, flags: RunFlags & { collector: string; timeline?: string; gcLog?: string; gcLogFormat: GcLogFormat }) => {
     outputsFor(flags);
     const gcLogFile = flags.gcLog === "-" ? undefined : flags.gcLog;
-    checkOutputPaths({ "--timeline": flags.timeline, "--trace-events": flags.traceEvents, "--gc-log": gcLogFile });
+    checkOutputPaths({ "--timeline": flags.timeline, "--trace-events": flags.traceEvents, "--demographics-csv": flags.demographicsCsv, "--gc-log": gcLogFile });
     const spec = await resolveCollectorSpec(flags.collector);
     const collectorOptions = { ...flags.opt, ...spec.options };
     const workload = await importWorkload(file, flags.param);
@@ -84,6 +85,7 @@ export function runCommand(): Command {
     if (flags.timeline) writeAtomically(flags.timeline, renderTimelineCsv(timeline()));
     if (flags.traceEvents) writeAtomically(flags.traceEvents, renderTraceEvents([{ ...result, timeline: timeline() }]));
     if (gcLogFile) writeAtomically(gcLogFile, gcLog!.lines.map((l) => `${l}\n`).join(""));
+    if (flags.demographicsCsv) writeAtomically(flags.demographicsCsv, renderDemographicsCsv([result]));
     reportErrors([result], true);
     process.exitCode = exitCodeFor([result], { failOnOom: true, failOnLeak: flags.failOnLeak });
   });

@@ -19,6 +19,7 @@ import { importWorkload } from "../../workload/load.js";
 import { addFailOnOom, addRunOptions, outputsFor, runOptionsFrom, writeResults, writesStdout, type RunFlags } from "../common.js";
 import { renderHtmlReport } from "../../report/html.js";
 import { renderTraceEvents } from "../../report/trace-events.js";
+import { renderDemographicsCsv } from "../../report/demographics.js";
 import { withOverheadVsNone } from "../../report/overhead.js";
 import { checkOutputPaths, writeAtomically } from "../../util/output.js";
 import { parseInteger } from "../parse.js";
@@ -54,7 +55,7 @@ export function sweepCommand(): Command {
   return addFailOnOom(addRunOptions(command)).action(async (name: string, flags: SweepFlags) => {
     if (flags.heap) throw new InputError("sweep chooses the heap sizes itself; use --factors instead of --heap");
     outputsFor(flags);
-    checkOutputPaths({ "--report": flags.report, "--trace-events": flags.traceEvents });
+    checkOutputPaths({ "--report": flags.report, "--trace-events": flags.traceEvents, "--demographics-csv": flags.demographicsCsv });
     if (name === "-") throw new InputError("sweep reads the workload in several worker threads; give a file or a name, not - (stdin)");
     const file = name;
     // "all" leaves out none, whose minimum heap is its whole allocation volume; naming it keeps it.
@@ -110,6 +111,7 @@ export function sweepCommand(): Command {
     if (resultsOut) writeResults(flags, results);
     if (flags.report) writeAtomically(flags.report, html!);
     if (flags.traceEvents) writeAtomically(flags.traceEvents, trace!);
+    if (flags.demographicsCsv) writeAtomically(flags.demographicsCsv, renderDemographicsCsv(results));
     reportErrors(results);
     process.exitCode = exitCodeFor(results, { failOnOom: flags.failOnOom, failOnLeak: flags.failOnLeak });
   });

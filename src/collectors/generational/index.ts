@@ -234,6 +234,10 @@ export class GenerationalCollector extends BaseCollector {
     });
   }
 
+  isYoung(address: number): boolean {
+    return address >= this.nurseryStart;
+  }
+
   override fragmentation(): number {
     return this.mature.fragmentation();
   }

@@ -58,6 +58,12 @@ export class StickyImmixCollector extends ImmixCollector {
     }
   }
 
+  /** Young: not (yet) marked - a nursery collection stops at marked objects. */
+  isYoung(address: number): boolean {
+    const g = address >> 3;
+    return (this.marks[g >> 5] & (1 << (g & 31))) === 0;
+  }
+
   protected override collect(reason: string): boolean {
     if (this.nextFull) {
       this.collectGarbage(reason);

@@ -29,6 +29,11 @@ export interface LinkOptions {
   rootBarrier?: boolean;
   maxOps: number;
   maxDepth: number;
+  /**
+   * Report every load, store, read or write through an object to `rt.uses`
+   * (drag, --demographics). Off, the generated code has no trace of it.
+   */
+  trackUses?: boolean;
 }
 
 export interface CompiledProgram {
@@ -104,9 +109,14 @@ export function lit(n: number): string {
   return n < 0 ? `(${n})` : String(n);
 }
 
-/** The first line after "use strict": the limits. */
+/** The first line after "use strict": the limits, and the use tracker when the run tracks uses. */
 export function limitsHeader(holes: Holes): string {
-  return holes.add((o) => `const MAX_OPS = ${lit(o.maxOps)}, MAX_DEPTH = ${lit(o.maxDepth)};`);
+  return holes.add((o) => `const MAX_OPS = ${lit(o.maxOps)}, MAX_DEPTH = ${lit(o.maxDepth)};${o.trackUses ? " const dm = rt.uses;" : ""}`);
+}
+
+/** A use of the object at `obj` (JS expression), reported when the run tracks uses; nothing otherwise. */
+export function useCode(holes: Holes, obj: string): string {
+  return holes.add((o) => (o.trackUses ? ` dm.use(${obj});` : ""));
 }
 
 /** A reference store through the collector's write barrier, or straight into memory when it has none. */

@@ -11,7 +11,7 @@
  */
 import type { Declarations, Kind, Scope } from "./declarations.js";
 import { intExpr } from "./expressions.js";
-import { lit, refVarWrite, storeCode } from "./link.js";
+import { lit, refVarWrite, storeCode, useCode } from "./link.js";
 
 const TARGET = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[(.+)\])?$/;
 
@@ -45,7 +45,7 @@ export function fieldAccess(
   const o = c.fresh("o");
   const k = c.fresh("k");
   return {
-    setup: `const ${o} = deref(${v.js}, ${site}, ${v.nameIndex}); const ${k} = slot(${o}, ${slotExpr}, ${site});`,
+    setup: `const ${o} = deref(${v.js}, ${site}, ${v.nameIndex}); const ${k} = slot(${o}, ${slotExpr}, ${site});${useCode(c.holes, o)}`,
     obj: o,
     slot: k,
   };
@@ -70,7 +70,7 @@ export function payloadAccess(
   const word = intExpr(c, m[3], path, site, scope, assigned);
   const o = c.fresh("o");
   return {
-    setup: `const ${o} = deref(${v.js}, ${site}, ${v.nameIndex});`,
+    setup: `const ${o} = deref(${v.js}, ${site}, ${v.nameIndex});${useCode(c.holes, o)}`,
     index: `word(${o}, ${word}, ${site})`,
   };
 }

@@ -37,7 +37,7 @@ import { MAX_PAYLOAD_BYTES, MAX_SLOTS, NSLOTS_MASK } from "../../heap/object-mod
 import { MutatorCounter } from "../../metrics/clock.js";
 import type { Rng } from "../../util/rng.js";
 import type { LinkOptions } from "../compiler/link.js";
-import { MAX_OUTPUT_CHARS, MAX_OUTPUT_LINES, type Mutator as RunnableMutator } from "../program.js";
+import { MAX_OUTPUT_CHARS, MAX_OUTPUT_LINES, type Mutator as RunnableMutator, type UseTracker } from "../program.js";
 import type { Handle, Mutator, WorkloadDefinition } from "./define.js";
 
 /** A script workload's declarations, checked and resolved when it was loaded (load.ts). */
@@ -503,7 +503,8 @@ export class ScriptMutator {
     return h.slot >= 0 ? this.stack[h.slot] : this.globals[-1 - h.slot];
   }
 
-  private deref(h: Handle): number {
+  /** The object a handle names, for an operation through it (load, store, read, write): every use passes here. */
+  protected deref(h: Handle): number {
     const v = this.refValue(h);
     if (v > 0) return v;
     return this.fail(v === 0 ? "null dereference" : "use of a global that was never set");
@@ -556,6 +557,27 @@ export class ScriptMutator {
   }
 }
 
+/** The mutator of a run that tracks uses (drag): every operation through an object reports it. Chosen once, so other runs pay nothing. */
+class UseTrackingScriptMutator extends ScriptMutator {
+  constructor(
+    script: ScriptWorkload,
+    params: Readonly<Record<string, number>>,
+    gc: Collector,
+    roots: Roots,
+    rng: Rng,
+    link: LinkOptions,
+    private readonly uses: UseTracker,
+  ) {
+    super(script, params, gc, roots, rng, link);
+  }
+
+  protected override deref(h: Handle): number {
+    const o = super.deref(h);
+    this.uses.use(o);
+    return o;
+  }
+}
+
 /** A script workload bound to one run: what the run instantiates against its collector. */
 export function instantiateScript(
   script: ScriptWorkload,
@@ -564,7 +586,8 @@ export function instantiateScript(
   roots: Roots,
   rng: Rng,
   link: LinkOptions,
+  uses?: UseTracker,
 ): RunnableMutator {
-  const m = new ScriptMutator(script, params, gc, roots, rng, link);
+  const m = link.trackUses && uses ? new UseTrackingScriptMutator(script, params, gc, roots, rng, link, uses) : new ScriptMutator(script, params, gc, roots, rng, link);
   return { main: () => m.main(), output: m.output, readCounters: (out) => m.readCounters(out) };
 }
