@@ -49,9 +49,9 @@ export class SegregatedFitAllocator {
   protected topOpen = true;
   /** Bytes the space may commit: its size, less what a large-object space holds of the same budget. */
   private budget: number;
-  /** Runs of whole free pages given back to the system (releaseFreePages), in address order; on no list. */
-  private readonly releasedStart: number[] = [];
-  private readonly releasedLength: number[] = [];
+  /** Runs of whole free pages given back to the system (releaseFreePages), in address order; on no list (sweeps step over them). */
+  protected readonly releasedStart: number[] = [];
+  protected readonly releasedLength: number[] = [];
   private releasedBytes = 0;
   private readonly pageBytes: number;
   /** Bytes in free chunks, the current chunk and the top chunk, excluding unlisted slivers. */
@@ -88,7 +88,7 @@ export class SegregatedFitAllocator {
 
   /** The start of the top chunk: a sweep examines the cells below it. */
   get topStart(): number {
-    return this.current !== 0 && this.currentIsTop ? this.current : this.top;
+    return this.currentIsTop ? this.current : this.top;
   }
 
   /** The free run [start, topStart) that a sweep found just below the top joins it. */
@@ -128,9 +128,9 @@ export class SegregatedFitAllocator {
    * allows (MMTk's free-list spaces release free blocks to the page
    * resource; dlmalloc trims its top): first the top chunk's pages (the
    * high-water mark falls), then whole pages from the low end of listed
-   * free chunks, largest bins first, no more than needed. A released run leaves the lists; its pages' next
-   * write is a first touch again. Nothing is released while a sweep is
-   * pending (the caller finishes it first).
+   * free chunks, largest bins first, no more than needed. A released run
+   * leaves the lists; its pages' next write is a first touch again. Nothing
+   * is released while a sweep is pending (the caller finishes it first).
    */
   releaseFreePages(bytes: number): void {
     if (!this.topOpen || bytes <= 0) return;
@@ -205,11 +205,6 @@ export class SegregatedFitAllocator {
     }
     this.updateCeiling();
     return served;
-  }
-
-  /** Released runs in address order, for a sweep to step over: starts and lengths. */
-  protected releasedRuns(): { starts: readonly number[]; lengths: readonly number[] } {
-    return { starts: this.releasedStart, lengths: this.releasedLength };
   }
 
   private returnCurrentToTop(): void {

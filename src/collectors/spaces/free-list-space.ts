@@ -91,8 +91,8 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
     const mem = this.mem;
     const bits = this.sweepMarks;
     const end = this.sweepEnd;
-    const released = this.releasedRuns();
-    let nextReleased = this.sweepReleased < released.starts.length ? released.starts[this.sweepReleased] : end;
+    const releasedStart = this.releasedStart;
+    let nextReleased = this.sweepReleased < releasedStart.length ? releasedStart[this.sweepReleased] : end;
     let freedObjects = 0;
     let freedBytes = 0;
     let runStart = 0;
@@ -106,8 +106,8 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
           this.addFree(runStart, a - runStart);
           runStart = 0;
         }
-        a += released.lengths[this.sweepReleased++];
-        nextReleased = this.sweepReleased < released.starts.length ? released.starts[this.sweepReleased] : end;
+        a += this.releasedLength[this.sweepReleased++];
+        nextReleased = this.sweepReleased < releasedStart.length ? releasedStart[this.sweepReleased] : end;
         continue;
       }
       const w = a >> 2;
@@ -162,14 +162,13 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
     this.makeParseable();
     this.reset();
     const end = this.topStart;
-    const released = this.releasedRuns();
     let r = 0;
     let runStart = 0;
     for (let a = this.start; a < end; ) {
-      if (r < released.starts.length && a === released.starts[r]) {
+      if (r < this.releasedStart.length && a === this.releasedStart[r]) {
         if (runStart !== 0) this.addFree(runStart, a - runStart);
         runStart = 0;
-        a += released.lengths[r++];
+        a += this.releasedLength[r++];
         continue;
       }
       const size = cellBytes(mem, a);
