@@ -12,7 +12,7 @@ import { collectors, isCollectorName } from "../collectors/registry.js";
 import { OutOfMemoryError, VerificationError, WorkloadRuntimeError } from "../errors.js";
 import { Heap, Roots } from "../heap/heap.js";
 import { traceGraph } from "../heap/trace.js";
-import { MUTATOR_COUNTERS, MutatorCounter, SimClock } from "../metrics/clock.js";
+import { MUTATOR_COUNTERS, MutatorCounter, SimClock, workUnitNs } from "../metrics/clock.js";
 import { DEFAULT_COSTS, type CostModel } from "../metrics/cost-model.js";
 import type { RunError, RunResult, TimelineRow } from "../report/result.js";
 import { collectionStream, timelineRows } from "./timeline.js";
@@ -248,5 +248,12 @@ function measure(collector: Collector, heap: Heap, roots: Roots, completed: bool
       calls: counts[MutatorCounter.calls],
       payloadAccesses: counts[MutatorCounter.payloadAccesses],
     },
+    concurrentNs: recorder.concurrentNs,
+    barrierNs:
+      recorder.work.barrierExecutions * workUnitNs("barrierExecutions", recorder.clock.costs) +
+      recorder.work.barrierShades * workUnitNs("barrierShades", recorder.clock.costs),
+    pauseCycles: log.column("cycle"),
+    cycles: recorder.cycles.records,
+    cycleOpen: recorder.cycle >= 0,
   };
 }
