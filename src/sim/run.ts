@@ -54,6 +54,8 @@ export interface RunOptions {
   /** Collector options as given on the command line (`--opt key=value`). */
   collectorOptions?: Record<string, string>;
   verify?: boolean;
+  /** With verify: check the tri-colour invariant after every marking step of an incremental or concurrent cycle, not a sample (property tests). */
+  verifyEveryMarkingStep?: boolean;
   params?: Record<string, number>;
   maxOps?: number;
   maxDepth?: number;
@@ -114,7 +116,7 @@ export function runWorkloadWithTimeline(
     maxDepth,
   });
   const roots = new Roots(program.stackSlots, program.globalRefCount);
-  const verifier = options.verify ? new HeapVerifier(heap, roots) : undefined;
+  const verifier = options.verify ? new HeapVerifier(heap, roots, options.verifyEveryMarkingStep) : undefined;
   // The clock reads the mutator's counters, and the mutator is bound to the collector: close the loop here.
   let readMutatorCounters = (_out: Float64Array): void => {};
   const stream = options.onCollection && collectionStream(options.onCollection);
