@@ -255,7 +255,8 @@ function measure(collector: Collector, heap: Heap, roots: Roots, completed: bool
       recorder.work.barrierExecutions * workUnitNs("barrierExecutions", recorder.clock.costs) +
       recorder.work.barrierShades * workUnitNs("barrierShades", recorder.clock.costs),
     pauseCycles: log.column("cycle"),
-    cycles: recorder.cycles.records,
+    // A copy: the end-of-run collection may still close (abandon) the open cycle, after these figures are taken.
+    cycles: [...recorder.cycles.records],
     cycleOpen: recorder.cycle >= 0,
   };
 }

@@ -91,7 +91,7 @@ export class HeapVerifier implements CollectionObserver {
     const marking = collector.marking?.();
     if (!marking) return;
     const index = recorder.log.length + 1;
-    const colours = this.colours!;
+    const colours = (this.colours ??= new Uint8Array(this.objectStart.length));
     const mem = this.heap.mem;
     if (marking.invariant === "weak") {
       for (const [start, end] of collector.parseableRegions()) {
@@ -139,7 +139,7 @@ export class HeapVerifier implements CollectionObserver {
   private checkInvariant(collector: Collected, marking: MarkingView, index: number, when: string): void {
     this.markingChecks++;
     const mem = this.heap.mem;
-    const colours = this.colours!;
+    const colours = (this.colours ??= new Uint8Array(this.objectStart.length));
     const work = this.work;
     const weak = marking.invariant === "weak";
     marking.forEachGrey((g) => {
