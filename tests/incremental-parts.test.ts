@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { IncrementalUpdateBarrier, SnapshotBarrier } from "../src/collectors/barriers/marking-barriers.js";
-import { assistRatio, consMarkRatio, smoothConsMark, sweepPace, triggerBytes } from "../src/collectors/pacing/pacer.js";
+import { RUNWAY_MARGIN, assistRatio, consMarkRatio, smoothConsMark, sweepPace, triggerBytes } from "../src/collectors/pacing/pacer.js";
 import { AllocationPaced, CollectorThread, TimeSlices } from "../src/collectors/pacing/schedule.js";
 import { Marker, SCAN_CHUNK_SLOTS, markBitmapFor } from "../src/collectors/trace/marker.js";
 import { Heap, Roots } from "../src/heap/heap.js";
@@ -39,13 +39,15 @@ function handHeap(objects: number[][], heapBytes = 1 << 20) {
 
 describe("the pacer", () => {
   it("triggers at the free space less the runway, within 5% and 95% of the free space", () => {
-    // H = 1000, L = 200: free 800. Runway = r x L x 1.5.
-    expect(triggerBytes({ heapBytes: 1000, liveBytes: 200, consMarkRatio: 0.5, fixedShare: null })).toBe(800 - 0.5 * 200 * 1.5);
-    expect(triggerBytes({ heapBytes: 1000, liveBytes: 200, consMarkRatio: 10, fixedShare: null })).toBe(40);
-    expect(triggerBytes({ heapBytes: 1000, liveBytes: 200, consMarkRatio: 0, fixedShare: null })).toBe(760);
+    // H = 1000, L = 200 marked (free 800), of which S = 120 reachable at the end: runway = r x S x RUNWAY_MARGIN (2).
+    const after = { heapBytes: 1000, liveBytes: 200, scanBytes: 120, fixedShare: null };
+    expect(triggerBytes({ ...after, consMarkRatio: 0.5 })).toBe(800 - 0.5 * 120 * 2);
+    expect(RUNWAY_MARGIN).toBe(2);
+    expect(triggerBytes({ ...after, consMarkRatio: 10 })).toBe(40);
+    expect(triggerBytes({ ...after, consMarkRatio: 0 })).toBe(760);
     // Before any cycle: half the free space; a fixed share: that share.
-    expect(triggerBytes({ heapBytes: 1000, liveBytes: 0, consMarkRatio: null, fixedShare: null })).toBe(500);
-    expect(triggerBytes({ heapBytes: 1000, liveBytes: 200, consMarkRatio: 3, fixedShare: 0.25 })).toBe(200);
+    expect(triggerBytes({ heapBytes: 1000, liveBytes: 0, scanBytes: 0, consMarkRatio: null, fixedShare: null })).toBe(500);
+    expect(triggerBytes({ ...after, consMarkRatio: 3, fixedShare: 0.25 })).toBe(200);
   });
 
   it("smooths the cons/mark ratio over two cycles, paces the sweep and sets the assist ratio", () => {

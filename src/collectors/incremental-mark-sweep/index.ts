@@ -27,8 +27,8 @@ const kOption: OptionSpec<number | null> = {
 const options = {
   ...markingOptions,
   pacing: choice(["time", "allocation"], "time", "time: a quantum of marking at most once per period (Metronome); allocation: an increment every increment-bytes allocated (Baker)"),
-  period: duration("2ms", "time pacing: at most one increment starts in each period of simulated time"),
-  quantum: duration("500us", "time pacing: marking work per increment (simulated ns of marking, e.g. 500us)"),
+  period: duration("1ms", "time pacing: at most one increment starts in each period of simulated time"),
+  quantum: duration("200us", "time pacing: marking work per increment (simulated ns of marking, e.g. 200us)"),
   "increment-bytes": size("64KiB", "allocation pacing: bytes allocated between increments"),
   k: kOption,
 };

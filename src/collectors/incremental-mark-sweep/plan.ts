@@ -157,6 +157,8 @@ export class MarkingCycleCollector extends BaseCollector {
   private blackBytes = 0;
   private consMark: number | null = null;
   private lastLive = 0;
+  /** Bytes reachable when the last cycle ended: what the next is expected to scan. */
+  private lastScan = 0;
   private cycleAllocatedAtStart = 0;
   private cycleAssistRatio = 0;
 
@@ -287,6 +289,8 @@ export class MarkingCycleCollector extends BaseCollector {
     });
     this.nextSweepAt = Infinity;
     const used = recorder.heapUsedBytes;
+    // Assists budget on everything the last cycle marked, floating garbage included: erring high keeps the
+    // cycle ahead of the allocation that would otherwise degenerate it.
     const expectedScan = this.lastLive > 0 ? this.lastLive : used;
     this.cycleAssistRatio = assistRatio(expectedScan, this.spaceBytes - used);
     this.cycleAllocatedAtStart = recorder.allocatedBytes;
@@ -330,6 +334,7 @@ export class MarkingCycleCollector extends BaseCollector {
     recorder.endCycle({ outcome, markedObjects: this.markedObjects(), markedBytes: this.markedBytes(), floatingObjects, floatingBytes });
     this.consMark = smoothConsMark(this.consMark, consMarkRatio(allocatedDuring, this.marker.scannedBytes));
     this.lastLive = this.markedBytes();
+    this.lastScan = this.markedBytes() - floatingBytes;
     this.scheduleNextCycle();
   }
 
@@ -344,7 +349,7 @@ export class MarkingCycleCollector extends BaseCollector {
   /** Sets the next trigger from the last live size, and the pace of the sweep that runs until then. */
   private scheduleNextCycle(): void {
     const allocated = this.recorder.allocatedBytes;
-    const after = triggerBytes({ heapBytes: this.spaceBytes, liveBytes: this.lastLive, consMarkRatio: this.consMark, fixedShare: this.options.trigger });
+    const after = triggerBytes({ heapBytes: this.spaceBytes, liveBytes: this.lastLive, scanBytes: this.lastScan, consMarkRatio: this.consMark, fixedShare: this.options.trigger });
     this.triggerAt = allocated + after;
     if (this.space.sweepPending) {
       this.sweepEvery = sweepPace(after, this.spaceBytes, LAZY_SWEEP_STEP_BYTES);
@@ -388,6 +393,7 @@ export class MarkingCycleCollector extends BaseCollector {
       return true;
     });
     this.lastLive = this.recorder.heapUsedBytes;
+    this.lastScan = this.lastLive;
     this.scheduleNextCycle();
   }
 
