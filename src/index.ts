@@ -16,6 +16,11 @@ export { default as copying, CopyingCollector } from "./collectors/copying/index
 export { default as markCompact, MarkCompactCollector } from "./collectors/mark-compact/index.js";
 export { default as rc, RefCountCollector } from "./collectors/rc/index.js";
 export { default as generational, GenerationalCollector } from "./collectors/generational/index.js";
+export { default as incrementalMarkSweep } from "./collectors/incremental-mark-sweep/index.js";
+export { default as concurrentMarkSweep } from "./collectors/concurrent-mark-sweep/index.js";
+export { MarkingCycleCollector, markingOptions, type MarkingPlanOptions } from "./collectors/incremental-mark-sweep/plan.js";
+export { TimeSlices, AllocationPaced, CollectorThread, type MarkingSchedule, type Weights } from "./collectors/pacing/schedule.js";
+export { SnapshotBarrier, IncrementalUpdateBarrier, MARKING_BARRIERS, type MarkingBarrier } from "./collectors/barriers/marking-barriers.js";
 export { testCollector, type CheckResult, type ConformanceOptions } from "./conformance/suite.js";
 export { parseOptions, choice, integer, heapShare, type OptionSpec, type OptionSpecs, type ParsedOptions } from "./collectors/options.js";
 export { Marker } from "./collectors/trace/marker.js";
@@ -38,7 +43,7 @@ export { IntMap } from "./heap/int-map.js";
 export { BumpAllocator } from "./alloc/bump.js";
 export { SegregatedFitAllocator } from "./alloc/segregated-fit.js";
 export { CollectionLog, WorkCounters } from "./metrics/collection-log.js";
-export { Recorder, type Collected, type CollectionObserver } from "./metrics/recorder.js";
+export { Recorder, type Collected, type CollectionObserver, type MarkingView } from "./metrics/recorder.js";
 export {
   DemographicsTracker,
   type DemographicsResult,
@@ -46,6 +51,7 @@ export {
   type HistogramBucket,
   type Reclamation,
 } from "./metrics/demographics.js";
+export { CycleLog, type CycleRecord, type CycleOutcome } from "./metrics/cycle-log.js";
 export { SimClock, workUnitNs } from "./metrics/clock.js";
 export { DEFAULT_COSTS, loadCostModel, type CostModel } from "./metrics/cost-model.js";
 export { summarisePauses, minimumMutatorUtilisation, nearestRank } from "./metrics/stats.js";

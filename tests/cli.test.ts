@@ -104,7 +104,7 @@ describe("gcsim compare and check", () => {
     const r = gcsim("compare", "workloads/gcbench.json", "--collectors", "all", ...SMALL_GCBENCH, "--heap", "512KiB", "-f", "csv", "-o", out);
     expect(r.code).toBe(0);
     const rows: Record<string, string>[] = parse(readFileSync(out, "utf8"), { columns: true });
-    expect(rows.map((row) => row.collector)).toEqual(["none", "mark-sweep", "copying", "mark-compact", "rc", "generational", "immix", "sticky-immix", "gen-immix"]);
+    expect(rows.map((row) => row.collector)).toEqual(["none", "mark-sweep", "copying", "mark-compact", "rc", "generational", "immix", "sticky-immix", "gen-immix", "incremental-mark-sweep", "concurrent-mark-sweep"]);
     expect(Object.keys(rows[0])).toEqual(CSV_COLUMNS.map(([name]) => name));
     expect(rows.find((row) => row.collector === "generational")!["collections.minor"]).not.toBe("0");
   });
@@ -130,6 +130,14 @@ describe("gcsim compare and check", () => {
       "time.overheadVsNone",
       "memory.peakLiveUpperBound",
       "memory.liveProbes",
+      ...["initial-mark", "increment", "remark", "degenerated", "assist"].map((k) => `collections.${k}`),
+      "work.barrierShades",
+      "work.mutatorStops",
+      "time.concurrent",
+      "time.collectorCpu",
+      "time.barriers",
+      ...["count", "completed", "degenerated", "abandoned", "unfinished", "duration.max", "pausesPerCycle", "concurrentShare"].map((f) => `cycles.${f}`),
+      ...["floating.objects", "floating.bytes", "floating.maxBytes", "allocatedDuring.maxBytes", "peakUsedAtEnd"].map((f) => `cycles.${f}`),
     ]);
     const rows: Record<string, string>[] = parse(readFileSync(join(dir, "r.csv"), "utf8"), { columns: true });
     expect(rows.map((row) => Number(row["time.overheadVsNone"]))).toEqual(runs.map((run: { time: { overheadVsNone: number } }) => run.time.overheadVsNone));
@@ -160,7 +168,7 @@ describe("gcsim compare and check", () => {
     const out = join(dir, "results.json");
     expect(gcsim("compare", ...baselineArgs, "-f", "json", "-o", out).code).toBe(0);
     const r = gcsim("check", out, "--baseline", "results/baseline.json", "--tolerance", "0%");
-    expect(r.stdout).toMatch(/^ok: 36 runs/);
+    expect(r.stdout).toMatch(/^ok: 44 runs/);
     expect(r.code).toBe(0);
   });
 
@@ -271,7 +279,7 @@ describe("the result contract on the command line", () => {
   it("sweep --collectors all,VARIANT leaves out none and adds the variant", () => {
     const r = gcsim("sweep", "linked-queue", "--param", "length=500", "--param", "steps=2000", "--collectors", "all,rc:cycles=off", "--factors", "2", "-f", "json");
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).map((x: { label: string }) => x.label)).toEqual(["mark-sweep", "copying", "mark-compact", "rc", "generational", "immix", "sticky-immix", "gen-immix", "rc:cycles=off"]);
+    expect(JSON.parse(r.stdout).map((x: { label: string }) => x.label)).toEqual(["mark-sweep", "copying", "mark-compact", "rc", "generational", "immix", "sticky-immix", "gen-immix", "incremental-mark-sweep", "concurrent-mark-sweep", "rc:cycles=off"]);
   });
 
   it("compare: out of memory is data, exit 3 with --fail-on-oom, 1 with --fail-on-leak", () => {
@@ -385,7 +393,7 @@ describe("the result contract on the command line", () => {
   it("check --format markdown and json, for a CI step summary and scripts", () => {
     const md = gcsim("check", "results/baseline.json", "--baseline", "results/baseline.json", "--format", "markdown");
     expect(md.code).toBe(0);
-    expect(md.stdout).toMatch(/^### gcsim check: passed\n\n36 runs compared/);
+    expect(md.stdout).toMatch(/^### gcsim check: passed\n\n44 runs compared/);
     const json = gcsim("check", "results/baseline.json", "--baseline", "results/baseline.json", "--format", "json");
     expect(JSON.parse(json.stdout)).toEqual([]);
   });
@@ -447,6 +455,7 @@ describe("every option is registered, documented and exercised", () => {
     expect(Object.keys(rows[0])).toEqual([
       ...["index", "startNs", "kind", "reason", "pauseNs", "usedBefore", "usedAfter", "liveAfter", "footprint", "footprintBefore", "fragmentation"],
       ...Object.keys(result.work).map((w) => `work.${w}`),
+      "cycle",
     ]);
     expect(rows.filter((row) => row.kind === "minor")).toHaveLength(result.collections.minor);
     // Each pause's own work counters, which add up to the run's work inside pauses.
@@ -471,7 +480,7 @@ describe("every option is registered, documented and exercised", () => {
     expect(gcsim("report", "results/baseline.json", "-o", join(d, "report.html")).code).toBe(0);
     expect(readFileSync(join(d, "report.html"), "utf8")).toMatch(/^<!doctype html>/);
     expect(gcsim("check", "results/baseline.json", "--baseline", "results/baseline.json", "-o", join(d, "check.txt")).code).toBe(0);
-    expect(readFileSync(join(d, "check.txt"), "utf8")).toMatch(/^ok: 36 runs/);
+    expect(readFileSync(join(d, "check.txt"), "utf8")).toMatch(/^ok: 44 runs/);
   });
 
   it("every option --help lists is in the README and in a test, and every option the README's synopsis lists is registered", () => {

@@ -34,6 +34,14 @@ export const CONFIGURATIONS: { collector: string; options: Record<string, string
     options: { "promote-age": "2", barrier: "cards", mature: "mark-compact", nursery: "50%" },
     label: "generational promote-age=2 cards mark-compact nursery=50%",
   },
+  // Incremental and concurrent marking at the scale of a small heap (many increments and quanta per cycle),
+  // with the incremental-update barrier and white allocation; the defaults (SATB) are in the list above.
+  {
+    collector: "incremental-mark-sweep",
+    options: { period: "3us", quantum: "1us", barrier: "iu", alloc: "white" },
+    label: "incremental-mark-sweep period=3us quantum=1us iu alloc=white",
+  },
+  { collector: "concurrent-mark-sweep", options: { cpu: "0.05", assists: "off", barrier: "iu" }, label: "concurrent-mark-sweep cpu=0.05 assists=off iu" },
 ];
 
 export function run(doc: WorkloadDoc, options: Partial<RunOptions> & { collector: string }): RunResult {

@@ -18,7 +18,8 @@ describe("random workloads under the verifier", () => {
       fc.property(randomWorkload, fc.integer({ min: 256, max: 4096 }), fc.integer({ min: 1, max: 1000 }), (doc, granules, seed) => {
         const baseline = run(doc, { collector: "none", heapBytes: 64 << 20, seed, verify: false });
         expect(baseline.outcome).toBe("completed");
-        const r = run(doc, { collector, collectorOptions: options, heapBytes: granules * 8, seed });
+        // Incremental and concurrent collectors have the tri-colour invariant checked after every marking step.
+        const r = run(doc, { collector, collectorOptions: options, heapBytes: granules * 8, seed, verifyEveryMarkingStep: true });
         expect(r.error?.kind).not.toBe("verification");
         expect(r.error?.kind).not.toBe("runtime");
         collections += r.collections.total;

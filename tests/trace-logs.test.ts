@@ -58,6 +58,8 @@ const UNIT_NS: Record<WorkName, number> = {
   allocationSlowPaths: DEFAULT_COSTS.allocationSlowPath,
   safepoints: DEFAULT_COSTS.safepoint + DEFAULT_COSTS.runtimeRoots,
   pagesPrepared: DEFAULT_COSTS.pagePrepared,
+  barrierShades: DEFAULT_COSTS.barrierShade,
+  mutatorStops: DEFAULT_COSTS.safepoint,
   pagesTouched: DEFAULT_COSTS.pageFirstTouch,
 };
 
@@ -339,7 +341,7 @@ const MiB = 1 << 20;
 /** A timeline row built by hand; only the fields a log reads matter. */
 function row(fields: Partial<TimelineRow> & Pick<TimelineRow, "kind" | "startNs" | "pauseNs">): TimelineRow {
   const work = Object.fromEntries(WORK_NAMES.map((w) => [w, 0])) as Record<WorkName, number>;
-  return { index: 1, reason: "allocation-failure", usedBefore: 0, usedAfter: 0, liveAfter: null, footprint: 0, footprintBefore: 0, fragmentation: null, work, ...fields };
+  return { index: 1, reason: "allocation-failure", usedBefore: 0, usedAfter: 0, liveAfter: null, footprint: 0, footprintBefore: 0, fragmentation: null, work, cycle: null, ...fields };
 }
 
 describe("--gc-log-format go (GODEBUG=gctrace=1)", () => {

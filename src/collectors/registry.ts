@@ -8,17 +8,19 @@
 import { InputError } from "../errors.js";
 import { didYouMean } from "../util/suggest.js";
 import type { CollectorDefinition } from "./collector.js";
+import concurrentMarkSweep from "./concurrent-mark-sweep/index.js";
 import copying from "./copying/index.js";
 import generational from "./generational/index.js";
 import genImmix from "./gen-immix/index.js";
 import immix from "./immix/index.js";
+import incrementalMarkSweep from "./incremental-mark-sweep/index.js";
 import markCompact from "./mark-compact/index.js";
 import markSweep from "./mark-sweep/index.js";
 import none from "./none/index.js";
 import rc from "./rc/index.js";
 import stickyImmix from "./sticky-immix/index.js";
 
-const builtIns = [none, markSweep, copying, markCompact, rc, generational, immix, stickyImmix, genImmix] as const;
+const builtIns = [none, markSweep, copying, markCompact, rc, generational, immix, stickyImmix, genImmix, incrementalMarkSweep, concurrentMarkSweep] as const;
 
 export type CollectorName = (typeof builtIns)[number]["name"];
 

@@ -49,16 +49,21 @@ export class SimClock {
       work.allocationSlowPaths * c.allocationSlowPath +
       work.safepoints * (c.safepoint + c.runtimeRoots) +
       work.pagesPrepared * c.pagePrepared +
-      work.pagesTouched * c.pageFirstTouch
+      work.pagesTouched * c.pageFirstTouch +
+      // Later terms go last: 0 for collectors without them, so every earlier sum stays bit-for-bit the same.
+      work.barrierShades * c.barrierShade +
+      work.mutatorStops * c.safepoint
     );
   }
 
   /**
    * Mutator time so far: the mutator's own operations, its allocations, and
    * the collector work done outside pauses - the cost of all work so far less
-   * `gcNs`, the cost of the work done inside pauses.
+   * `gcNs`, the cost of the work done inside pauses, and less `concurrentNs`,
+   * the cost of the work a collector thread did beside the mutator (on
+   * another simulated CPU, so it is nobody's mutator time).
    */
-  mutatorNs(allocatedObjects: number, allocatedBytes: number, work: WorkCounters, gcNs: number): number {
+  mutatorNs(allocatedObjects: number, allocatedBytes: number, work: WorkCounters, gcNs: number, concurrentNs = 0): number {
     this.readMutator(this.counts);
     const c = this.costs;
     const m = this.counts;
@@ -70,7 +75,7 @@ export class SimClock {
       m[MutatorCounter.payloadAccesses] * c.payloadAccess +
       allocatedObjects * c.allocation +
       allocatedBytes * c.allocationByte +
-      (this.workNs(work) - gcNs)
+      (this.workNs(work) - gcNs - concurrentNs)
     );
   }
 }
@@ -113,5 +118,9 @@ export function workUnitNs(work: WorkName, c: CostModel): number {
       return c.pagePrepared;
     case "pagesTouched":
       return c.pageFirstTouch;
+    case "barrierShades":
+      return c.barrierShade;
+    case "mutatorStops":
+      return c.safepoint;
   }
 }

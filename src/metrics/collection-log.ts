@@ -30,12 +30,20 @@ export class WorkCounters {
   pagesPrepared = 0;
   /** Pages written for the first time (a page fault and zeroing in a real runtime; heap/pages.ts). */
   pagesTouched = 0;
+  /** Objects a marking barrier greyed (incremental and concurrent marking; mutator time). */
+  barrierShades = 0;
+  /**
+   * Pauses that only stop and resume the mutator, without scanning the
+   * runtime's roots again (an increment, a SATB remark): each costs
+   * `safepoint` alone, where a `safepoints` pause also costs `runtimeRoots`.
+   */
+  mutatorStops = 0;
 }
 
 export type WorkName = keyof WorkCounters;
 export const WORK_NAMES: readonly WorkName[] = Object.keys(new WorkCounters()) as WorkName[];
 
-// The first fifteen columns are written by position in CollectionLog.add; keep the order.
+// The first sixteen columns are written by position in CollectionLog.add; keep the order.
 const COLUMNS = [
   "kind",
   "reason",
@@ -52,6 +60,7 @@ const COLUMNS = [
   "liveAfter",
   "footprintBefore",
   "fragmentationAfter",
+  "cycle",
   ...WORK_NAMES,
 ] as const;
 type Column = (typeof COLUMNS)[number];
@@ -80,6 +89,8 @@ export interface CollectionRecord {
   footprintBefore: number;
   /** Fragmentation after a full collection (Collected.fragmentation); null after any other pause, where it is not measured. */
   fragmentationAfter: number | null;
+  /** The marking cycle (0-based, Recorder.cycles) this pause belongs to; -1 for a pause outside any incremental or concurrent cycle. */
+  cycle: number;
   /** The work counted during this pause alone (the counters' deltas). */
   work: Record<WorkName, number>;
 }
@@ -105,6 +116,8 @@ export interface PauseRecord {
   footprintBefore: number;
   /** null when not measured (only full collections measure it). */
   fragmentationAfter: number | null;
+  /** The open marking cycle's index, or -1. */
+  cycle: number;
 }
 
 export class CollectionLog {
@@ -141,6 +154,7 @@ export class CollectionLog {
     c[13][i] = p.footprintBefore;
     // NaN stands for "not measured" inside the column; record() turns it back into null.
     c[14][i] = p.fragmentationAfter ?? NaN;
+    c[15][i] = p.cycle;
     for (let w = 0; w < WORK_NAMES.length; w++) c[FIRST_WORK_COLUMN + w][i] = work[WORK_NAMES[w]] - workBefore[w];
   }
 
@@ -173,6 +187,7 @@ export class CollectionLog {
       liveAfter: get("liveAfter") >= 0 ? get("liveAfter") : null,
       footprintBefore: get("footprintBefore"),
       fragmentationAfter: Number.isNaN(get("fragmentationAfter")) ? null : get("fragmentationAfter"),
+      cycle: get("cycle"),
       work,
     };
   }

@@ -38,6 +38,9 @@ export const DEFAULT_COSTS = {
   pageFirstTouch: 1_000,
   // Simulation parameter, not a cost: the page size of first touches and page bookkeeping (bytes).
   pageBytes: 4096,
+  // Incremental and concurrent marking (added later, so listed last): an object a marking barrier greys,
+  // priced like a remembered-set entry (an enqueue on the collector's work list).
+  barrierShade: 5,
 };
 
 export type CostModel = typeof DEFAULT_COSTS;

@@ -11,8 +11,12 @@ import { WORK_NAMES, type WorkName } from "../metrics/collection-log.js";
 
 /** Work counters added after the CSV columns were first published: appended at the end, as every new column is. */
 const LATER_WORK: readonly WorkName[] = ["safepoints", "pagesPrepared", "pagesTouched"];
+/** Work counters and collection kinds of incremental and concurrent marking, appended later still. */
+const MARKING_WORK: readonly WorkName[] = ["barrierShades", "mutatorStops"];
+const MARKING_KINDS: readonly CollectionKind[] = ["initial-mark", "increment", "remark", "degenerated", "assist"];
 const workColumn = (w: WorkName): [string, (r: RunResult) => unknown] => [`work.${w}`, (r) => r.work[w]];
-import { COLLECTION_KINDS, labelOf, MMU_KEYS, PAUSE_STATS, type RunResult, type TimelineRow } from "./result.js";
+const collectionsColumn = (k: CollectionKind): [string, (r: RunResult) => unknown] => [`collections.${k}`, (r) => r.collections[k]];
+import { COLLECTION_KINDS, labelOf, MMU_KEYS, PAUSE_STATS, type CollectionKind, type RunResult, type TimelineRow } from "./result.js";
 
 const csv = lazyRequire<{ stringify: typeof Stringify }>("csv-stringify/sync");
 
@@ -34,7 +38,7 @@ export const CSV_COLUMNS: [string, (r: RunResult) => unknown][] = [
   ["allocated.objects", (r) => r.allocated.objects],
   ["allocated.bytes", (r) => r.allocated.bytes],
   ["collections.total", (r) => r.collections.total],
-  ...COLLECTION_KINDS.map((k): [string, (r: RunResult) => unknown] => [`collections.${k}`, (r) => r.collections[k]]),
+  ...COLLECTION_KINDS.filter((k) => !MARKING_KINDS.includes(k)).map(collectionsColumn),
   ...PAUSE_STATS.map((f): [string, (r: RunResult) => unknown] => [`pauses.${f}`, (r) => r.pauses[f]]),
   ...MMU_KEYS.map((w): [string, (r: RunResult) => unknown] => [`mmu.${w}`, (r) => r.mmu[w]]),
   ["time.mutator", (r) => r.time.mutator],
@@ -49,7 +53,7 @@ export const CSV_COLUMNS: [string, (r: RunResult) => unknown][] = [
   ["memory.finalLive", (r) => r.memory.finalLive],
   ["memory.promotedBytes", (r) => r.memory.promotedBytes],
   ["memory.nurserySurvival", (r) => r.memory.nurserySurvival],
-  ...WORK_NAMES.filter((w) => !LATER_WORK.includes(w)).map(workColumn),
+  ...WORK_NAMES.filter((w) => !LATER_WORK.includes(w) && !MARKING_WORK.includes(w)).map(workColumn),
   ["leaked.objects", (r) => r.leaked.objects],
   ["leaked.bytes", (r) => r.leaked.bytes],
   ["leaked.cycles", (r) => r.leaked.cycles],
@@ -68,6 +72,25 @@ export const CSV_COLUMNS: [string, (r: RunResult) => unknown][] = [
   // The live-size probe's precision: no instant had more live bytes than the upper bound; exact traces made.
   ["memory.peakLiveUpperBound", (r) => r.memory.peakLiveUpperBound],
   ["memory.liveProbes", (r) => r.memory.liveProbes],
+  // Incremental and concurrent marking: its pause kinds, barrier and stop counters, collector CPU, cycles.
+  ...MARKING_KINDS.map(collectionsColumn),
+  ...MARKING_WORK.map(workColumn),
+  ["time.concurrent", (r) => r.time.concurrent],
+  ["time.collectorCpu", (r) => r.time.collectorCpu],
+  ["time.barriers", (r) => r.time.barriers],
+  ["cycles.count", (r) => r.cycles?.count],
+  ["cycles.completed", (r) => r.cycles?.completed],
+  ["cycles.degenerated", (r) => r.cycles?.degenerated],
+  ["cycles.abandoned", (r) => r.cycles?.abandoned],
+  ["cycles.unfinished", (r) => r.cycles?.unfinished],
+  ["cycles.duration.max", (r) => r.cycles?.duration.max],
+  ["cycles.pausesPerCycle", (r) => r.cycles?.pausesPerCycle],
+  ["cycles.concurrentShare", (r) => r.cycles?.concurrentShare],
+  ["cycles.floating.objects", (r) => r.cycles?.floating.objects],
+  ["cycles.floating.bytes", (r) => r.cycles?.floating.bytes],
+  ["cycles.floating.maxBytes", (r) => r.cycles?.floating.maxBytes],
+  ["cycles.allocatedDuring.maxBytes", (r) => r.cycles?.allocatedDuring.maxBytes],
+  ["cycles.peakUsedAtEnd", (r) => r.cycles?.peakUsedAtEnd],
 ];
 
 export function renderCsv(results: RunResult[]): string {
@@ -80,9 +103,10 @@ const TIMELINE_COLUMNS = ["index", "startNs", "kind", "reason", "pauseNs", "used
 
 /** A timeline as CSV: one row per collection or pause, with that pause's work counters (`work.NAME`) last. */
 export function renderTimelineCsv(rows: TimelineRow[]): string {
-  const header = [...TIMELINE_COLUMNS, ...WORK_NAMES.map((w) => `work.${w}`)];
+  // The cycle column came after the work counters were published, so it follows them (and the two counters added with it).
+  const header = [...TIMELINE_COLUMNS, ...WORK_NAMES.map((w) => `work.${w}`), "cycle"];
   return csv().stringify([
     header,
-    ...rows.map((row) => [...TIMELINE_COLUMNS.map((c) => row[c] ?? ""), ...WORK_NAMES.map((w) => row.work?.[w] ?? "")]),
+    ...rows.map((row) => [...TIMELINE_COLUMNS.map((c) => row[c] ?? ""), ...WORK_NAMES.map((w) => row.work?.[w] ?? ""), row.cycle ?? ""]),
   ]);
 }

@@ -45,8 +45,16 @@ export const MMU_WINDOWS_MS = [1, 2, 5, 10, 20, 50, 100] as const;
 export type MmuWindow = `${(typeof MMU_WINDOWS_MS)[number]}ms`;
 export const MMU_KEYS = MMU_WINDOWS_MS.map((w) => `${w}ms` as MmuWindow);
 
-/** Every kind of collection or pause a shipped collector records. */
-export const COLLECTION_KINDS = ["full", "minor", "major", "rc-cascade", "cycle", "coalesce"] as const;
+/**
+ * Every kind of collection or pause a shipped collector records. Kinds are
+ * appended, never reordered. The last five are the pauses of an incremental
+ * or concurrent marking cycle (src/collectors/trace/marking-cycle.ts): its
+ * initial mark (roots greyed), an increment of marking, the remark that ends
+ * marking, a degenerated finish (marking completed stop-the-world because an
+ * allocation failed mid-cycle), and a mutator assist (marking the mutator
+ * does inline, without a safepoint, when its allocation outruns the marker).
+ */
+export const COLLECTION_KINDS = ["full", "minor", "major", "rc-cascade", "cycle", "coalesce", "initial-mark", "increment", "remark", "degenerated", "assist"] as const;
 export type CollectionKind = (typeof COLLECTION_KINDS)[number];
 
 /**
@@ -64,6 +72,11 @@ export const IS_COLLECTION = {
   "rc-cascade": false,
   cycle: true,
   coalesce: true,
+  "initial-mark": true,
+  increment: true,
+  remark: true,
+  degenerated: true,
+  assist: false,
 } as const satisfies Record<CollectionKind, boolean>;
 /** The kinds that are collections: every kind IS_COLLECTION marks true. */
 export const COLLECTIONS_PROPER: readonly CollectionKind[] = COLLECTION_KINDS.filter((k) => IS_COLLECTION[k]);
@@ -106,6 +119,43 @@ export interface PauseStats {
 }
 export const PAUSE_STATS = ["count", "total", "mean", "p50", "p90", "p95", "p99", "max"] as const;
 
+/**
+ * Marking cycles, as distinct from pauses. An incremental or concurrent
+ * collector's cycle runs from its initial-mark pause to the pause that ends
+ * marking, with increments, assists or concurrent marking between; each
+ * collection of a stop-the-world collector (a pause of a kind IS_COLLECTION
+ * marks true outside any such cycle) is a one-pause cycle. Durations in
+ * simulated ns, sizes in bytes. Statistics over no cycles are null.
+ */
+export interface CycleStats {
+  count: number;
+  /** Ended with marking complete at a remark (or, for a one-pause cycle, by its collection). */
+  completed: number;
+  /** Ended by finishing marking stop-the-world because an allocation failed mid-cycle. */
+  degenerated: number;
+  /** Given up for a complete stop-the-world collection (an explicit `collect` mid-cycle). */
+  abandoned: number;
+  /** Still open when the run ended. */
+  unfinished: number;
+  /** Cycle durations, start of the initial mark to end of the last pause, over cycles that ended (ns). */
+  duration: PauseStats;
+  /** Mean pauses per ended cycle; null with none. */
+  pausesPerCycle: number | null;
+  /** Share of the cycles' collector work done beside the mutator: concurrent / (concurrent + pauses in cycles); null with no cycle. */
+  concurrentShare: number | null;
+  /**
+   * Floating garbage: objects a cycle marked that were already unreachable
+   * when its marking ended (retained until the next cycle). Totals over
+   * cycles; max and mean bytes per ended cycle, null with none. A
+   * stop-the-world marking has none (0).
+   */
+  floating: { objects: number; bytes: number; maxBytes: number | null; meanBytes: number | null };
+  /** Bytes the mutator allocated during a cycle (0 for a one-pause cycle): max and mean per ended cycle; null with none. */
+  allocatedDuring: { maxBytes: number | null; meanBytes: number | null };
+  /** Largest heap in use (allocated less freed bytes) at the end of a cycle: the headroom a cycle needed; null with no cycle. */
+  peakUsedAtEnd: number | null;
+}
+
 export interface RunResult {
   gcsim: string;
   outcome: Outcome;
@@ -141,7 +191,22 @@ export interface RunResult {
    * was among the results it was computed with (withOverheadVsNone in
    * src/report/overhead.ts: compare and sweep; a single run has none).
    */
-  time: { mutator: number; gc: number; total: number; gcOverhead: number | null; throughput: number | null; overheadVsNone: number | null };
+  time: {
+    mutator: number;
+    gc: number;
+    total: number;
+    gcOverhead: number | null;
+    throughput: number | null;
+    overheadVsNone: number | null;
+    /** Collector work done on a collector thread beside the mutator (ns of that CPU's time; not part of total). */
+    concurrent: number;
+    /** All collector work: gc (pauses) + concurrent (ns). */
+    collectorCpu: number;
+    /** Barrier cost inside mutator time: barrier executions and barrier shades at their costs (ns). */
+    barriers: number;
+  };
+  /** Marking cycles, distinct from pauses (see CycleStats). */
+  cycles: CycleStats;
   work: Record<WorkName, number>;
   memory: {
     /**
@@ -238,4 +303,6 @@ export interface TimelineRow {
   fragmentation: number | null;
   /** The work counters of this pause alone (what its simulated duration is the cost of). */
   work: Record<WorkName, number>;
+  /** The marking cycle (0-based) this pause belongs to; null for a pause outside an incremental or concurrent cycle. */
+  cycle: number | null;
 }

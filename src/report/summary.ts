@@ -16,6 +16,12 @@
  *     of very different kinds: rc's thousands of one-object cascade frees
  *     would make its p99 the lowest while it has the longest pause.
  *
+ *   - for incremental and concurrent collectors, whose cycles are not their
+ *     pauses, cycles and pauses separately (cycles, pauses and the longest,
+ *     the share of collector work done concurrently, assists, floating
+ *     garbage), and collector CPU time (pauses plus the collector thread's
+ *     work), which total time leaves out because it runs on another core.
+ *
  * `none` is the reference, not a contender: it is left out of the rankings.
  * Only completed runs are compared; a figure not measured (null) never wins
  * and is named as such.
@@ -95,5 +101,27 @@ export function summaryLines(group: readonly RunResult[]): string[] {
         .join(", ")})`,
     );
   }
+
+  // Cycles and pauses, when some compared collector's cycles are not its collections (incremental and concurrent marking).
+  const cycles = (r: RunResult) => r.cycles as RunResult["cycles"] | undefined;
+  if (compared.some((r) => cycles(r) !== undefined && cycles(r)!.count !== r.pauses.collections.count)) {
+    lines.push(`cycles and pauses: ${compared.map(cyclesAndPauses).join("; ")}`);
+    lines.push(`collector CPU (pauses + collector thread): ${ranking(compared, (r) => r.time.collectorCpu ?? r.time.gc, "less collector CPU")}`);
+  }
   return lines;
+}
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+/** "concurrent-mark-sweep 14 cycles, 28 pauses (max 70.0 µs), 96% of collector work concurrent, 3 assists, floating up to 2.10 MiB". */
+function cyclesAndPauses(r: RunResult): string {
+  const c = r.cycles as RunResult["cycles"] | undefined;
+  if (c === undefined) return `${labelOf(r)} cycles not recorded`;
+  const parts = [
+    `${labelOf(r)} ${plural(c.count, "cycle")}${c.degenerated > 0 ? ` (${c.degenerated} degenerated)` : ""}, ${plural(r.pauses.count, "pause")}${r.pauses.max !== null ? ` (max ${formatNs(r.pauses.max)})` : ""}`,
+  ];
+  if (c.concurrentShare !== null && c.concurrentShare > 0) parts.push(`${formatPercent(c.concurrentShare)} of collector work concurrent`);
+  if ((r.collections.assist ?? 0) > 0) parts.push(`${r.collections.assist} assists`);
+  if (c.floating.maxBytes !== null && c.floating.maxBytes > 0) parts.push(`floating up to ${formatBytes(c.floating.maxBytes)}`);
+  return parts.join(", ");
 }

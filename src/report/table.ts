@@ -56,6 +56,7 @@ function renderRun(r: RunResult, c: ChalkInstance): string {
     ["outcome", outcome],
     ["allocated", `${formatCount(r.allocated.objects)} objects, ${formatBytes(r.allocated.bytes)}`],
     ["collections", r.collections.total > 0 ? `${formatCount(r.collections.total)} (${kinds})` : "0"],
+    ...(r.cycles ? ([["cycles", cyclesText(r.cycles, orDash)]] as [string, string][]) : []),
     [
       "pauses",
       p.count > 0
@@ -69,7 +70,8 @@ function renderRun(r: RunResult, c: ChalkInstance): string {
     [
       "time",
       `${formatNs(r.time.total)} (mutator ${formatNs(r.time.mutator)}, GC ${formatNs(r.time.gc)}, overhead ${orDash(r.time.gcOverhead, formatPercent)})` +
-        (r.time.overheadVsNone != null ? `\n${formatPercent(r.time.overheadVsNone)} over none's mutator time` : ""),
+        (r.time.overheadVsNone != null ? `\n${formatPercent(r.time.overheadVsNone)} over none's mutator time` : "") +
+        (r.time.concurrent ? `\ncollector CPU ${formatNs(r.time.collectorCpu)} (concurrent ${formatNs(r.time.concurrent)}, beside the mutator)` : ""),
     ],
     ["MMU", (["1ms", "10ms", "100ms"] as const).map((w) => `${w} ${orDash(r.mmu[w], formatPercent)}`).join(", ")],
     ["GC work", work || "none"],
@@ -100,6 +102,16 @@ function renderRun(r: RunResult, c: ChalkInstance): string {
   return r.output.length > 0 ? `${table.toString()}\n${c.bold("output")}\n${r.output.join("\n")}` : table.toString();
 }
 
+/** The single-run table's cycles row: cycles as distinct from pauses. */
+function cyclesText(c: RunResult["cycles"], orDash: (v: number | null | undefined, format: (n: number) => string) => string): string {
+  if (c.count === 0) return "0";
+  const outcomes = (["completed", "degenerated", "abandoned", "unfinished"] as const).filter((k) => c[k] > 0).map((k) => `${formatCount(c[k])} ${k}`);
+  return (
+    `${formatCount(c.count)} (${outcomes.join(", ")}), ${orDash(c.pausesPerCycle, (n) => n.toFixed(1))} pauses per cycle, longest ${orDash(c.duration.max, formatNs)}` +
+    (c.floating.maxBytes ? `\nfloating garbage up to ${formatBytes(c.floating.maxBytes)} a cycle (${formatBytes(c.floating.bytes)} in all), ${orDash(c.allocatedDuring.maxBytes, formatBytes)} allocated during the longest` : "")
+  );
+}
+
 /** A comparison column: how to read a figure (null: not measured), format it, and which way is better. */
 interface Column {
   title: string;
@@ -122,6 +134,10 @@ export const COMPARISON_COLUMNS: Column[] = [
   { title: "vs none", value: (r) => r.time.overheadVsNone ?? null, format: formatPercent, better: "lower" },
   { title: "peak footprint", value: (r) => r.memory.peakFootprint, format: formatBytes, better: "lower" },
   { title: "leaked", value: (r) => r.leaked.objects, format: formatCount, better: "lower" },
+  // Incremental and concurrent marking (results written before have none): cycles apart from pauses, all collector work, floating garbage.
+  { title: "cycles", value: (r) => r.cycles?.count ?? null, format: formatCount, better: "lower" },
+  { title: "collector CPU", value: (r) => r.time.collectorCpu ?? null, format: formatNs, better: "lower" },
+  { title: "floating max", value: (r) => r.cycles?.floating.maxBytes ?? null, format: formatBytes, better: "lower" },
 ];
 
 /** The text of a figure not measured, in every human format. */

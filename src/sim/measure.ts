@@ -7,6 +7,7 @@
  * collected can change without touching what a result looks like.
  */
 import type { WorkName } from "../metrics/collection-log.js";
+import type { CycleRecord } from "../metrics/cycle-log.js";
 import { minimumMutatorUtilisation, summarisePauses } from "../metrics/stats.js";
 import {
   COLLECTION_KINDS,
@@ -14,7 +15,9 @@ import {
   COLLECTOR_FIGURES,
   PAUSE_FLOOR_NS,
   MMU_WINDOWS_MS,
+  IS_COLLECTION,
   type CollectionKind,
+  type CycleStats,
   type MmuWindow,
   type PauseStats,
   type RunResult,
@@ -40,9 +43,70 @@ export interface RawFigures {
   /** Collector-specific figures (see COLLECTOR_FIGURES). */
   collectorFigures: Record<string, number>;
   mutator: RunResult["mutator"];
+  /** Collector work done beside the mutator (ns). */
+  concurrentNs: number;
+  /** Barrier executions and shades at their costs (ns, inside mutatorNs). */
+  barrierNs: number;
+  /** Per pause: the marking cycle it belongs to, or -1. */
+  pauseCycles: ArrayLike<number>;
+  /** Cycles of an incremental or concurrent collector that ended. */
+  cycles: readonly CycleRecord[];
+  /** Whether a cycle was still open when the run ended. */
+  cycleOpen: boolean;
 }
 
-export type ShapedFigures = Pick<RunResult, "allocated" | "collections" | "pauses" | "mmu" | "time" | "work" | "memory" | "mutator">;
+export type ShapedFigures = Pick<RunResult, "allocated" | "collections" | "pauses" | "mmu" | "time" | "work" | "memory" | "mutator" | "cycles">;
+
+const mean = (xs: number[]) => (xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+const max = (xs: number[]) => (xs.length > 0 ? Math.max(...xs) : null);
+
+/**
+ * Cycles: the logged ones, plus each collection outside them as a one-pause
+ * cycle (its duration is its pause; nothing is allocated during it and it
+ * leaves no floating garbage).
+ */
+function cycleStats(raw: RawFigures, completed: boolean): CycleStats {
+  const durations: number[] = [];
+  const pauses: number[] = [];
+  const floating: number[] = [];
+  const allocated: number[] = [];
+  const usedAtEnd: number[] = [];
+  let concurrent = 0;
+  let inPauses = 0;
+  const outcomes = { completed: 0, degenerated: 0, abandoned: 0, unfinished: raw.cycleOpen ? 1 : 0 };
+  let floatingObjects = 0;
+  for (const c of raw.cycles) {
+    outcomes[c.outcome]++;
+    durations.push(c.endNs - c.startNs);
+    pauses.push(c.pauses);
+    floating.push(c.floatingBytes);
+    floatingObjects += c.floatingObjects;
+    allocated.push(c.allocatedBytes);
+    usedAtEnd.push(c.usedAtEnd);
+    concurrent += c.concurrentNs;
+    inPauses += c.pauseNs;
+  }
+  for (let i = 0; i < raw.pauseKinds.length; i++) {
+    if (raw.pauseCycles[i] >= 0 || !IS_COLLECTION[raw.pauseKinds[i] as CollectionKind]) continue;
+    outcomes.completed++;
+    durations.push(raw.pauseNs[i]);
+    pauses.push(1);
+    floating.push(0);
+    allocated.push(0);
+    inPauses += raw.pauseNs[i];
+  }
+  const ended = durations.length;
+  return {
+    count: ended + outcomes.unfinished,
+    ...outcomes,
+    duration: pauseStats(durations, completed),
+    pausesPerCycle: mean(pauses),
+    concurrentShare: ended > 0 ? (concurrent + inPauses > 0 ? concurrent / (concurrent + inPauses) : 0) : null,
+    floating: { objects: floatingObjects, bytes: floating.reduce((a, b) => a + b, 0), maxBytes: max(floating), meanBytes: mean(floating) },
+    allocatedDuring: { maxBytes: max(allocated), meanBytes: mean(allocated) },
+    peakUsedAtEnd: max(usedAtEnd),
+  };
+}
 
 /** Pause statistics by the key rule: count and total always, the rest null when there is nothing (or the run is incomplete). */
 function pauseStats(durations: ArrayLike<number>, completed: boolean): PauseStats {
@@ -98,7 +162,11 @@ export function shapeFigures(raw: RawFigures, completed: boolean): ShapedFigures
       throughput: whole(totalNs > 0 ? 1 - raw.gcNs / totalNs : 1),
       // Needs a none run of the same workload: filled in where a comparison's results are gathered (src/report/overhead.ts).
       overheadVsNone: null,
+      concurrent: raw.concurrentNs,
+      collectorCpu: raw.gcNs + raw.concurrentNs,
+      barriers: raw.barrierNs,
     },
+    cycles: cycleStats(raw, completed),
     work: raw.work,
     memory: {
       ...raw.collectorFigures,

@@ -76,6 +76,11 @@ export function failedRun(request: RunRequest, e: unknown): RunResult {
       live: { bytes: 0, objects: 0, hash: 0 },
       collectorFigures: {},
       mutator: { statements: 0, loads: 0, stores: 0, calls: 0, payloadAccesses: 0 },
+      concurrentNs: 0,
+      barrierNs: 0,
+      pauseCycles: [],
+      cycles: [],
+      cycleOpen: false,
     },
     false,
   );

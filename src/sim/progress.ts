@@ -44,5 +44,8 @@ export function combineObservers(...observers: (CollectionObserver | undefined)[
   return {
     beforeCollection: (c, r, i) => present.forEach((o) => o.beforeCollection(c, r, i)),
     afterCollection: (c, r, i, full) => present.forEach((o) => o.afterCollection(c, r, i, full)),
+    cycleStarted: (c, r, cycle) => present.forEach((o) => o.cycleStarted?.(c, r, cycle)),
+    markingStep: (c, r, cycle, step) => present.forEach((o) => o.markingStep?.(c, r, cycle, step)),
+    cycleMarked: (c, r, cycle) => present.forEach((o) => o.cycleMarked?.(c, r, cycle)),
   };
 }

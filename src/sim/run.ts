@@ -12,7 +12,7 @@ import { collectors, isCollectorName } from "../collectors/registry.js";
 import { OutOfMemoryError, VerificationError, WorkloadRuntimeError } from "../errors.js";
 import { Heap, Roots } from "../heap/heap.js";
 import { traceGraph } from "../heap/trace.js";
-import { MUTATOR_COUNTERS, MutatorCounter, SimClock } from "../metrics/clock.js";
+import { MUTATOR_COUNTERS, MutatorCounter, SimClock, workUnitNs } from "../metrics/clock.js";
 import { DEFAULT_COSTS, type CostModel } from "../metrics/cost-model.js";
 import type { RunError, RunResult, TimelineRow } from "../report/result.js";
 import { collectionStream, timelineRows } from "./timeline.js";
@@ -56,6 +56,8 @@ export interface RunOptions {
   /** Collector options as given on the command line (`--opt key=value`). */
   collectorOptions?: Record<string, string>;
   verify?: boolean;
+  /** With verify: check the tri-colour invariant after every marking step of an incremental or concurrent cycle, not a sample (property tests). */
+  verifyEveryMarkingStep?: boolean;
   params?: Record<string, number>;
   maxOps?: number;
   maxDepth?: number;
@@ -128,7 +130,7 @@ export function runWorkloadWithTimeline(
     trackUses: options.demographics === true,
   });
   const roots = new Roots(program.stackSlots, program.globalRefCount);
-  const verifier = options.verify ? new HeapVerifier(heap, roots) : undefined;
+  const verifier = options.verify ? new HeapVerifier(heap, roots, options.verifyEveryMarkingStep) : undefined;
   // The clock reads the mutator's counters, and the mutator is bound to the collector: close the loop here.
   let readMutatorCounters = (_out: Float64Array): void => {};
   const stream = options.onCollection && collectionStream(options.onCollection);
@@ -269,5 +271,13 @@ function measure(collector: Collector, heap: Heap, roots: Roots, completed: bool
       calls: counts[MutatorCounter.calls],
       payloadAccesses: counts[MutatorCounter.payloadAccesses],
     },
+    concurrentNs: recorder.concurrentNs,
+    barrierNs:
+      recorder.work.barrierExecutions * workUnitNs("barrierExecutions", recorder.clock.costs) +
+      recorder.work.barrierShades * workUnitNs("barrierShades", recorder.clock.costs),
+    pauseCycles: log.column("cycle"),
+    // A copy: the end-of-run collection may still close (abandon) the open cycle, after these figures are taken.
+    cycles: [...recorder.cycles.records],
+    cycleOpen: recorder.cycle >= 0,
   };
 }

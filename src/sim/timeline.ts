@@ -24,6 +24,7 @@ export function timelineRow(log: CollectionLog, i: number): TimelineRow {
     footprintBefore: r.footprintBefore,
     fragmentation: r.fragmentationAfter,
     work: r.work,
+    cycle: r.cycle >= 0 ? r.cycle : null,
   };
 }
 

@@ -15,6 +15,18 @@
  *     point at) is the same before and after - this is what catches a moving
  *     collector that loses, duplicates or mixes up objects;
  *  4. completeness: after a full collection no unreachable object remains.
+ * During an incremental or concurrent marking cycle (Collected.marking) it
+ * also checks, from the mark bits and grey objects the collector shows it:
+ *  5. the tri-colour invariant the collector's barrier promises, at the
+ *     cycle's start and after its increments, quanta and assists (every
+ *     one with `everyMarkingStep`, else the 1st, 2nd, 4th, 8th... of each
+ *     cycle, which bounds the cost to O(heap x log steps)): strong - no
+ *     black object refers to a white one; weak - every white object a black
+ *     object or a root refers to is reachable from a grey object through
+ *     white objects;
+ *  6. when marking is complete: every object reachable now is marked, and,
+ *     under the weak invariant (snapshot at the beginning), so is every
+ *     object that was reachable when the cycle started.
  * A violation throws VerificationError naming the collection and address.
  */
 import { VerificationError } from "../errors.js";
@@ -22,7 +34,13 @@ import type { Heap, Roots } from "../heap/heap.js";
 import { IntMap } from "../heap/int-map.js";
 import { FORWARDED_BIT, FREE_BIT, MARK_BIT, MAX_PAYLOAD_BYTES, NSLOTS_MASK, cellBytes, objectBytes } from "../heap/object-model.js";
 import { GranuleTable, describeSource, traceGraph, type GraphSummary } from "../heap/trace.js";
-import type { Collected, CollectionObserver, Recorder } from "../metrics/recorder.js";
+import { IntStack } from "../heap/int-stack.js";
+import type { Collected, CollectionObserver, MarkingView, Recorder } from "../metrics/recorder.js";
+
+/** Flags of the per-granule colour table (HeapVerifier.colours). */
+const SNAPSHOT = 1;
+const GREY = 2;
+const PROTECTED = 4;
 
 interface HeapWalk {
   objects: number;
@@ -36,15 +54,142 @@ export class HeapVerifier implements CollectionObserver {
   private readonly discovered: GranuleTable;
   private hashBefore = 0;
   private expectedCounts: Int32Array | undefined;
+  /** Per granule, during a marking cycle: SNAPSHOT where an object was reachable at its start; GREY and PROTECTED while checking. */
+  private colours: Uint8Array | undefined;
+  private readonly work = new IntStack();
   checks = 0;
+  /** Tri-colour checks made (cycle starts and marking steps). */
+  markingChecks = 0;
 
   constructor(
     private readonly heap: Heap,
     private readonly roots: Roots,
+    /** Check the invariant after every marking step, not only the power-of-two ones (property tests). */
+    private readonly everyMarkingStep = false,
   ) {
     const granules = heap.mem.length >> 1;
     this.objectStart = new Uint8Array(granules);
     this.discovered = new GranuleTable(granules);
+  }
+
+  cycleStarted(collector: Collected, recorder: Recorder, cycle: number): void {
+    const marking = collector.marking?.();
+    if (!marking) return;
+    const colours = (this.colours ??= new Uint8Array(this.objectStart.length));
+    colours.fill(0);
+    this.reachable(SNAPSHOT);
+    this.checkInvariant(collector, marking, recorder.log.length, `at the start of marking cycle ${cycle}`);
+  }
+
+  markingStep(collector: Collected, recorder: Recorder, cycle: number, step: number): void {
+    if (!this.everyMarkingStep && (step & (step - 1)) !== 0) return;
+    const marking = collector.marking?.();
+    if (marking) this.checkInvariant(collector, marking, recorder.log.length, `after marking step ${step} of cycle ${cycle}`);
+  }
+
+  cycleMarked(collector: Collected, recorder: Recorder, cycle: number): void {
+    const marking = collector.marking?.();
+    if (!marking) return;
+    const index = recorder.log.length + 1;
+    const colours = (this.colours ??= new Uint8Array(this.objectStart.length));
+    const mem = this.heap.mem;
+    if (marking.invariant === "weak") {
+      for (const [start, end] of collector.parseableRegions()) {
+        for (let a = start; a < end; a += cellBytes(mem, a)) {
+          if (colours[a >> 3] & SNAPSHOT && !marking.isMarked(a)) {
+            throw new VerificationError(index, a, `marking cycle ${cycle} ended without marking an object reachable when it began (the snapshot-at-the-beginning barrier lost it)`);
+          }
+        }
+      }
+    }
+    traceGraph(this.heap, this.roots, this.discovered, (ref) => {
+      if (!marking.isMarked(ref)) {
+        throw new VerificationError(index, ref, `marking cycle ${cycle} ended with a reachable object unmarked: it would be swept while in use (a barrier let the mutator hide it)`);
+      }
+    });
+    this.discovered.clear();
+  }
+
+  /** Sets `flag` on every object reachable from the roots (the verifier's own traversal). */
+  private reachable(flag: number): void {
+    const mem = this.heap.mem;
+    const colours = this.colours!;
+    const work = this.work;
+    const visit = (ref: number) => {
+      if (ref > 0 && (colours[ref >> 3] & flag) === 0) {
+        colours[ref >> 3] |= flag;
+        work.push(ref);
+      }
+    };
+    const { stack, globals } = this.roots;
+    for (let i = 0; i < globals.length; i++) visit(globals[i]);
+    for (let i = 0, sp = this.roots.stackTop(); i < sp; i++) visit(stack[i]);
+    while (work.length > 0) {
+      const w = work.pop() >> 2;
+      for (let i = 0, n = mem[w] & NSLOTS_MASK; i < n; i++) visit(mem[w + 2 + 2 * i]);
+    }
+  }
+
+  /**
+   * The tri-colour invariant of `marking` (see MarkingView). Grey objects are
+   * flagged first; under the weak invariant the white objects reachable from
+   * them through white objects are flagged protected; then every slot of
+   * every black object (and, for the weak invariant, every root) is checked.
+   */
+  private checkInvariant(collector: Collected, marking: MarkingView, index: number, when: string): void {
+    this.markingChecks++;
+    const mem = this.heap.mem;
+    const colours = (this.colours ??= new Uint8Array(this.objectStart.length));
+    const work = this.work;
+    const weak = marking.invariant === "weak";
+    marking.forEachGrey((g) => {
+      colours[g >> 3] |= GREY;
+    });
+    if (weak) {
+      marking.forEachGrey((g) => work.push(g));
+      while (work.length > 0) {
+        const w = work.pop() >> 2;
+        for (let i = 0, n = mem[w] & NSLOTS_MASK; i < n; i++) {
+          const child = mem[w + 2 + 2 * i];
+          if (child > 0 && !marking.isMarked(child) && (colours[child >> 3] & PROTECTED) === 0) {
+            colours[child >> 3] |= PROTECTED;
+            work.push(child);
+          }
+        }
+      }
+    }
+    const unprotectedWhite = (ref: number) => ref > 0 && !marking.isMarked(ref) && (!weak || (colours[ref >> 3] & PROTECTED) === 0);
+    try {
+      for (const [start, end] of collector.parseableRegions()) {
+        for (let a = start; a < end; a += cellBytes(mem, a)) {
+          const w = a >> 2;
+          if (mem[w] & FREE_BIT || !marking.isMarked(a) || colours[a >> 3] & GREY) continue;
+          for (let i = 0, n = mem[w] & NSLOTS_MASK; i < n; i++) {
+            const child = mem[w + 2 + 2 * i];
+            if (unprotectedWhite(child)) {
+              throw new VerificationError(
+                index,
+                a,
+                weak
+                  ? `${when}: black object ${a} refers (slot ${i}) to white object ${child}, which no grey object reaches through white objects: the weak tri-colour invariant (snapshot at the beginning) is broken`
+                  : `${when}: black object ${a} refers (slot ${i}) to white object ${child}: the strong tri-colour invariant (incremental update) is broken`,
+              );
+            }
+          }
+        }
+      }
+      if (weak) {
+        const { stack, globals } = this.roots;
+        for (let i = 0; i < globals.length; i++) {
+          if (unprotectedWhite(globals[i])) throw new VerificationError(index, globals[i], `${when}: global ${i} refers to white object ${globals[i]}, which no grey object reaches through white objects: the weak tri-colour invariant is broken`);
+        }
+        for (let i = 0, sp = this.roots.stackTop(); i < sp; i++) {
+          if (unprotectedWhite(stack[i])) throw new VerificationError(index, stack[i], `${when}: stack slot ${i} refers to white object ${stack[i]}, which no grey object reaches through white objects: the weak tri-colour invariant is broken`);
+        }
+      }
+    } finally {
+      for (let i = 0; i < colours.length; i++) colours[i] &= SNAPSHOT;
+    }
   }
 
   beforeCollection(collector: Collected, recorder: Recorder, index: number): void {
