@@ -344,6 +344,79 @@ function row(fields: Partial<TimelineRow> & Pick<TimelineRow, "kind" | "startNs"
   return { index: 1, reason: "allocation-failure", usedBefore: 0, usedAfter: 0, liveAfter: null, footprint: 0, footprintBefore: 0, fragmentation: null, work, cycle: null, ...fields };
 }
 
+/** Small GCBench runs of the incremental and concurrent collectors: their cycles' pauses are logged per cycle. */
+const cycleResults: RunResult[] = ["incremental-mark-sweep", "concurrent-mark-sweep"].map((collector) => {
+  const { result, timeline } = runWorkloadWithTimeline(gcbench, { collector, params, heapBytes: 256 << 10 });
+  expect(result.outcome).toBe("completed");
+  return { ...result, timeline: timeline() };
+});
+const inCycle = (r: TimelineRow) => r.cycle !== null;
+const endsCycle = (r: TimelineRow) => r.kind === "remark" || r.kind === "degenerated";
+/** The pauses Go and V8 write a line for: collections outside cycles, and the pause that ends each cycle. */
+const perCycleLines = (rows: TimelineRow[]) => rows.filter((r) => (inCycle(r) ? endsCycle(r) : isCollection(r.kind)));
+
+/**
+ * One marking cycle built by hand: an initial mark of 70 us at 10 ms (heap 20 MiB), increments of 220 and 300 us
+ * and a 50 us assist between, and a 100 us remark at 15 ms (heap 24 MiB in use, 8 MiB live, 32 MiB committed).
+ */
+const CYCLE_ROWS = [
+  row({ kind: "initial-mark", reason: "allocation-trigger", cycle: 0, startNs: 10e6, pauseNs: 70e3, usedBefore: 20 * MiB, usedAfter: 20 * MiB, footprintBefore: 32 * MiB, footprint: 32 * MiB }),
+  row({ kind: "increment", reason: "time-slice", cycle: 0, startNs: 11e6, pauseNs: 220e3 }),
+  row({ kind: "assist", reason: "allocation-outran-marking", cycle: 0, startNs: 12e6, pauseNs: 50e3 }),
+  row({ kind: "increment", reason: "time-slice", cycle: 0, startNs: 13e6, pauseNs: 300e3 }),
+  row({ kind: "remark", reason: "marking-done", cycle: 0, startNs: 15e6, pauseNs: 100e3, usedBefore: 24 * MiB, usedAfter: 24 * MiB, liveAfter: 8 * MiB, footprintBefore: 32 * MiB, footprint: 32 * MiB }),
+];
+
+describe("GC logs of marking cycles", () => {
+  it("go: one line per cycle, when marking ends: initial mark + concurrent phase + mark termination", () => {
+    // Pauses total 0.74 ms of the 15.1 ms to the remark's end: 4%. Concurrent phase: 15 - 10.07 = 4.93 ms -> "4.9".
+    // Assist marking on the cpu side: the increments and the assist, 0.57 ms. Heap: 20 at the start, 24 when
+    // marking ends, 8 live.
+    expect(renderGcLog("go", { collector: "x", heapBytes: 64 * MiB }, CYCLE_ROWS).split("\n")).toEqual([
+      "gc 1 @0.010s 4%: 0.070+4.9+0.10 ms clock, 0.070+0.57/0/0+0.10 ms cpu, 20->24->8 MB, 64 MB goal, 1 P",
+      "",
+    ]);
+    for (const result of cycleResults) {
+      const lines = runLog(result, "go");
+      expect(lines).toHaveLength(perCycleLines(result.timeline!).length);
+      for (const line of lines) expect(GO_GCVIEWER.exec(line), line).not.toBeNull();
+    }
+  });
+
+  it("jdk: Pause Initial Mark and Pause Remark, nothing for the increments between", () => {
+    expect(renderGcLog("jdk", { collector: "x", heapBytes: 64 * MiB }, CYCLE_ROWS).split("\n")).toEqual([
+      "[0.000s][info][gc] Using gcsim x",
+      "[0.010s][info][gc] GC(0) Pause Initial Mark (Allocation Trigger) 20M->20M(32M) 0.070ms",
+      "[0.015s][info][gc] GC(1) Pause Remark (Marking Done) 24M->24M(32M) 0.100ms",
+      "",
+    ]);
+    for (const result of cycleResults) {
+      const [, ...lines] = runLog(result, "jdk");
+      expect(lines).toHaveLength(result.timeline!.filter((r) => isCollection(r.kind) && r.kind !== "increment").length);
+      for (const line of lines) {
+        const d = JDK_DECORATORS.exec(line);
+        expect(d, line).not.toBeNull();
+        expect(JDK_MEMORY_PAUSE_TYPES).toContain(jdkEventType(d!.groups!.type));
+        expect(JDK_MEMORY_PAUSE.exec(d!.groups!.tail), line).not.toBeNull();
+      }
+    }
+  });
+
+  it("v8: the final Mark-Compact with the cycle's steps, as V8 logs incremental marking", () => {
+    // Steps: the initial mark, two increments and the assist: 0.64 ms in 4, the biggest 0.3 ms; 5 ms from the
+    // start of marking to the final pause. Mutator utilisation: 15.0 of the 15.1 ms, for both.
+    expect(renderGcLog("v8", { collector: "x", heapBytes: 64 * MiB }, CYCLE_ROWS).split("\n")).toEqual([
+      "[0:0x0]       15 ms: Mark-Compact 24.0 (32.0) -> 24.0 (32.0) MB, 0.10 / 0.00 ms  (+ 0.6 ms in 4 steps since start of marking, biggest step 0.3 ms, walltime since start of marking 5 ms) (average mu = 0.993, current mu = 0.993) marking done; ",
+      "",
+    ]);
+    for (const result of cycleResults) {
+      const lines = runLog(result, "v8");
+      expect(lines).toHaveLength(perCycleLines(result.timeline!).length);
+      for (const line of lines) expect(V8_TRACE_GC.exec(line), line).not.toBeNull();
+    }
+  });
+});
+
 describe("--gc-log-format go (GODEBUG=gctrace=1)", () => {
   it("every line of every run is one GCViewer's Go reader parses, one per collection, numbered from 1", () => {
     for (const result of results) {

@@ -10,6 +10,15 @@
  * fed every pause in order - rc's cascades too, which count towards time but
  * print no line, since they are not collections (IS_COLLECTION) - so the same
  * writer serves a log written after the run and one streamed during it.
+ *
+ * The pauses of an incremental or concurrent marking cycle (rows with a
+ * `cycle`) are written as each runtime writes its own: Go prints one line
+ * per cycle when marking ends (clock = initial mark + the concurrent phase +
+ * mark termination); the JDK's concurrent collectors log "Pause Initial
+ * Mark" and "Pause Remark" and no line for work between them; V8 prints the
+ * final Mark-Compact with its incremental steps in "(+ ... ms in N steps
+ * since start of marking, ...)". A cycle that ends stop-the-world
+ * (degenerated) is logged as a full collection that finished the marking.
  */
 import { IS_COLLECTION, type CollectionKind, type TimelineRow } from "./result.js";
 
@@ -35,6 +44,47 @@ const isCollection = (kind: string) => IS_COLLECTION[kind as CollectionKind] ===
 const wholeMiB = (bytes: number) => Math.floor(bytes / MiB);
 /** Collections of the young generation only; every other collection is of the whole heap. */
 const YOUNG = new Set(["minor", "coalesce"]);
+/** Pauses that end an incremental or concurrent marking cycle. */
+const ENDS_CYCLE = new Set(["remark", "degenerated"]);
+
+/** The pauses of the marking cycle in progress, gathered until the pause that ends it. */
+class CycleTally {
+  cycle = -1;
+  startNs = 0;
+  /** The initial mark's pause, and the heap in use when it began. */
+  initialPauseNs = 0;
+  usedAtStart = 0;
+  initialEndNs = 0;
+  /** Pauses between the initial mark and the end: increments and assists (the mutator's own marking). */
+  steps = 0;
+  stepsNs = 0;
+  biggestStepNs = 0;
+
+  /** Takes a pause of a cycle into the tally (a new cycle number starts a new tally). */
+  add(row: TimelineRow): void {
+    if (row.cycle !== this.cycle) {
+      this.cycle = row.cycle ?? -1;
+      this.startNs = row.startNs;
+      this.initialPauseNs = 0;
+      this.usedAtStart = row.usedBefore;
+      this.initialEndNs = row.startNs;
+      this.steps = 0;
+      this.stepsNs = 0;
+      this.biggestStepNs = 0;
+    }
+    if (row.kind === "initial-mark") {
+      this.initialPauseNs = row.pauseNs;
+      this.initialEndNs = row.startNs + row.pauseNs;
+    } else if (!ENDS_CYCLE.has(row.kind)) {
+      this.steps++;
+      this.stepsNs += row.pauseNs;
+      if (row.pauseNs > this.biggestStepNs) this.biggestStepNs = row.pauseNs;
+    }
+  }
+}
+
+/** A pause that belongs to a marking cycle. */
+const inCycle = (row: TimelineRow) => row.cycle !== null && row.cycle !== undefined;
 
 /**
  * Go's fmtNSAsMS (runtime/mgc.go): whole milliseconds from 10 ms up, else two
@@ -64,10 +114,28 @@ export function goMilliseconds(ns: number): string {
 function goWriter(run: GcLogRun): GcLogWriter {
   let collections = 0;
   let gcNs = 0;
+  const tally = new CycleTally();
   return {
     header: () => [],
     line(row) {
       gcNs += row.pauseNs;
+      if (inCycle(row)) {
+        tally.add(row);
+        if (!ENDS_CYCLE.has(row.kind)) return undefined;
+        collections++;
+        const end = row.startNs + row.pauseNs;
+        const share = end > 0 ? Math.floor((100 * gcNs) / end) : 0;
+        // Go's phases: STW sweep termination (the initial mark) + concurrent mark + STW mark termination. On the cpu
+        // side, the increments and assists are the mutator's assist marking; a collector thread's own work is not
+        // in the timeline (result: time.concurrent), so background marking is written as 0.
+        const initial = goMilliseconds(tally.initialPauseNs);
+        const termination = goMilliseconds(row.pauseNs);
+        return (
+          `gc ${collections} @${(tally.startNs / 1e9).toFixed(3)}s ${share}%: ${initial}+${goMilliseconds(row.startNs - tally.initialEndNs)}+${termination} ms clock, ` +
+          `${initial}+${goMilliseconds(tally.stepsNs)}/0/0+${termination} ms cpu, ` +
+          `${wholeMiB(tally.usedAtStart)}->${wholeMiB(row.usedBefore)}->${wholeMiB(row.liveAfter ?? row.usedAfter)} MB, ${wholeMiB(run.heapBytes)} MB goal, 1 P`
+        );
+      }
       if (!isCollection(row.kind)) return undefined;
       collections++;
       const end = row.startNs + row.pauseNs;
@@ -90,6 +158,9 @@ const JDK_CAUSES: Record<string, string> = {
   requested: "System.gc()",
 };
 
+/** The pauses of a marking cycle as a concurrent JDK collector logs them (G1 and CMS; GCViewer's event types). */
+const JDK_PAUSES: Record<string, string> = { "initial-mark": "Pause Initial Mark", remark: "Pause Remark", degenerated: "Pause Full" };
+
 const titleCase = (reason: string) => reason.replace(/(^|-)(\w)/g, (_, dash: string, c: string) => `${dash ? " " : ""}${c.toUpperCase()}`);
 
 /**
@@ -102,10 +173,10 @@ function jdkWriter(run: GcLogRun): GcLogWriter {
   return {
     header: () => [`[0.000s][info][gc] Using gcsim ${run.collector}`],
     line(row) {
-      if (!isCollection(row.kind)) return undefined;
+      if (!isCollection(row.kind) || row.kind === "increment") return undefined;
       const number = collections++;
       const end = row.startNs + row.pauseNs;
-      const pause = YOUNG.has(row.kind) ? "Pause Young" : "Pause Full";
+      const pause = JDK_PAUSES[row.kind] ?? (YOUNG.has(row.kind) ? "Pause Young" : "Pause Full");
       const cause = JDK_CAUSES[row.reason] ?? titleCase(row.reason);
       return (
         `[${(end / 1e9).toFixed(3)}s][info][gc] GC(${number}) ${pause} (${cause}) ` +
@@ -139,10 +210,24 @@ function v8Writer(): GcLogWriter {
   let averageMutator = 0;
   let current = 1;
   const mb = (bytes: number) => (bytes / MiB).toFixed(1);
+  const tally = new CycleTally();
   return {
     header: () => [],
     line(row) {
-      if (!isCollection(row.kind)) return undefined;
+      let steps = "";
+      if (inCycle(row)) {
+        tally.add(row);
+        if (!ENDS_CYCLE.has(row.kind)) return undefined;
+        // V8's incremental-marking note (GCTracer::Print): the steps are every pause of the cycle before this one.
+        const stepsNs = tally.stepsNs + tally.initialPauseNs;
+        const count = tally.steps + (tally.initialPauseNs > 0 ? 1 : 0);
+        const biggest = Math.max(tally.biggestStepNs, tally.initialPauseNs);
+        steps =
+          ` (+ ${(stepsNs / 1e6).toFixed(1)} ms in ${count} steps since start of marking, biggest step ${(biggest / 1e6).toFixed(1)} ms, ` +
+          `walltime since start of marking ${((row.startNs - tally.startNs) / 1e6).toFixed(0)} ms)`;
+      } else if (!isCollection(row.kind)) {
+        return undefined;
+      }
       const young = YOUNG.has(row.kind);
       const endMs = (row.startNs + row.pauseNs) / 1e6;
       const pauseMs = row.pauseNs / 1e6;
@@ -163,7 +248,7 @@ function v8Writer(): GcLogWriter {
       return (
         `${V8_PID_ISOLATE} ${endMs.toFixed(0).padStart(8)} ms: ${young ? "Scavenge" : "Mark-Compact"} ` +
         `${mb(row.usedBefore)} (${mb(row.footprintBefore)}) -> ${mb(row.usedAfter)} (${mb(row.footprint)}) MB, ` +
-        `${pauseMs.toFixed(2)} / 0.00 ms  (average mu = ${average.toFixed(3)}, current mu = ${current.toFixed(3)}) ` +
+        `${pauseMs.toFixed(2)} / 0.00 ms ${steps} (average mu = ${average.toFixed(3)}, current mu = ${current.toFixed(3)}) ` +
         `${V8_REASONS[row.reason] ?? row.reason.replace(/-/g, " ")}; `
       );
     },
