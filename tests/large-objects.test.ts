@@ -39,7 +39,7 @@ const oneBigSurvivor: WorkloadDoc = {
 };
 
 /** Plans with the shared large-object space (the Immix plans have a large-object region of their own). */
-const LOS_COLLECTORS = ["none", "copying", "mark-compact", "mark-sweep", "rc", "generational"];
+const LOS_COLLECTORS = ["none", "copying", "mark-compact", "mark-sweep", "rc", "generational", "incremental-mark-sweep", "concurrent-mark-sweep"];
 const usesLos = (collector: string) => LOS_COLLECTORS.includes(collector);
 
 /**

@@ -48,11 +48,12 @@ import type { MarkingView } from "../../metrics/recorder.js";
 import type { CycleOutcome } from "../../metrics/cycle-log.js";
 import { parseSize } from "../../units.js";
 import { BaseCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
-import { choice, type OptionSpec } from "../options.js";
+import { choice, largeObjectOptions, type OptionSpec } from "../options.js";
 import { MARKING_BARRIERS, type MarkingBarrier, type MarkingBarrierName } from "../barriers/marking-barriers.js";
 import { assistRatio, consMarkRatio, smoothConsMark, sweepPace, triggerBytes } from "../pacing/pacer.js";
 import type { MarkingSchedule, Weights } from "../pacing/schedule.js";
 import { FreeListSpace, LAZY_SWEEP_STEP_BYTES } from "../spaces/free-list-space.js";
+import { LargeObjectSpace } from "../spaces/large-object-space.js";
 import { Marker, markBitmapFor } from "../trace/marker.js";
 
 export const markingConstraints: CollectorConstraints = { moving: false, storeBarrier: true, rootBarrier: false, reclaims: "all" };
@@ -120,6 +121,7 @@ export function size(byDefault: string, description: string): OptionSpec<number>
 
 /** Options both collectors share. */
 export const markingOptions = {
+  ...largeObjectOptions,
   barrier: choice(["satb", "iu"], "satb", "satb: Yuasa deletion barrier, snapshot at the beginning (weak invariant); iu: Dijkstra insertion barrier, incremental update (strong invariant; the remark rescans the roots)"),
   alloc: choice(["black", "white"], "black", "colour of objects allocated while marking; white (iu only) lets objects that die during marking be reclaimed, but the remark must trace the survivors"),
   trigger: triggerOption("when a cycle starts: auto (the pacer: free space less the runway the last cycles needed) or a fixed share of the free space after the last cycle, e.g. 50%"),
@@ -127,6 +129,8 @@ export const markingOptions = {
 };
 
 export interface MarkingPlanOptions {
+  /** Objects over this many bytes go to the large-object space. */
+  large: number;
   barrier: MarkingBarrierName;
   alloc: "black" | "white";
   trigger: number | null;
@@ -138,6 +142,7 @@ export interface MarkingPlanOptions {
 export class MarkingCycleCollector extends BaseCollector {
   readonly constraints = markingConstraints;
   protected readonly space: FreeListSpace;
+  protected readonly los: LargeObjectSpace;
   protected readonly markBits: Uint32Array;
   protected readonly marker: Marker;
   protected readonly barrier: MarkingBarrier;
@@ -172,7 +177,8 @@ export class MarkingCycleCollector extends BaseCollector {
     if (options.barrier === "satb" && options.alloc === "white") {
       throw new InputError("--opt alloc=white needs --opt barrier=iu: under a snapshot barrier an object allocated white during marking is never marked (nothing rescans the roots), so it would be swept while in use");
     }
-    this.space = new FreeListSpace(this.heap, this.heap.start, this.heap.end);
+    this.los = new LargeObjectSpace(this.heap, this.work, options.large);
+    this.space = new FreeListSpace(this.heap, this.heap.start, this.heap.end, this.los);
     this.spaceBytes = this.heap.end - this.heap.start;
     this.markBits = markBitmapFor(this.mem);
     this.marker = new Marker(this.mem, this.work, this.markBits);
@@ -193,8 +199,9 @@ export class MarkingCycleCollector extends BaseCollector {
     const bytes = objectBytes(nslots, payloadBytes);
     if (this.markingActive) this.pollMarking(true);
     else if (this.recorder.allocatedBytes >= this.pollAt) this.pollIdle();
-    let a = this.space.alloc(bytes);
-    if (a === 0) a = this.allocSlow(bytes, site);
+    const large = bytes > this.los.threshold;
+    let a = large ? this.allocLarge(bytes) : this.space.alloc(bytes);
+    if (a === 0) a = this.allocSlow(bytes, site, large);
     this.finishAlloc(a, nslots, payloadBytes, bytes);
     if (this.markingActive && this.allocateBlack) {
       this.marker.markBlack(a);
@@ -324,6 +331,8 @@ export class MarkingCycleCollector extends BaseCollector {
         floatingObjects = this.markedObjects() - reachable.objects;
         floatingBytes = this.markedBytes() - reachable.bytes;
         recorder.markedLive(this.markedBytes());
+        // The large objects are swept in the pause (their list is short), the free-list space lazily after it.
+        this.los.sweep(recorder, this.markBits);
         this.space.beginSweep(recorder, this.markBits);
         return false;
       },
@@ -360,18 +369,27 @@ export class MarkingCycleCollector extends BaseCollector {
     this.pollAt = Math.min(this.triggerAt, this.nextSweepAt);
   }
 
+  /** A large object's pages, within the budget the free-list space leaves (which gives back free pages if it can), or 0. */
+  private allocLarge(bytes: number): number {
+    const heapBytes = this.heap.heapBytes;
+    const a = this.los.allocWithin(bytes, this.space.footprint(), heapBytes);
+    if (a !== 0) return a;
+    this.space.releaseFreePages(this.los.shortfall(bytes, this.space.footprint(), heapBytes));
+    return this.los.allocWithin(bytes, this.space.footprint(), heapBytes);
+  }
+
   /** The allocation slow path: sweep until it fits; mid-cycle, finish marking stop-the-world; then collect fully; then out of memory. */
-  private allocSlow(bytes: number, site: number): number {
+  private allocSlow(bytes: number, site: number, large: boolean): number {
     this.work.allocationSlowPaths++;
-    let a = this.sweepUntilFits(bytes);
+    let a = large ? 0 : this.sweepUntilFits(bytes);
     if (a !== 0) return a;
     if (this.options["on-exhaustion"] === "oom") this.outOfMemory(site, bytes);
     if (this.markingActive) {
       this.completeMarking("degenerated", "allocation-failure", "degenerated");
-      a = this.sweepUntilFits(bytes);
+      a = large ? this.allocLarge(bytes) : this.sweepUntilFits(bytes);
       if (a !== 0) return a;
     }
-    return this.allocAfterFullCollection(bytes, site, this.space);
+    return large ? this.allocLargeAfterFullCollection(bytes, site, this.los, this.space) : this.allocAfterFullCollection(bytes, site, this.space);
   }
 
   private sweepUntilFits(bytes: number): number {
@@ -389,6 +407,7 @@ export class MarkingCycleCollector extends BaseCollector {
     this.pause("full", reason, () => {
       this.space.finishSweep();
       this.marker.markFromRoots(this.roots);
+      this.los.sweep(this.recorder, this.markBits);
       this.space.sweep(this.recorder, this.markBits);
       return true;
     });
@@ -414,10 +433,14 @@ export class MarkingCycleCollector extends BaseCollector {
   }
 
   footprint(): number {
-    return this.space.footprint();
+    return this.space.footprint() + this.los.committedBytes;
   }
 
   parseableRegions(): Region[] {
-    return [this.space.region()];
+    return [...this.los.regions(), this.space.region()];
+  }
+
+  override collectorFigures(): Record<string, number> {
+    return this.los.figures();
   }
 }
