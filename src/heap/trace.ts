@@ -7,7 +7,6 @@
  * object layout, so it can judge any collector.
  */
 import type { Heap, Roots } from "./heap.js";
-import { IntMap } from "./int-map.js";
 import { IntStack } from "./int-stack.js";
 import { NSLOTS_MASK, alignUp, objectBytes } from "./object-model.js";
 
@@ -18,29 +17,40 @@ export interface GraphSummary {
   hash: number;
 }
 
-/** Discovery numbers by address: the verifier's per-granule array, or an IntMap sized by the live data. */
+/** Discovery numbers by address: a per-granule array (GranuleTable), or an IntMap sized by the live data. */
 export interface DiscoveryTable {
   get(address: number): number | undefined;
   set(address: number, id: number): void;
   clear(): void;
 }
 
+/**
+ * Discovery numbers in an array indexed by granule: no hashing. Only the
+ * pages the reachable objects' granules fall on are ever written, so its
+ * resident memory follows the live data, not the heap. A table that is
+ * cleared (the verifier's, reused at every collection) lists what it set.
+ */
 export class GranuleTable implements DiscoveryTable {
   private readonly ids: Int32Array;
-  private readonly touched: number[] = [];
-  constructor(granules: number) {
+  private readonly touched: IntStack | undefined;
+  constructor(granules: number, reusable = true) {
     this.ids = new Int32Array(granules);
+    this.touched = reusable ? new IntStack() : undefined;
   }
   get(a: number): number | undefined {
     return this.ids[a >> 3] || undefined;
   }
   set(a: number, id: number): void {
     this.ids[a >> 3] = id;
-    this.touched.push(a);
+    this.touched?.push(a);
   }
   clear(): void {
-    for (const a of this.touched) this.ids[a >> 3] = 0;
-    this.touched.length = 0;
+    if (!this.touched) {
+      this.ids.fill(0);
+      return;
+    }
+    for (let i = 0; i < this.touched.length; i++) this.ids[this.touched.at(i) >> 3] = 0;
+    this.touched.clear();
   }
 }
 
@@ -69,7 +79,7 @@ export function describeSource(source: RefSource, index: number, holder: number)
 export function traceGraph(
   heap: Heap,
   roots: Roots,
-  discovered: DiscoveryTable = new IntMap(),
+  discovered: DiscoveryTable = new GranuleTable(heap.mem.length >> 1, false),
   check?: ReferenceCheck,
 ): GraphSummary {
   const mem = heap.mem;

@@ -7,16 +7,17 @@
  * `bytes`, not as extra cycles.
  *
  * Built for leaks of hundreds of millions of objects (the no-GC baseline
- * leaks everything): leaked objects are numbered by rank in a bitmap over
- * the heap's granules, edges among them are stored in typed arrays (CSR),
- * and the components come from graph/scc.ts.
+ * leaks everything): reachability is one bit per granule (heap/reachable.ts),
+ * leaked objects are numbered by rank in a bitmap over the heap's granules,
+ * a depth-first search over them looks for a cycle first (most leaks have
+ * none: then nothing more is built), and only when one exists are the edges
+ * among them stored in typed arrays (CSR) for graph/scc.ts's components.
  */
 import type { Heap, Region, Roots } from "../heap/heap.js";
-import { IntMap } from "../heap/int-map.js";
 import { IntStack } from "../heap/int-stack.js";
-import { FREE_BIT, NSLOTS_MASK, cellBytes } from "../heap/object-model.js";
+import { FREE_BIT, NSLOTS_MASK } from "../heap/object-model.js";
 import { reachableFromCycles, stronglyConnectedComponents } from "../graph/scc.js";
-import { traceGraph } from "../heap/trace.js";
+import { ReachableBytes } from "../heap/reachable.js";
 
 export interface LeakReport {
   objects: number;
@@ -27,27 +28,30 @@ export interface LeakReport {
 }
 
 /**
- * `reachableObjects`, when the caller already traced the roots, lets the
- * common case (nothing leaked) finish with one walk of the heap and no trace.
+ * One bitmap trace from the roots (heap/reachable.ts) and one walk of the
+ * regions: every object the trace did not reach is leaked.
+ * `reachableObjects` is not needed any more (the trace is cheaper than the
+ * walk it used to save); it stays so library callers keep compiling.
  */
 export function measureLeaks(heap: Heap, roots: Roots, regions: readonly Region[], reachableObjects?: number): LeakReport {
+  void reachableObjects;
   const mem = heap.mem;
-  if (reachableObjects !== undefined) {
-    let allocated = 0;
-    for (const [start, end] of regions) {
-      for (let a = start; a < end; a += cellBytes(mem, a)) if ((mem[a >> 2] & FREE_BIT) === 0) allocated++;
-    }
-    if (allocated === reachableObjects) return { objects: 0, bytes: 0, cycles: 0, fromCycles: 0 };
-  }
-  const seen = new IntMap();
-  traceGraph(heap, roots, seen);
+  const reachable = new ReachableBytes(heap, roots);
+  reachable.markReachable();
   const leaked = new LeakedSet(heap);
   let bytes = 0;
   for (const [start, end] of regions) {
-    for (let a = start; a < end; a += cellBytes(mem, a)) {
-      if ((mem[a >> 2] & FREE_BIT) === 0 && !seen.has(a)) {
+    for (let a = start, size = 0; a < end; a += size) {
+      const status = mem[a >> 2];
+      if ((status & FREE_BIT) !== 0) {
+        size = mem[(a >> 2) + 1];
+        continue;
+      }
+      // objectBytes, written out: this loop visits every object the run left.
+      size = 8 + 8 * (status & NSLOTS_MASK) + ((mem[(a >> 2) + 1] + 7) & ~7);
+      if (!reachable.isReached(a)) {
         leaked.add(a);
-        bytes += cellBytes(mem, a);
+        bytes += size;
       }
     }
   }
@@ -56,9 +60,9 @@ export function measureLeaks(heap: Heap, roots: Roots, regions: readonly Region[
 
 /** Leaked objects as bits over granules; an object's number is its rank among them. */
 class LeakedSet {
-  private readonly bits: Uint32Array;
+  /** Bit g: a leaked object starts at granule g. */
+  readonly bits: Uint32Array;
   private readonly rankBefore: Int32Array;
-  readonly addresses = new IntStack();
   count = 0;
 
   constructor(heap: Heap) {
@@ -67,11 +71,16 @@ class LeakedSet {
     this.rankBefore = new Int32Array(words + 1);
   }
 
+  /** Whether a leaked object starts at `a`. */
+  has(a: number): boolean {
+    const g = a >> 3;
+    return (this.bits[g >> 5] & (1 << (g & 31))) !== 0;
+  }
+
   /** Adds in increasing address order (a heap walk), so ranks can be filled as we go. */
   add(a: number): void {
     const g = a >> 3;
     this.bits[g >> 5] |= 1 << (g & 31);
-    this.addresses.push(a);
     this.count++;
   }
 
@@ -93,6 +102,16 @@ class LeakedSet {
     if ((word & bit) === 0) return -1;
     return this.rankBefore[g >> 5] + popcount(word & (bit - 1));
   }
+
+  /** The leaked objects' addresses by number (increasing address). */
+  addresses(): Int32Array {
+    const out = new Int32Array(this.count);
+    let n = 0;
+    for (let w = 0; w < this.bits.length; w++) {
+      for (let word = this.bits[w]; word !== 0; word &= word - 1) out[n++] = ((w << 5) + 31 - Math.clz32(word & -word)) << 3;
+    }
+    return out;
+  }
 }
 
 function popcount(x: number): number {
@@ -103,14 +122,15 @@ function popcount(x: number): number {
 
 function cyclicGarbage(mem: Int32Array, leaked: LeakedSet): { cycles: number; fromCycles: number } {
   const n = leaked.count;
-  if (n === 0) return { cycles: 0, fromCycles: 0 };
+  if (n === 0 || !hasCycle(mem, leaked)) return { cycles: 0, fromCycles: 0 };
   leaked.finish();
   // Edges among leaked objects, in compressed sparse rows.
   const start = new Int32Array(n + 1);
   const targets = new IntStack(Math.max(16, n));
+  const addresses = leaked.addresses();
   for (let v = 0; v < n; v++) {
     start[v] = targets.length;
-    const w = leaked.addresses.at(v) >> 2;
+    const w = addresses[v] >> 2;
     for (let i = 0, slots = mem[w] & NSLOTS_MASK; i < slots; i++) {
       const ref = mem[w + 2 + 2 * i];
       const t = ref > 0 ? leaked.indexOf(ref) : -1;
@@ -124,4 +144,67 @@ function cyclicGarbage(mem: Int32Array, leaked: LeakedSet): { cycles: number; fr
   let fromCycles = 0;
   for (const m of reachableFromCycles(graph, components)) fromCycles += m;
   return { cycles: components.cyclicSizes.length, fromCycles };
+}
+
+/**
+ * Whether the leaked objects' references (among themselves) form a cycle:
+ * an iterative depth-first search from each leaked object in address order,
+ * with its colours in two bitmaps over granules (visited; grey: on the
+ * search path). A reference to a grey object closes a cycle. One pass over
+ * the leaked objects and their slots, with no per-object arrays: an acyclic
+ * leak of millions of objects (everything `none` allocated) ends here.
+ */
+function hasCycle(mem: Int32Array, leaked: LeakedSet): boolean {
+  const bits = leaked.bits;
+  const visited = new Uint32Array(bits.length);
+  const grey = new Uint32Array(bits.length);
+  // The search path: each object and the index of its next slot to follow.
+  let path = new Int32Array(1024);
+  let next = new Int32Array(1024);
+  for (let root = 0; root < bits.length; root++) {
+    for (let word = bits[root]; word !== 0; word &= word - 1) {
+      const rootBit = word & -word;
+      if ((visited[root] & rootBit) !== 0) continue;
+      visited[root] |= rootBit;
+      grey[root] |= rootBit;
+      path[0] = ((root << 5) + 31 - Math.clz32(rootBit)) << 3;
+      next[0] = 0;
+      let top = 1;
+      frames: while (top > 0) {
+        const w = path[top - 1] >> 2;
+        for (let i = next[top - 1], n = mem[w] & NSLOTS_MASK; i < n; i++) {
+          const ref = mem[w + 2 + 2 * i];
+          if (ref <= 0) continue;
+          const g = ref >> 3;
+          const bit = 1 << (g & 31);
+          if ((bits[g >> 5] & bit) === 0) continue; // not leaked: reachable, or no object starts there
+          if ((visited[g >> 5] & bit) !== 0) {
+            if ((grey[g >> 5] & bit) !== 0) return true;
+            continue;
+          }
+          visited[g >> 5] |= bit;
+          // An object without slots is finished as soon as it is reached.
+          if ((mem[ref >> 2] & NSLOTS_MASK) === 0) continue;
+          grey[g >> 5] |= bit;
+          next[top - 1] = i + 1;
+          if (top === path.length) {
+            path = grow(path);
+            next = grow(next);
+          }
+          path[top] = ref;
+          next[top++] = 0;
+          continue frames;
+        }
+        const g = path[--top] >> 3;
+        grey[g >> 5] &= ~(1 << (g & 31));
+      }
+    }
+  }
+  return false;
+}
+
+function grow(items: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(items.length * 2);
+  bigger.set(items);
+  return bigger;
 }
