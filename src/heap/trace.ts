@@ -24,33 +24,51 @@ export interface DiscoveryTable {
   clear(): void;
 }
 
-/**
- * Discovery numbers in an array indexed by granule: no hashing. Only the
- * pages the reachable objects' granules fall on are ever written, so its
- * resident memory follows the live data, not the heap. A table that is
- * cleared (the verifier's, reused at every collection) lists what it set.
- */
+/** Discovery numbers in an array over every granule, for a table reused at every collection (the verifier's). */
 export class GranuleTable implements DiscoveryTable {
   private readonly ids: Int32Array;
-  private readonly touched: IntStack | undefined;
-  constructor(granules: number, reusable = true) {
+  /** What `set` wrote, so `clear` costs what the trace reached. */
+  private readonly touched = new IntStack();
+  constructor(granules: number) {
     this.ids = new Int32Array(granules);
-    this.touched = reusable ? new IntStack() : undefined;
   }
   get(a: number): number | undefined {
     return this.ids[a >> 3] || undefined;
   }
   set(a: number, id: number): void {
     this.ids[a >> 3] = id;
-    this.touched?.push(a);
+    this.touched.push(a);
   }
   clear(): void {
-    if (!this.touched) {
-      this.ids.fill(0);
-      return;
-    }
     for (let i = 0; i < this.touched.length; i++) this.ids[this.touched.at(i) >> 3] = 0;
     this.touched.clear();
+  }
+}
+
+/**
+ * Discovery numbers per granule for a single trace, in pages allocated on
+ * first write: no hashing, and no table the size of the heap (a small run on
+ * a large heap would pay for allocating it, and V8 for collecting it).
+ */
+export class PagedGranuleTable implements DiscoveryTable {
+  private static readonly PAGE_SHIFT = 14;
+  private readonly pages: (Int32Array | undefined)[];
+  constructor(granules: number) {
+    this.pages = new Array<Int32Array | undefined>((granules >>> PagedGranuleTable.PAGE_SHIFT) + 1).fill(undefined);
+  }
+  get(a: number): number | undefined {
+    const g = a >>> 3;
+    const page = this.pages[g >>> PagedGranuleTable.PAGE_SHIFT];
+    return page === undefined ? undefined : page[g & ((1 << PagedGranuleTable.PAGE_SHIFT) - 1)] || undefined;
+  }
+  set(a: number, id: number): void {
+    const g = a >>> 3;
+    const p = g >>> PagedGranuleTable.PAGE_SHIFT;
+    const page = (this.pages[p] ??= new Int32Array(1 << PagedGranuleTable.PAGE_SHIFT));
+    page[g & ((1 << PagedGranuleTable.PAGE_SHIFT) - 1)] = id;
+  }
+  clear(): void {
+    this.pages.fill(undefined);
   }
 }
 
@@ -79,7 +97,7 @@ export function describeSource(source: RefSource, index: number, holder: number)
 export function traceGraph(
   heap: Heap,
   roots: Roots,
-  discovered: DiscoveryTable = new GranuleTable(heap.mem.length >> 1, false),
+  discovered: DiscoveryTable = new PagedGranuleTable(heap.mem.length >> 1),
   check?: ReferenceCheck,
 ): GraphSummary {
   const mem = heap.mem;

@@ -62,13 +62,15 @@ export function measureLeaks(heap: Heap, roots: Roots, regions: readonly Region[
 class LeakedSet {
   /** Bit g: a leaked object starts at granule g. */
   readonly bits: Uint32Array;
-  private readonly rankBefore: Int32Array;
+  /** Built by `finish`, for the cyclic case only. */
+  private rankBefore = new Int32Array(0);
   count = 0;
+  /** The bitmap words holding leaked objects: [firstWord, lastWord]. */
+  firstWord = Infinity;
+  lastWord = -1;
 
   constructor(heap: Heap) {
-    const words = ((heap.mem.length >> 1) + 31) >> 5;
-    this.bits = new Uint32Array(words);
-    this.rankBefore = new Int32Array(words + 1);
+    this.bits = new Uint32Array(((heap.mem.length >> 1) + 31) >> 5);
   }
 
   /** Whether a leaked object starts at `a`. */
@@ -81,11 +83,13 @@ class LeakedSet {
   add(a: number): void {
     const g = a >> 3;
     this.bits[g >> 5] |= 1 << (g & 31);
-    this.count++;
+    if (this.count++ === 0) this.firstWord = g >> 5;
+    this.lastWord = g >> 5;
   }
 
   /** Must be called once after the last add. */
   finish(): void {
+    this.rankBefore = new Int32Array(this.bits.length + 1);
     let rank = 0;
     for (let w = 0; w < this.bits.length; w++) {
       this.rankBefore[w] = rank;
@@ -156,17 +160,19 @@ function cyclicGarbage(mem: Int32Array, leaked: LeakedSet): { cycles: number; fr
  */
 function hasCycle(mem: Int32Array, leaked: LeakedSet): boolean {
   const bits = leaked.bits;
-  const visited = new Uint32Array(bits.length);
-  const grey = new Uint32Array(bits.length);
+  // Colours only over the words that hold leaked objects (indexed from `first`).
+  const first = leaked.firstWord;
+  const visited = new Uint32Array(leaked.lastWord - first + 1);
+  const grey = new Uint32Array(visited.length);
   // The search path: each object and the index of its next slot to follow.
   let path = new Int32Array(1024);
   let next = new Int32Array(1024);
-  for (let root = 0; root < bits.length; root++) {
+  for (let root = first; root <= leaked.lastWord; root++) {
     for (let word = bits[root]; word !== 0; word &= word - 1) {
       const rootBit = word & -word;
-      if ((visited[root] & rootBit) !== 0) continue;
-      visited[root] |= rootBit;
-      grey[root] |= rootBit;
+      if ((visited[root - first] & rootBit) !== 0) continue;
+      visited[root - first] |= rootBit;
+      grey[root - first] |= rootBit;
       path[0] = ((root << 5) + 31 - Math.clz32(rootBit)) << 3;
       next[0] = 0;
       let top = 1;
@@ -178,14 +184,15 @@ function hasCycle(mem: Int32Array, leaked: LeakedSet): boolean {
           const g = ref >> 3;
           const bit = 1 << (g & 31);
           if ((bits[g >> 5] & bit) === 0) continue; // not leaked: reachable, or no object starts there
-          if ((visited[g >> 5] & bit) !== 0) {
-            if ((grey[g >> 5] & bit) !== 0) return true;
+          const c = (g >> 5) - first;
+          if ((visited[c] & bit) !== 0) {
+            if ((grey[c] & bit) !== 0) return true;
             continue;
           }
-          visited[g >> 5] |= bit;
+          visited[c] |= bit;
           // An object without slots is finished as soon as it is reached.
           if ((mem[ref >> 2] & NSLOTS_MASK) === 0) continue;
-          grey[g >> 5] |= bit;
+          grey[c] |= bit;
           next[top - 1] = i + 1;
           if (top === path.length) {
             path = grow(path);
@@ -196,7 +203,7 @@ function hasCycle(mem: Int32Array, leaked: LeakedSet): boolean {
           continue frames;
         }
         const g = path[--top] >> 3;
-        grey[g >> 5] &= ~(1 << (g & 31));
+        grey[(g >> 5) - first] &= ~(1 << (g & 31));
       }
     }
   }
