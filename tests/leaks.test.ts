@@ -8,20 +8,26 @@ import { Heap, Roots } from "../src/heap/heap.js";
 import { writeFreeChunk } from "../src/heap/object-model.js";
 import { measureLeaks } from "../src/verify/leaks.js";
 
-/** Objects of two slots and no payload (24 bytes), laid out from the heap's start; the rest is one free chunk. */
-function heapOf(edges: [number, number][], objects: number, rootsTo: number[]) {
+/**
+ * Objects of two slots and no payload (24 bytes), one every `stride` bytes from the heap's start, free
+ * chunks between them and after the last.
+ */
+function heapOf(edges: [number, number][], objects: number, rootsTo: number[], splitAt?: number, stride = 24) {
   const heap = new Heap(1 << 20, 4096);
-  const address = (i: number) => heap.start + 24 * i;
+  const address = (i: number) => heap.start + stride * i;
   const filled = new Array<number>(objects).fill(0);
   for (let i = 0; i < objects; i++) {
     heap.mem[address(i) >> 2] = 2;
     heap.mem[(address(i) >> 2) + 1] = 0;
+    if (stride > 24) writeFreeChunk(heap.mem, address(i) + 24, stride - 24);
   }
   for (const [from, to] of edges) heap.mem[(address(from) >> 2) + 2 + 2 * filled[from]++] = address(to);
   writeFreeChunk(heap.mem, address(objects), heap.end - address(objects));
   const roots = new Roots(4, rootsTo.length);
   rootsTo.forEach((o, i) => (roots.globals[i] = address(o)));
-  return measureLeaks(heap, roots, [[heap.start, heap.end]]);
+  // Split in two regions, listed highest first: the accounting must not depend on their order.
+  const regions: [number, number][] = splitAt === undefined ? [[heap.start, heap.end]] : [[address(splitAt), heap.end], [heap.start, address(splitAt)]];
+  return measureLeaks(heap, roots, regions);
 }
 
 describe("leak accounting", () => {
@@ -41,6 +47,18 @@ describe("leak accounting", () => {
     // 1 -> 1 is a cycle; 0 -> 1 is garbage above it (not reachable from the cycle); 2 is rooted.
     const r = heapOf([[1, 1], [0, 1]], 3, [2]);
     expect(r).toEqual({ objects: 2, bytes: 2 * 24, cycles: 1, fromCycles: 1 });
+  });
+
+  it("counts no cycle in garbage whose references go both up and down in memory without closing one", () => {
+    // 0 -> 2 goes up, 2 -> 1 goes down, 1 -> 3 up again: a chain, no cycle; 4 is rooted.
+    const r = heapOf([[0, 2], [2, 1], [1, 3]], 5, [4]);
+    expect(r).toEqual({ objects: 4, bytes: 4 * 24, cycles: 0, fromCycles: 0 });
+  });
+
+  it("finds a cycle whatever order the regions are listed in", () => {
+    // 1 -> 3 -> 0 -> 1 spans both regions (objects 0-1 and 2-4), 1 KiB apart; 2 hangs below 3; 4 is rooted and refers to nothing.
+    const r = heapOf([[1, 3], [3, 0], [0, 1], [3, 2]], 5, [4], 2, 1024);
+    expect(r).toEqual({ objects: 4, bytes: 4 * 24, cycles: 1, fromCycles: 4 });
   });
 
   it("leaks nothing when everything is reachable", () => {

@@ -8,10 +8,11 @@
  *
  * Built for leaks of hundreds of millions of objects (the no-GC baseline
  * leaks everything): reachability is one bit per granule (heap/reachable.ts),
- * leaked objects are numbered by rank in a bitmap over the heap's granules,
- * a depth-first search over them looks for a cycle first (most leaks have
- * none: then nothing more is built), and only when one exists are the edges
- * among them stored in typed arrays (CSR) for graph/scc.ts's components.
+ * leaked objects are numbered by rank in a bitmap over the heap's granules;
+ * the heap walk that finds them rules out cycles in the common case (see
+ * measureLeaks), else a depth-first search over them looks for one, and only
+ * when one exists are the edges among them stored in typed arrays (CSR) for
+ * graph/scc.ts's components.
  */
 import type { Heap, Region, Roots } from "../heap/heap.js";
 import { IntStack } from "../heap/int-stack.js";
@@ -29,9 +30,20 @@ export interface LeakReport {
 
 /**
  * One bitmap trace from the roots (heap/reachable.ts) and one walk of the
- * regions: every object the trace did not reach is leaked.
+ * regions in address order: every object the trace did not reach is leaked.
  * `reachableObjects` is not needed any more (the trace is cheaper than the
  * walk it used to save); it stays so library callers keep compiling.
+ *
+ * The walk also rules out garbage cycles in one pass, in the common case.
+ * Take a cycle of two or more objects and its highest-addressed object m:
+ * the edge into m comes from a lower address (an upward edge) and the edge
+ * out of m goes to a lower one (a downward edge). So if no leaked object
+ * both receives an upward edge from a leaked object and has a downward edge
+ * to one, and none refers to itself, there is no cycle. Walking in address
+ * order, an upward edge's target is marked before it is reached, and a
+ * downward edge's target is already known to be leaked or not. Trees built
+ * top-down (edges upward) or bottom-up (downward) pass; anything else goes
+ * to the exact search.
  */
 export function measureLeaks(heap: Heap, roots: Roots, regions: readonly Region[], reachableObjects?: number): LeakReport {
   void reachableObjects;
@@ -39,23 +51,41 @@ export function measureLeaks(heap: Heap, roots: Roots, regions: readonly Region[
   const reachable = new ReachableBytes(heap, roots);
   reachable.markReachable();
   const leaked = new LeakedSet(heap);
+  const leakedBits = leaked.bits;
+  /** Bit g: a leaked object refers upward to granule g. */
+  const upwardTargets = new Uint32Array(leakedBits.length);
+  let maybeCyclic = false;
   let bytes = 0;
-  for (const [start, end] of regions) {
+  for (const [start, end] of [...regions].sort((x, y) => x[0] - y[0])) {
     for (let a = start, size = 0; a < end; a += size) {
-      const status = mem[a >> 2];
+      const w = a >> 2;
+      const status = mem[w];
       if ((status & FREE_BIT) !== 0) {
-        size = mem[(a >> 2) + 1];
+        size = mem[w + 1];
         continue;
       }
+      const n = status & NSLOTS_MASK;
       // objectBytes, written out: this loop visits every object the run left.
-      size = 8 + 8 * (status & NSLOTS_MASK) + ((mem[(a >> 2) + 1] + 7) & ~7);
-      if (!reachable.isReached(a)) {
-        leaked.add(a);
-        bytes += size;
+      size = 8 + 8 * n + ((mem[w + 1] + 7) & ~7);
+      if (reachable.isReached(a)) continue;
+      leaked.add(a);
+      bytes += size;
+      if (maybeCyclic) continue;
+      const g = a >> 3;
+      const receivesUpward = (upwardTargets[g >> 5] & (1 << (g & 31))) !== 0;
+      for (let s = w + 2, last = w + 2 + 2 * n; s < last; s += 2) {
+        const ref = mem[s];
+        if (ref <= 0) continue;
+        if (ref > a) {
+          const t = ref >> 3;
+          if (!reachable.isReached(ref)) upwardTargets[t >> 5] |= 1 << (t & 31);
+        } else if (ref === a || (receivesUpward && leaked.has(ref))) {
+          maybeCyclic = true;
+        }
       }
     }
   }
-  return { objects: leaked.count, bytes, ...cyclicGarbage(mem, leaked) };
+  return { objects: leaked.count, bytes, ...(maybeCyclic ? cyclicGarbage(mem, leaked) : { cycles: 0, fromCycles: 0 }) };
 }
 
 /** Leaked objects as bits over granules; an object's number is its rank among them. */
@@ -79,12 +109,13 @@ class LeakedSet {
     return (this.bits[g >> 5] & (1 << (g & 31))) !== 0;
   }
 
-  /** Adds in increasing address order (a heap walk), so ranks can be filled as we go. */
+  /** Adds a leaked object (ranks are counted by `finish`, so any order will do). */
   add(a: number): void {
     const g = a >> 3;
     this.bits[g >> 5] |= 1 << (g & 31);
-    if (this.count++ === 0) this.firstWord = g >> 5;
-    this.lastWord = g >> 5;
+    this.count++;
+    if (g >> 5 < this.firstWord) this.firstWord = g >> 5;
+    if (g >> 5 > this.lastWord) this.lastWord = g >> 5;
   }
 
   /** Must be called once after the last add. */
