@@ -70,7 +70,7 @@ describe("gcsim run", () => {
   it("exits 2 for an unknown collector option or a bad value, naming the valid ones", () => {
     const unknown = gcsim("run", "workloads/linked-list.json", "-c", "rc", "--opt", "cycle=off");
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown option "cycle" for collector rc (options: cycles, cycle-threshold)');
+    expect(unknown.stderr).toContain('unknown option "cycle" for collector rc (options: large, cycles, cycle-threshold)');
     const bad = gcsim("run", "workloads/linked-list.json", "-c", "generational", "--opt", "mature=copying");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--opt mature=copying for collector generational: expected one of mark-sweep, mark-compact");
@@ -79,7 +79,7 @@ describe("gcsim run", () => {
   it("records the effective collector options in the result", () => {
     const r = gcsim("run", "workloads/linked-list.json", "-c", "rc", "--opt", "cycles=off", "--format", "json");
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).options).toEqual({ cycles: "off", "cycle-threshold": "10000" });
+    expect(JSON.parse(r.stdout).options).toEqual({ large: "8KiB", cycles: "off", "cycle-threshold": "10000" });
   });
 
   it("exits 2 for an unknown parameter, naming the valid ones", () => {

@@ -28,6 +28,7 @@ export const CONFIGURATIONS: { collector: string; options: Record<string, string
     options: { "promote-age": "3", nursery: "10%" },
     label: "gen-immix promote-age=3 nursery=10%",
   },
+  { collector: "gen-immix", options: { barrier: "cards", nursery: "10%" }, label: "gen-immix barrier=cards nursery=10%" },
   {
     collector: "generational",
     options: { "promote-age": "2", barrier: "cards", mature: "mark-compact", nursery: "50%" },

@@ -6,6 +6,7 @@
  * on the shipped fragmentation workload.
  */
 import { describe, expect, it } from "vitest";
+import type { RememberingBarrier } from "../src/collectors/barriers/barrier.js";
 import { ObjectRememberedSet } from "../src/collectors/barriers/object-remset.js";
 import { BLOCK_FREE, BLOCK_IN_USE, BLOCK_RECYCLABLE, ImmixSpace } from "../src/collectors/spaces/immix-space.js";
 import { ImmixTracer } from "../src/collectors/trace/immix-tracer.js";
@@ -124,6 +125,28 @@ describe("Immix space", () => {
     expect(s.alloc(200)).toBe(hole + 764); // a small one still fills the hole
     // The hole is zeroed when taken: the new objects' payloads read as zero.
     expect(s.mem[(hole + 64 + 8) >> 2]).toBe(0);
+  });
+
+  it("tells a watching barrier of the free chunk a bump region leaves, where the sweep's per-line chunks were zeroed", () => {
+    const s = setup();
+    const o1 = s.alloc(64);
+    for (let i = 0; i < 15; i++) s.alloc(128);
+    s.alloc(64); // block 0 full: 64 + 15 * 128 + 64 = 2048 B
+    s.mark(o1);
+    s.space.prepareCollection(false);
+    s.space.sweep(s.recorder, s.marks);
+    // Line 0 marked, line 1 implicitly: the hole is lines 2-7, [512, 2048) of block 0.
+    const noted: [number, number][] = [];
+    s.space.watchCells({ noteCell: (a: number, bytes: number) => noted.push([a, bytes]) } as unknown as RememberingBarrier);
+    const hole = s.at(0, 2 * LINE);
+    expect(s.alloc(64)).toBe(hole); // opens the hole (zeroing it)
+    expect(s.alloc(304)).toBe(hole + 64); // medium, fits the current hole: from line 2 into line 3
+    expect(noted).toEqual([]);
+    s.space.makeParseable();
+    // The rest of the hole, [hole + 368, block end), is one free chunk now: a card starting in it must be told so.
+    expect(noted).toEqual([[hole + 368, s.at(1, 0) - hole - 368]]);
+    const { chunkStarts } = walk(s.mem, s.at(0, 0), s.at(1, 0));
+    expect(chunkStarts.has(hole + 368)).toBe(true);
   });
 
   /*

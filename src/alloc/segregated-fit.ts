@@ -11,6 +11,13 @@
  * order at bump-pointer speed. Failing that it takes the first chunk large
  * enough from the lists and makes it the current chunk.
  * Large requests (over SMALL_LIMIT) search the bins first-fit and split.
+ * Memory never handed out, plus the free run just below it, is the "top
+ * chunk" (dlmalloc's top, Korn and Vo's wilderness): it is on no list and is
+ * used only when no listed chunk fits, so the space's footprint grows only
+ * when reuse fails. A large-object space sharing the heap budget lowers
+ * the space's budget while it holds pages (setBudget): the top then stops
+ * short of the space's end, and when it needs more, whole free pages are
+ * given back (releaseFreePages) and committed again when the lists run dry.
  *
  * The allocator never zeroes the cells it frees; it zeroes what it hands out,
  * as a real runtime must before the mutator sees an object.
@@ -20,7 +27,7 @@
  */
 import { GRANULE, MIN_LISTED_CHUNK, writeFreeChunk } from "../heap/object-model.js";
 
-import type { PageTracker } from "../heap/pages.js";
+import { DEFAULT_PAGE_BYTES, type PageTracker } from "../heap/pages.js";
 
 const SMALL_LIMIT = 1024;
 const EXACT_LISTS = SMALL_LIMIT / GRANULE + 1; // index = size / 8
@@ -32,7 +39,22 @@ export class SegregatedFitAllocator {
   private readonly heads = new Int32Array(EXACT_LISTS + BIN_COUNT);
   private current = 0;
   private currentEnd = 0;
-  /** Bytes in free chunks and in the current chunk, excluding unlisted slivers. */
+  /** True while the current chunk is the top chunk being carved (it goes back to the top, not the lists, when retired). */
+  private currentIsTop = false;
+  /** The top chunk is [top, ceiling): free, on no list; top never exceeds highWater. */
+  private top: number;
+  /** One past the last byte the space may hand out. */
+  private ceiling: number;
+  /** While false (a lazy sweep is pending), requests the lists cannot serve fail rather than take the top. */
+  protected topOpen = true;
+  /** Bytes the space may commit: its size, less what a large-object space holds of the same budget. */
+  private budget: number;
+  /** Runs of whole free pages given back to the system (releaseFreePages), in address order; on no list. */
+  private readonly releasedStart: number[] = [];
+  private readonly releasedLength: number[] = [];
+  private releasedBytes = 0;
+  private readonly pageBytes: number;
+  /** Bytes in free chunks, the current chunk and the top chunk, excluding unlisted slivers. */
   freeBytes = 0;
   /** Chunks on the lists (the current chunk is not counted). */
   listedChunks = 0;
@@ -47,17 +69,153 @@ export class SegregatedFitAllocator {
     private readonly pages?: PageTracker,
   ) {
     this.highWater = start;
+    this.top = start;
+    this.ceiling = end;
+    this.budget = end - start;
+    this.pageBytes = pages?.pageBytes ?? DEFAULT_PAGE_BYTES;
     this.reset();
-    this.addFree(start, end - start);
   }
 
-  /** Forgets every free chunk; a sweep then re-adds what it finds. */
+  /** Forgets every free chunk but the top; a sweep then re-adds what it finds below the top. */
   reset(): void {
+    if (this.currentIsTop) this.returnCurrentToTop();
     this.heads.fill(0);
     this.current = 0;
     this.currentEnd = 0;
-    this.freeBytes = 0;
+    this.freeBytes = this.ceiling - this.top;
     this.listedChunks = 0;
+  }
+
+  /** The start of the top chunk: a sweep examines the cells below it. */
+  get topStart(): number {
+    return this.current !== 0 && this.currentIsTop ? this.current : this.top;
+  }
+
+  /** The free run [start, topStart) that a sweep found just below the top joins it. */
+  protected growTopDown(start: number): void {
+    if (this.currentIsTop) this.returnCurrentToTop();
+    this.freeBytes += this.top - start;
+    this.top = start;
+    // Formatted now, as a sweep formats the runs it lists: whoever walks the space next finds one free cell.
+    writeFreeChunk(this.mem, start, this.end - start);
+  }
+
+  /** Bytes the space holds committed: what it has touched, less the pages it gave back. */
+  get committedBytes(): number {
+    return this.highWater - this.start - this.releasedBytes;
+  }
+
+  /**
+   * Sets the bytes the space may commit (its size, less what a large-object
+   * space sharing the heap budget holds). The caller guarantees the space
+   * commits no more than that now (committedBytes <= bytes).
+   */
+  protected setBudget(bytes: number): void {
+    this.budget = bytes;
+    this.updateCeiling();
+  }
+
+  /** The top may grow while committing its pages keeps the space within budget. */
+  private updateCeiling(): void {
+    const ceiling = Math.min(this.end, this.start + this.budget + this.releasedBytes);
+    if (this.currentIsTop) this.currentEnd = this.top = ceiling;
+    this.freeBytes += ceiling - this.ceiling;
+    this.ceiling = ceiling;
+  }
+
+  /**
+   * Gives back at least `bytes` of committed memory if the free memory
+   * allows (MMTk's free-list spaces release free blocks to the page
+   * resource; dlmalloc trims its top): first the top chunk's pages (the
+   * high-water mark falls), then whole pages from the low end of listed
+   * free chunks, largest bins first, no more than needed. A released run leaves the lists; its pages' next
+   * write is a first touch again. Nothing is released while a sweep is
+   * pending (the caller finishes it first).
+   */
+  releaseFreePages(bytes: number): void {
+    if (!this.topOpen || bytes <= 0) return;
+    this.retireCurrent();
+    const before = this.committedBytes;
+    const pageBytes = this.pageBytes;
+    const keep = Math.ceil(this.top / pageBytes) * pageBytes;
+    if (keep < this.highWater) {
+      this.pages?.release(keep, this.highWater);
+      this.highWater = keep;
+    }
+    const mem = this.mem;
+    const taken: number[] = [];
+    for (let list = this.heads.length - 1; list >= EXACT_LISTS && before - this.committedBytes < bytes; list--) {
+      // Take the whole list off, then put back what is not released (split chunks' ends may land on it again).
+      for (let a = this.heads[list]; a !== 0; a = mem[(a >> 2) + 2]) taken.push(a);
+      this.heads[list] = 0;
+      for (const chunk of taken) {
+        const size = mem[(chunk >> 2) + 1];
+        this.listedChunks--;
+        this.freeBytes -= size;
+        const first = Math.ceil(chunk / pageBytes) * pageBytes;
+        const wanted = Math.ceil((bytes - (before - this.committedBytes)) / pageBytes) * pageBytes;
+        const last = Math.min(Math.floor((chunk + size) / pageBytes) * pageBytes, first + wanted);
+        if (last <= first) {
+          this.addFree(chunk, size);
+          continue;
+        }
+        if (first > chunk) this.addFree(chunk, first - chunk);
+        if (chunk + size > last) this.addFree(last, chunk + size - last);
+        writeFreeChunk(mem, first, last - first);
+        this.pages?.release(first, last);
+        this.insertReleased(first, last - first);
+      }
+      taken.length = 0;
+    }
+    this.updateCeiling();
+  }
+
+  private insertReleased(at: number, length: number): void {
+    let i = this.releasedStart.length;
+    while (i > 0 && this.releasedStart[i - 1] > at) i--;
+    this.releasedStart.splice(i, 0, at);
+    this.releasedLength.splice(i, 0, length);
+    this.releasedBytes += length;
+  }
+
+  /**
+   * Commits released runs again, lowest address first, while the budget
+   * allows, until one of at least `bytes` is back on the lists. Their pages
+   * are counted as first touches now, when they are committed.
+   */
+  private recommit(bytes: number): boolean {
+    let served = false;
+    while (!served && this.releasedStart.length > 0) {
+      const room = this.budget - this.committedBytes;
+      const length = Math.min(this.releasedLength[0], Math.floor(room / this.pageBytes) * this.pageBytes);
+      if (length <= 0) break;
+      const at = this.releasedStart[0];
+      if (length === this.releasedLength[0]) {
+        this.releasedStart.shift();
+        this.releasedLength.shift();
+      } else {
+        this.releasedStart[0] += length;
+        this.releasedLength[0] -= length;
+        writeFreeChunk(this.mem, at + length, this.releasedLength[0]);
+      }
+      this.releasedBytes -= length;
+      this.pages?.touch(at, at + length);
+      this.addFree(at, length);
+      served = length >= bytes;
+    }
+    this.updateCeiling();
+    return served;
+  }
+
+  /** Released runs in address order, for a sweep to step over: starts and lengths. */
+  protected releasedRuns(): { starts: readonly number[]; lengths: readonly number[] } {
+    return { starts: this.releasedStart, lengths: this.releasedLength };
+  }
+
+  private returnCurrentToTop(): void {
+    this.top = this.current;
+    this.current = this.currentEnd = 0;
+    this.currentIsTop = false;
   }
 
   /** Returns a zeroed cell of exactly `bytes` (a multiple of 8), or 0 when nothing fits. */
@@ -116,9 +274,15 @@ export class SegregatedFitAllocator {
    * linearly (sweep, verifier). Idempotent; allocation may continue after it.
    */
   makeParseable(): void {
+    // The top chunk and the memory above the ceiling form one free cell up to the space's end.
+    if (this.currentIsTop) {
+      if (this.current < this.end) writeFreeChunk(this.mem, this.current, this.end - this.current);
+      return;
+    }
     if (this.current !== 0 && this.current < this.currentEnd) {
       writeFreeChunk(this.mem, this.current, this.currentEnd - this.current);
     }
+    if (this.top < this.end) writeFreeChunk(this.mem, this.top, this.end - this.top);
   }
 
   /**
@@ -127,7 +291,7 @@ export class SegregatedFitAllocator {
    * the highest non-empty exact list, whose chunks all have one size.
    */
   largestFreeChunk(): number {
-    let largest = this.currentEnd - this.current;
+    let largest = Math.max(this.currentEnd - this.current, this.ceiling - this.top);
     for (let list = this.heads.length - 1; list >= 0; list--) {
       const head = this.heads[list];
       if (head === 0) continue;
@@ -143,20 +307,31 @@ export class SegregatedFitAllocator {
 
   /**
    * Bytes that requests of at most `largest` bytes each are sure to get: each
-   * free chunk (and the current one) can leave less than `largest` unused,
-   * and no allocation adds a chunk (a split leaves its remainder as the
-   * current chunk in place of the one retired).
+   * free chunk (the current and the top chunk too) can leave less than
+   * `largest` unused, and no allocation adds a chunk (a split leaves its
+   * remainder as the current chunk in place of the one retired).
    */
   guaranteedBytes(largest: number): number {
-    return this.freeBytes - (this.listedChunks + 1) * largest;
+    return this.freeBytes - (this.listedChunks + (this.currentIsTop ? 1 : 2)) * largest;
   }
 
-  /** Slow path: retire the current chunk, take a fitting chunk from the lists, split it. */
+  /** Slow path: retire the current chunk, take a fitting chunk from the lists (else the top), split it. */
   private allocFromLists(bytes: number): number {
     this.retireCurrent();
-    const chunk = this.takeChunk(bytes);
-    if (chunk === 0) return 0;
-    const size = this.mem[(chunk >> 2) + 1];
+    let chunk = this.takeChunk(bytes);
+    let size: number;
+    if (chunk !== 0) {
+      size = this.mem[(chunk >> 2) + 1];
+    } else if (this.topOpen && this.top + bytes <= this.ceiling) {
+      chunk = this.top;
+      size = this.ceiling - this.top;
+      this.top = this.ceiling;
+      this.currentIsTop = size > bytes;
+    } else if (this.topOpen && this.releasedBytes > 0 && this.recommit(bytes)) {
+      return this.allocFromLists(bytes);
+    } else {
+      return 0;
+    }
     if (size > bytes) {
       // The remainder becomes the current chunk, carved by later small requests.
       this.current = chunk + bytes;
@@ -166,6 +341,10 @@ export class SegregatedFitAllocator {
   }
 
   private retireCurrent(): void {
+    if (this.currentIsTop) {
+      this.returnCurrentToTop();
+      return;
+    }
     const rest = this.currentEnd - this.current;
     const at = this.current;
     this.current = this.currentEnd = 0;

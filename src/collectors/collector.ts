@@ -27,6 +27,13 @@ import type { WorkCounters } from "../metrics/collection-log.js";
 import type { OptionSpecs, ParsedOptions } from "./options.js";
 import type { LargeObjectSpace } from "./spaces/large-object-space.js";
 
+/** What a plan's main space tells the large-object slow path: its footprint, and (a free-list space) how to shrink it. */
+export interface LargeObjectNeighbour {
+  footprint(): number;
+  /** Gives back at least `bytes` of its committed memory if its free pages allow (finishing a pending sweep first). */
+  releaseFreePages?(bytes: number): void;
+}
+
 export interface CollectorConstraints {
   /** Objects change address during collection. */
   readonly moving: boolean;
@@ -146,13 +153,19 @@ export abstract class BaseCollector implements Collector {
 
   /**
    * The same for a large object: allocate it in `los` if the main spaces'
-   * footprint (`space`) plus its pages stay within the heap, else collect and
-   * retry once, else out of memory.
+   * footprint (`space`) plus its pages stay within the heap, else let a
+   * free-list space give back free pages, else collect (and let it give
+   * back pages again) and retry once, else out of memory.
    */
-  protected allocLargeAfterFullCollection(bytes: number, site: number, los: LargeObjectSpace, space: { footprint(): number }): number {
+  protected allocLargeAfterFullCollection(bytes: number, site: number, los: LargeObjectSpace, space: LargeObjectNeighbour): number {
     let a = los.allocWithin(bytes, space.footprint(), this.heap.heapBytes);
+    if (a === 0 && space.releaseFreePages) {
+      space.releaseFreePages(los.shortfall(bytes, space.footprint(), this.heap.heapBytes));
+      a = los.allocWithin(bytes, space.footprint(), this.heap.heapBytes);
+    }
     if (a === 0) {
       this.collectGarbage("allocation-failure");
+      space.releaseFreePages?.(los.shortfall(bytes, space.footprint(), this.heap.heapBytes));
       a = los.allocWithin(bytes, space.footprint(), this.heap.heapBytes);
       if (a === 0) this.outOfMemory(site, bytes);
     }

@@ -17,9 +17,7 @@ import { GenerationalCollector, generationalOptions } from "../generational/inde
 import { ImmixSpace, immixGeometryOptions } from "../spaces/immix-space.js";
 
 // The mature space is Immix, with its own large-object region: generational's `mature` and `large` do not apply.
-// The barrier is object remembering: a card table's crossing map is not kept exact when promotion reuses holes
-// of free lines (a card walk could start inside a new object), so `barrier=cards` is not offered here.
-const { mature: _matureChoice, large: _largeThreshold, barrier: _barrierChoice, ...nurseryOptions } = generationalOptions;
+const { mature: _matureChoice, large: _largeThreshold, ...nurseryOptions } = generationalOptions;
 const genImmixOptions = { ...nurseryOptions, ...immixGeometryOptions };
 
 const genImmix = defineCollector({
@@ -30,7 +28,7 @@ const genImmix = defineCollector({
   create: (context, options) =>
     new GenerationalCollector(
       context,
-      { ...options, barrier: "remset" },
+      options,
       { create: ({ heap, recorder }, end) => new ImmixSpace(heap, heap.start, end, options.line, options.block, recorder.work, 0), largeObjects: false },
     ),
 });

@@ -69,14 +69,9 @@ export interface MatureSpaceFactory {
   readonly largeObjects: boolean;
 }
 
-/**
- * The mature spaces of the `mature` option. A free-list space cannot yet give
- * pages to the large-object space (its allocator has no ceiling), so with it
- * large objects are pretenured into the mature space, where they are never
- * moved either.
- */
+/** The mature spaces of the `mature` option; both lend the large-object space what they do not use of the budget. */
 const matureSpaces: Record<Options["mature"], MatureSpaceFactory> = {
-  "mark-sweep": { create: ({ heap }, end) => new FreeListSpace(heap, heap.start, end), largeObjects: false },
+  "mark-sweep": { create: ({ heap }, end, los) => new FreeListSpace(heap, heap.start, end, los), largeObjects: true },
   "mark-compact": {
     create: ({ heap, roots, recorder }, end, los) => new CompactSpace(heap, heap.start, end, roots, recorder.work, los),
     largeObjects: true,
@@ -125,6 +120,7 @@ export class GenerationalCollector extends BaseCollector {
     this.mature = makeMature.create(context, this.nurseryStart, this.los);
     // The barrier covers everything old: the large-object space and the mature space.
     this.barrier = barriers[options.barrier](this.mem, heap.losStart, heap.start, this.nurseryStart, this.work);
+    this.mature.watchCells?.(this.barrier);
     this.nursery = new CopyNursery(
       heap,
       this.nurseryStart,
@@ -181,10 +177,14 @@ export class GenerationalCollector extends BaseCollector {
     return a;
   }
 
-  /** Within the budget: the whole nursery, the mature space's objects and the large objects' pages. */
+  /** Within the budget: the whole nursery, the mature space's footprint and the large objects' pages. */
   private allocLargeObject(bytes: number): number {
-    const matureObjectBytes = this.recorder.heapUsedBytes - this.los.heldBytes - this.nursery.usedBytes;
-    const a = this.los.allocWithin(bytes, this.heap.end - this.nurseryStart + matureObjectBytes, this.heap.heapBytes);
+    const reserved = () => this.heap.end - this.nurseryStart + this.mature.footprint();
+    let a = this.los.allocWithin(bytes, reserved(), this.heap.heapBytes);
+    if (a === 0 && this.mature.releaseFreePages) {
+      this.mature.releaseFreePages(this.los.shortfall(bytes, reserved(), this.heap.heapBytes));
+      a = this.los.allocWithin(bytes, reserved(), this.heap.heapBytes);
+    }
     if (a !== 0) this.barrier.noteCell(a, bytes);
     return a;
   }

@@ -26,17 +26,22 @@
  * Trigger: allocation failure.
  * Fragmentation is the share of free bytes outside the largest free chunk
  * (1 - largest / total free), sampled after each complete sweep.
+ * Objects over the `large` threshold live in the large-object space, swept
+ * in the pause (its list is short); the free-list space gives its free top
+ * back to the heap budget when a large object needs pages.
  */
 import type { Region } from "../../heap/heap.js";
 import { objectBytes } from "../../heap/object-model.js";
 import { BaseCollector, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
-import { choice, type ParsedOptions } from "../options.js";
+import { DEFAULT_LARGE_OBJECT_OPTIONS, choice, largeObjectOptions, type ParsedOptions } from "../options.js";
 import { FreeListSpace } from "../spaces/free-list-space.js";
+import { LargeObjectSpace } from "../spaces/large-object-space.js";
 import { Marker, markBitmapFor } from "../trace/marker.js";
 
 const constraints: CollectorConstraints = { moving: false, storeBarrier: false, rootBarrier: false, reclaims: "all" };
 
 const markSweepOptions = {
+  ...largeObjectOptions,
   sweep: choice(["lazy", "eager"], "lazy", "lazy: allocation sweeps the heap step by step after a collection marks; eager: the pause sweeps the whole heap"),
 };
 type Options = ParsedOptions<typeof markSweepOptions>;
@@ -47,17 +52,22 @@ export class MarkSweepCollector extends BaseCollector {
   protected readonly marker: Marker;
   /** The side mark bitmap under lazy sweeping (its marks outlive the pause); null for header marks. */
   protected readonly markBits: Uint32Array | null;
+  protected readonly los: LargeObjectSpace;
 
   /** Without options (a subclass trying a variation), sweeping is eager: every collection goes through collectGarbage. */
-  constructor(context: CollectorContext, options: Options = { sweep: "eager" }) {
+  constructor(context: CollectorContext, options: Options = { ...DEFAULT_LARGE_OBJECT_OPTIONS, sweep: "eager" }) {
     super(context);
-    this.space = new FreeListSpace(this.heap, this.heap.start, this.heap.end);
+    this.los = new LargeObjectSpace(this.heap, this.work, options.large);
+    this.space = new FreeListSpace(this.heap, this.heap.start, this.heap.end, this.los);
     this.markBits = options.sweep === "lazy" ? markBitmapFor(this.mem) : null;
     this.marker = new Marker(this.mem, this.work, this.markBits);
   }
 
   alloc(nslots: number, payloadBytes: number, site: number): number {
     const bytes = objectBytes(nslots, payloadBytes);
+    if (bytes > this.los.threshold) {
+      return this.finishAlloc(this.allocLargeAfterFullCollection(bytes, site, this.los, this.space), nslots, payloadBytes, bytes);
+    }
     let a = this.space.alloc(bytes);
     if (a === 0) a = this.markBits ? this.allocSweepingLazily(bytes, site) : this.allocAfterFullCollection(bytes, site, this.space);
     return this.finishAlloc(a, nslots, payloadBytes, bytes);
@@ -75,6 +85,7 @@ export class MarkSweepCollector extends BaseCollector {
     if (a !== 0) return a;
     this.pause("full", "allocation-failure", () => {
       this.recorder.markedLive(this.marker.markFromRoots(this.roots));
+      this.los.sweep(this.recorder, this.markBits);
       this.space.beginSweep(this.recorder, this.markBits);
       return false;
     });
@@ -96,6 +107,7 @@ export class MarkSweepCollector extends BaseCollector {
     this.pause("full", reason, () => {
       this.space.finishSweep();
       this.marker.markFromRoots(this.roots);
+      this.los.sweep(this.recorder, this.markBits);
       this.space.sweep(this.recorder, this.markBits);
       return true;
     });
@@ -106,11 +118,15 @@ export class MarkSweepCollector extends BaseCollector {
   }
 
   footprint(): number {
-    return this.space.footprint();
+    return this.space.footprint() + this.los.committedBytes;
   }
 
   parseableRegions(): Region[] {
-    return [this.space.region()];
+    return [...this.los.regions(), this.space.region()];
+  }
+
+  override collectorFigures(): Record<string, number> {
+    return this.los.figures();
   }
 }
 

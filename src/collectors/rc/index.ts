@@ -27,13 +27,16 @@
  * Allocation that still fails then coalesces adjacent free cells ("coalesce")
  * before giving up: reference counting never moves objects, so this is the
  * only defragmentation it has.
+ * Objects over the `large` threshold live in the large-object space and are
+ * freed there, page by page, when their count reaches zero.
  */
 import type { Region } from "../../heap/heap.js";
 import { IntStack } from "../../heap/int-stack.js";
 import { NSLOTS_MASK, cellBytes, objectBytes } from "../../heap/object-model.js";
 import { BaseCollector, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
-import { choice, integer, type ParsedOptions } from "../options.js";
+import { choice, integer, largeObjectOptions, type ParsedOptions } from "../options.js";
 import { FreeListSpace } from "../spaces/free-list-space.js";
+import { LargeObjectSpace } from "../spaces/large-object-space.js";
 
 const BLACK = 0;
 const GRAY = 1;
@@ -43,6 +46,7 @@ const COLOUR = 3;
 const BUFFERED = 4;
 
 const rcOptions = {
+  ...largeObjectOptions,
   cycles: choice(["on", "off"], "on", "cycle collection by trial deletion; off is plain reference counting, which leaks cyclic garbage"),
   "cycle-threshold": integer(1, 1 << 30, 10_000, "possible roots buffered before a cycle collection runs"),
 };
@@ -52,6 +56,7 @@ const constraints: CollectorConstraints = { moving: false, storeBarrier: true, r
 export class RefCountCollector extends BaseCollector {
   readonly constraints: CollectorConstraints;
   protected readonly space: FreeListSpace;
+  protected readonly los: LargeObjectSpace;
   private readonly counts: Int32Array;
   private readonly colours: Uint8Array;
   /** Possible roots of garbage cycles (the purple buffer). */
@@ -64,7 +69,8 @@ export class RefCountCollector extends BaseCollector {
 
   constructor(context: CollectorContext, options: ParsedOptions<typeof rcOptions>) {
     super(context);
-    this.space = new FreeListSpace(this.heap, this.heap.start, this.heap.end);
+    this.los = new LargeObjectSpace(this.heap, this.work, options.large);
+    this.space = new FreeListSpace(this.heap, this.heap.start, this.heap.end, this.los);
     const granules = this.mem.length >> 1;
     this.counts = new Int32Array(granules);
     this.colours = new Uint8Array(granules);
@@ -76,26 +82,36 @@ export class RefCountCollector extends BaseCollector {
   alloc(nslots: number, payloadBytes: number, site: number): number {
     if (this.candidates.length > this.cycleThreshold && this.cyclesOn) this.collectCycles("threshold");
     const bytes = objectBytes(nslots, payloadBytes);
-    let a = this.space.alloc(bytes);
+    let a = bytes > this.los.threshold ? this.allocLarge(bytes) : this.space.alloc(bytes);
     if (a === 0) a = this.allocSlow(bytes, site);
     this.counts[a >> 3] = 0;
     this.colours[a >> 3] = BLACK;
     return this.finishAlloc(a, nslots, payloadBytes, bytes);
   }
 
+  /** A large object's pages, within the budget the free-list space's footprint leaves (free pages given back if need be). */
+  private allocLarge(bytes: number): number {
+    const a = this.los.allocWithin(bytes, this.space.footprint(), this.heap.heapBytes);
+    if (a !== 0) return a;
+    this.space.releaseFreePages(this.los.shortfall(bytes, this.space.footprint(), this.heap.heapBytes));
+    return this.los.allocWithin(bytes, this.space.footprint(), this.heap.heapBytes);
+  }
+
   private allocSlow(bytes: number, site: number): number {
     this.work.allocationSlowPaths++;
+    const large = bytes > this.los.threshold;
     let a = 0;
     if (this.cyclesOn) {
       this.collectCycles("allocation-failure");
-      a = this.space.alloc(bytes);
+      a = large ? this.allocLarge(bytes) : this.space.alloc(bytes);
     }
     if (a === 0) {
+      // Coalescing also lets a free run at the end join the top chunk, which a large object may need.
       this.pause("coalesce", "allocation-failure", () => {
         this.space.coalesce();
         return false;
       });
-      a = this.space.alloc(bytes);
+      a = large ? this.allocLarge(bytes) : this.space.alloc(bytes);
     }
     if (a === 0) this.outOfMemory(site, bytes);
     return a;
@@ -204,8 +220,13 @@ export class RefCountCollector extends BaseCollector {
   }
 
   private free(a: number): void {
-    const size = cellBytes(this.mem, a);
-    this.space.addFree(a, size);
+    let size: number;
+    if (this.los.contains(a)) {
+      size = this.los.free(a);
+    } else {
+      size = cellBytes(this.mem, a);
+      this.space.addFree(a, size);
+    }
     this.recorder.freed(1, size);
     this.work.objectsFreed++;
   }
@@ -350,11 +371,15 @@ export class RefCountCollector extends BaseCollector {
   }
 
   footprint(): number {
-    return this.space.footprint();
+    return this.space.footprint() + this.los.committedBytes;
   }
 
   parseableRegions(): Region[] {
-    return [this.space.region()];
+    return [...this.los.regions(), this.space.region()];
+  }
+
+  override collectorFigures(): Record<string, number> {
+    return this.los.figures();
   }
 }
 

@@ -8,13 +8,17 @@
  * one free chunk that goes back on the lists; marked objects are unmarked.
  * The space is always parseable after makeParseable (every byte in an
  * object or a formatted free chunk), so the sweeper and the verifier can
- * walk it cell by cell.
+ * walk it cell by cell. A sweep examines the cells below the top chunk; the
+ * free run it ends with joins the top. Given a large-object space, the
+ * space's ceiling is lowered by the pages large objects hold (the heap is
+ * one budget, as MMTk's page accounting across spaces).
  */
 import { SegregatedFitAllocator } from "../../alloc/segregated-fit.js";
 import type { Heap, Region } from "../../heap/heap.js";
 import { FREE_BIT, MARK_BIT, MIN_LISTED_CHUNK, cellBytes } from "../../heap/object-model.js";
 import type { Recorder } from "../../metrics/recorder.js";
 import type { RememberingBarrier } from "../barriers/barrier.js";
+import type { BudgetedSpace, LargeObjectSpace } from "./large-object-space.js";
 import type { MatureSpace, YoungGeneration } from "./mature.js";
 
 /**
@@ -25,34 +29,48 @@ import type { MatureSpace, YoungGeneration } from "./mature.js";
  */
 export const LAZY_SWEEP_STEP_BYTES = 32 * 1024;
 
-export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace {
+export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace, BudgetedSpace {
   /** The next cell a sweep in progress will examine; 0 when no sweep is pending. */
   private sweepCursor = 0;
+  /** Where the sweep in progress stops: the top chunk's start when it began. */
+  private sweepEnd = 0;
+  /** The first released run (releasedRuns) the sweep in progress has not passed. */
+  private sweepReleased = 0;
   /** Where the sweep in progress counts what it frees and the cells it visits. */
   private sweepRecorder: Recorder | null = null;
   /** The side mark bitmap the sweep reads and clears, or null when marks are header bits. */
   private sweepMarks: Uint32Array | null = null;
 
-  constructor(heap: Heap, start: number, end: number) {
+  constructor(heap: Heap, start: number, end: number, los?: LargeObjectSpace) {
     super(heap.mem, start, end, heap.pages);
+    los?.limitSpace(this);
+  }
+
+  /** Committed bytes + large objects' pages <= the space's size. */
+  applyLargeObjectBudget(committedBytes: number): void {
+    this.setBudget(this.end - this.start - committedBytes);
   }
 
   /** Sweeps the whole space now, counting the work and what it freed into `recorder`. */
   sweep(recorder: Recorder, markBits: Uint32Array | null = null): void {
     this.beginSweep(recorder, markBits);
-    this.sweepStep(this.end);
+    this.finishSweep();
   }
 
   /**
    * Starts a sweep that allocation will carry out step by step (`sweepStep`):
    * the free lists are emptied and refilled as the cursor moves through the
    * space in address order. `markBits` are the side marks, when the collector
-   * marked there.
+   * marked there. Until it completes, the top chunk is not handed out: the
+   * footprint grows only once every swept chunk has been tried.
    */
   beginSweep(recorder: Recorder, markBits: Uint32Array | null): void {
     this.makeParseable();
     this.reset();
-    this.sweepCursor = this.start;
+    this.sweepEnd = this.topStart;
+    this.sweepReleased = 0;
+    this.sweepCursor = this.sweepEnd > this.start ? this.start : 0;
+    this.topOpen = this.sweepCursor === 0;
     this.sweepRecorder = recorder;
     this.sweepMarks = markBits;
   }
@@ -66,12 +84,15 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
    * Sweeps the cells that start below `limit` (at least one cell): unmarked
    * objects and free chunks next to each other coalesce into one free chunk
    * that goes back on the lists, and marks are cleared. A free run still open
-   * at the limit is closed there. Returns the cells examined.
+   * at the limit is closed there, or joins the top chunk when the limit is
+   * the sweep's end. Returns the cells examined.
    */
   sweepStep(limit = this.sweepCursor + LAZY_SWEEP_STEP_BYTES): number {
     const mem = this.mem;
     const bits = this.sweepMarks;
-    const end = this.end;
+    const end = this.sweepEnd;
+    const released = this.releasedRuns();
+    let nextReleased = this.sweepReleased < released.starts.length ? released.starts[this.sweepReleased] : end;
     let freedObjects = 0;
     let freedBytes = 0;
     let runStart = 0;
@@ -79,6 +100,16 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
     let a = this.sweepCursor;
     if (limit > end) limit = end;
     do {
+      if (a === nextReleased) {
+        // Pages given back to the system: not the sweep's, and no free run spans them.
+        if (runStart !== 0) {
+          this.addFree(runStart, a - runStart);
+          runStart = 0;
+        }
+        a += released.lengths[this.sweepReleased++];
+        nextReleased = this.sweepReleased < released.starts.length ? released.starts[this.sweepReleased] : end;
+        continue;
+      }
       const w = a >> 2;
       const status = mem[w];
       const size = cellBytes(mem, a);
@@ -106,8 +137,14 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
       a += size;
       cellsVisited++;
     } while (a < limit);
-    if (runStart !== 0) this.addFree(runStart, a - runStart);
-    this.sweepCursor = a < end ? a : 0;
+    if (a < end) {
+      if (runStart !== 0) this.addFree(runStart, a - runStart);
+      this.sweepCursor = a;
+    } else {
+      if (runStart !== 0) this.growTopDown(runStart);
+      this.sweepCursor = 0;
+      this.topOpen = true;
+    }
     const recorder = this.sweepRecorder!;
     recorder.freed(freedObjects, freedBytes);
     recorder.work.cellsSwept += cellsVisited;
@@ -116,7 +153,7 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
 
   /** Finishes a pending sweep (before the next marking, or when a request needs every free chunk). */
   finishSweep(): void {
-    if (this.sweepPending) this.sweepStep(this.end);
+    if (this.sweepPending) this.sweepStep(this.sweepEnd);
   }
 
   /** Merges adjacent free cells into larger chunks: a sweep that frees nothing (for collectors that never mark). */
@@ -124,8 +161,17 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
     const mem = this.mem;
     this.makeParseable();
     this.reset();
+    const end = this.topStart;
+    const released = this.releasedRuns();
+    let r = 0;
     let runStart = 0;
-    for (let a = this.start; a < this.end; ) {
+    for (let a = this.start; a < end; ) {
+      if (r < released.starts.length && a === released.starts[r]) {
+        if (runStart !== 0) this.addFree(runStart, a - runStart);
+        runStart = 0;
+        a += released.lengths[r++];
+        continue;
+      }
       const size = cellBytes(mem, a);
       if (mem[a >> 2] & FREE_BIT) {
         if (runStart === 0) runStart = a;
@@ -135,7 +181,13 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
       }
       a += size;
     }
-    if (runStart !== 0) this.addFree(runStart, this.end - runStart);
+    if (runStart !== 0) this.growTopDown(runStart);
+  }
+
+  /** Finishes a pending sweep (its free runs must be found first), then gives back `bytes` of free pages if it can. */
+  override releaseFreePages(bytes: number): void {
+    this.finishSweep();
+    super.releaseFreePages(bytes);
   }
 
   /** Free bytes outside the largest free chunk, as a share of free bytes. */
@@ -143,9 +195,9 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
     return this.freeBytes > 0 ? 1 - this.largestFreeChunk() / this.freeBytes : 0;
   }
 
-  /** The span ever handed out: what a real heap would have touched. */
+  /** The memory the space holds committed: the span it has touched, less the free pages it gave back. */
   footprint(): number {
-    return this.highWater - this.start;
+    return this.committedBytes;
   }
 
   region(): Region {

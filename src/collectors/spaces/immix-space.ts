@@ -199,6 +199,8 @@ export class ImmixSpace implements BlockPool, MatureSpace {
   private freeScan = 0;
   private freeBlocks: number;
   readonly headroomBlocks: number;
+  /** The barrier told of the free chunks retire() writes; null outside a generational plan. */
+  private cellWatcher: RememberingBarrier | null = null;
   /** Set when a full collection could not make room without the reserve; cleared by the next sweep. */
   useHeadroom = false;
   private highWater: number;
@@ -291,9 +293,21 @@ export class ImmixSpace implements BlockPool, MatureSpace {
     return 0;
   }
 
-  /** Formats the unused rest of a bump region as a free chunk. */
+  /**
+   * Formats the unused rest of a bump region as a free chunk, and tells the
+   * barrier watching cells (a card table's crossing map, under gen-immix):
+   * the hole's per-line chunks the last sweep formatted were zeroed when it
+   * opened, so a card starting in this rest must find this chunk.
+   */
   private retire(cursor: number, limit: number): void {
-    if (limit > cursor) writeFreeChunk(this.mem, cursor, limit - cursor);
+    if (limit <= cursor) return;
+    writeFreeChunk(this.mem, cursor, limit - cursor);
+    this.cellWatcher?.noteCell(cursor, limit - cursor);
+  }
+
+  /** Reports every free chunk a bump region leaves to `barrier` (a generational plan's, over this mature space). */
+  watchCells(barrier: RememberingBarrier): void {
+    this.cellWatcher = barrier;
   }
 
   /** Moves the bump region to the next hole: of the current recyclable block, the next recyclable block, or a free block. */

@@ -107,7 +107,12 @@ export class LargeObjectSpace {
    * a copy reserve included) stay within `budget` (the heap size); else 0.
    */
   allocWithin(bytes: number, mainReserved: number, budget: number): number {
-    return mainReserved + this.committedBytes + this.pagesBytes(bytes) <= budget ? this.alloc(bytes) : 0;
+    return this.shortfall(bytes, mainReserved, budget) <= 0 ? this.alloc(bytes) : 0;
+  }
+
+  /** Bytes by which a new object of `bytes` would overrun `budget` beside `mainReserved` (0 or less: it fits). */
+  shortfall(bytes: number, mainReserved: number, budget: number): number {
+    return mainReserved + this.committedBytes + this.pagesBytes(bytes) - budget;
   }
 
   contains(a: number): boolean {
@@ -209,11 +214,12 @@ export class LargeObjectSpace {
   }
 
   /**
-   * After marking: frees every unmarked object and unmarks the rest. Counts
+   * After marking: frees every unmarked object and unmarks the rest (header
+   * marks, or side marks in `markBits` when the plan marks there). Counts
    * one cell swept per object examined and one object freed per free, and
    * the frees into the recorder.
    */
-  sweep(recorder: Recorder): void {
+  sweep(recorder: Recorder, markBits: Uint32Array | null = null): void {
     const mem = this.mem;
     const objects = this.objects;
     const examined = objects.length;
@@ -223,9 +229,16 @@ export class LargeObjectSpace {
     for (let i = objects.length - 1; i >= 0; i--) {
       const a = objects.at(i);
       const w = a >> 2;
-      if (mem[w] & MARK_BIT) {
-        mem[w] &= ~MARK_BIT;
+      let marked: number;
+      if (markBits === null) {
+        marked = mem[w] & MARK_BIT;
+        if (marked) mem[w] &= ~MARK_BIT;
       } else {
+        const g = a >> 3;
+        marked = markBits[g >> 5] & (1 << (g & 31));
+        if (marked) markBits[g >> 5] ^= marked;
+      }
+      if (!marked) {
         freedBytes += this.release(a);
         freedObjects++;
       }

@@ -24,6 +24,10 @@ export interface MatureSpace {
   /** One past the last byte that may hold a mature cell, with the space made parseable up to there. */
   parseableTop(): number;
   footprint(): number;
+  /** A space that formats free chunks outside sweeps (Immix's bump regions) reports them to the plan's barrier. */
+  watchCells?(barrier: RememberingBarrier): void;
+  /** A free-list space: gives back at least `bytes` of committed memory if its free pages allow (see LargeObjectNeighbour). */
+  releaseFreePages?(bytes: number): void;
   fragmentation(): number;
   /** Figures of the space's own, added to the plan's collector figures (the Immix space's). */
   figures?(): Record<string, number>;
