@@ -4,7 +4,7 @@
 let cli;
 try {
   cli = await import("../dist/bundle/cli.js").catch((e) => {
-    if (e?.code === "ERR_MODULE_NOT_FOUND" && String(e.message).includes("dist/bundle/cli.js")) return import("../dist/cli/main.js");
+    if (e?.code === "ERR_MODULE_NOT_FOUND" && /bundle[\\/]cli\.js/.test(String(e.message))) return import("../dist/cli/main.js");
     throw e;
   });
 } catch (e) {

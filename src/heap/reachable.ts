@@ -48,9 +48,8 @@ export class ReachableBytes {
   }
 
   /**
-   * Marks the objects reachable from the roots now and returns their bytes;
-   * the marks stay until the next `measure` (one trace at a time: a probe
-   * clears what it set, so start from a cleared table).
+   * Marks the objects reachable from the roots now and returns their bytes.
+   * The marks stay (for `isReached`) until a `measure` clears them with its own.
    */
   markReachable(): number {
     const seen = this.seen;
