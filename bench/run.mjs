@@ -1,13 +1,18 @@
 // npm run bench: how fast gcsim is against the real thing, on this machine.
-//  1. GCBench: whole-process wall time of `gcsim run workloads/gcbench.json` under every
-//     collector at twice that collector's minimum heap (found first with `gcsim minheap`;
-//     `none` at a fixed 512MiB, room for its whole allocation volume), alternating with
-//     GCBench written directly in JavaScript (bench/gcbench-native.mjs) run by node.
-//     Per collector: median wall time of the runs, ratio to native (median of the pairwise
-//     ratios), simulated allocations per wall-second, peak resident memory.
-//  2. Scaling: binary-trees at N = 16, 18, 20, 21 under generational, wall time per million
-//     allocations (heap: four times the stretch tree, which is the peak live data).
-// Prints the figures and writes them to results/bench.json.  Usage: npm run bench [-- --runs N]
+//  1. GCBench: whole-process wall and CPU time of `gcsim run workloads/gcbench.json` under every
+//     collector at twice that collector's minimum heap (found first with `gcsim minheap`; `none`
+//     at a fixed 512MiB, room for its whole allocation volume), each run alternating with GCBench
+//     written directly in JavaScript (bench/gcbench-native.mjs) run by node. Per collector: median
+//     wall and CPU time, the ratio to native (median of the pairwise ratios, wall and CPU),
+//     simulated allocations per wall-second, peak resident memory against the heap + 100 MiB.
+//  2. Start-up: `gcsim run bench/startup.json` (one allocation) alternating with `node -e 0`:
+//     median of the pairwise differences, wall and CPU.
+//  3. Scaling: binary-trees at N = 16, 18, 20, 21 under each tracing collector (heap: four times
+//     the stretch tree, the peak live data): time per million allocations, wall and CPU, and the
+//     ratio of the largest N to the smallest.
+// Every process runs with bench/usage.mjs preloaded, which reports its CPU time and peak RSS.
+// Prints the figures and writes them to results/bench.json.
+//   npm run bench [-- --runs N] [--startup-runs N] [--scaling 16,18,20,21] [--scaling-collectors a,b]
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -16,59 +21,62 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : fallback;
 };
+const list = (value) => value.split(",").filter(Boolean);
 const RUNS = Number(arg("--runs", 5));
-const SCALING = arg("--scaling", "16,18,20,21").split(",").filter(Boolean).map(Number);
+const STARTUP_RUNS = Number(arg("--startup-runs", 15));
+const SCALING = list(arg("--scaling", "16,18,20,21")).map(Number);
+const SCALING_COLLECTORS = list(arg("--scaling-collectors", "mark-sweep,copying,mark-compact,generational"));
 const COLLECTORS = ["none", "mark-sweep", "copying", "mark-compact", "generational", "rc"];
+const MiB = 1048576;
 
-function gcsim(args) {
+/** Runs `node --import bench/usage.mjs ...args`: wall ms (timed from here), CPU ms and peak RSS (reported by the process). */
+function measured(args) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ["bench/measure.mjs", ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`gcsim ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
-  const bench = /BENCH (.*)/.exec(r.stderr);
-  return { ms, stdout: r.stdout, maxRssKiB: bench ? JSON.parse(bench[1]).maxRssKiB : undefined };
+  const r = spawnSync(process.execPath, ["--import", "./bench/usage.mjs", ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`node ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+  const usage = JSON.parse(/BENCH (.*)/.exec(r.stderr)[1]);
+  return { wallMs, cpuMs: usage.cpuMs, maxRssKiB: usage.maxRssKiB, stdout: r.stdout };
 }
-
-function native() {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ["bench/gcbench-native.mjs"], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`native GCBench failed: ${r.stderr}`);
-  return Number(process.hrtime.bigint() - t0) / 1e6;
-}
+const gcsim = (args) => measured(["bin/gcsim.js", ...args]);
+const native = () => measured(["bench/gcbench-native.mjs"]);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const log = (line) => process.stderr.write(`${line}\n`);
+const pad = (v, n) => String(v).padStart(n);
 
-// 1. Heaps: twice each collector's minimum heap.
+// 1. GCBench at twice each collector's minimum heap, alternating with native GCBench.
 const heaps = {};
 for (const collector of COLLECTORS) {
   if (collector === "none") {
-    heaps[collector] = 512 * 1024 * 1024;
+    heaps[collector] = 512 * MiB;
     continue;
   }
   const min = JSON.parse(gcsim(["minheap", "workloads/gcbench.json", "-c", collector, "-f", "json"]).stdout);
   heaps[collector] = 2 * min.minHeapBytes;
   log(`${collector}: minimum heap ${min.minHeapBytes} bytes, benchmarking at ${heaps[collector]}`);
 }
-
-// 2. Alternating runs.
-const samples = Object.fromEntries(COLLECTORS.map((c) => [c, { wall: [], ratio: [], rss: [], objects: 0 }]));
-const nativeMs = [];
+const samples = Object.fromEntries(COLLECTORS.map((c) => [c, { wall: [], cpu: [], wallRatio: [], cpuRatio: [], rss: [], objects: 0 }]));
+const nativeRuns = { wall: [], cpu: [], rss: [] };
 for (let run = 0; run < RUNS; run++) {
-  const n = native();
-  nativeMs.push(n);
   for (const collector of COLLECTORS) {
+    const n = native();
+    nativeRuns.wall.push(n.wallMs);
+    nativeRuns.cpu.push(n.cpuMs);
+    nativeRuns.rss.push(n.maxRssKiB);
     const r = gcsim(["run", "workloads/gcbench.json", "-c", collector, "--heap", String(heaps[collector]), "-f", "json", "--quiet"]);
     const s = samples[collector];
-    s.wall.push(r.ms);
-    s.ratio.push(r.ms / n);
+    s.wall.push(r.wallMs);
+    s.cpu.push(r.cpuMs);
+    s.wallRatio.push(r.wallMs / n.wallMs);
+    s.cpuRatio.push(r.cpuMs / n.cpuMs);
     s.rss.push(r.maxRssKiB);
     s.objects = JSON.parse(r.stdout).allocated.objects;
   }
-  log(`GCBench run ${run + 1}/${RUNS} done`);
+  log(`GCBench pair ${run + 1}/${RUNS} done`);
 }
 const gcbench = COLLECTORS.map((collector) => {
   const s = samples[collector];
@@ -76,49 +84,84 @@ const gcbench = COLLECTORS.map((collector) => {
   return {
     collector,
     heapBytes: heaps[collector],
-    runs: RUNS,
+    pairs: RUNS,
     medianWallMs: Math.round(wallMs),
-    ratioToNative: Number(median(s.ratio).toFixed(2)),
+    medianCpuMs: Math.round(median(s.cpu)),
+    wallRatioToNative: Number(median(s.wallRatio).toFixed(2)),
+    cpuRatioToNative: Number(median(s.cpuRatio).toFixed(2)),
     allocationsPerWallSecond: Math.round(s.objects / (wallMs / 1000)),
     peakRssMiB: Math.round(Math.max(...s.rss) / 1024),
-    heapPlus150MiB: Math.round(heaps[collector] / 1048576 + 150),
+    heapPlus100MiB: Math.round(heaps[collector] / MiB + 100),
   };
 });
 
+// 2. Start-up above bare node.
+const startupPairs = { wall: [], cpu: [] };
+for (let run = 0; run < STARTUP_RUNS; run++) {
+  const bare = measured(["-e", "0"]);
+  const own = gcsim(["run", "bench/startup.json", "-c", "none", "-f", "json", "--quiet"]);
+  startupPairs.wall.push(own.wallMs - bare.wallMs);
+  startupPairs.cpu.push(own.cpuMs - bare.cpuMs);
+}
+const startup = { pairs: STARTUP_RUNS, wallMsAboveNode: Number(median(startupPairs.wall).toFixed(1)), cpuMsAboveNode: Number(median(startupPairs.cpu).toFixed(1)) };
+log(`start-up: ${startup.wallMsAboveNode} ms wall, ${startup.cpuMsAboveNode} ms CPU above node -e 0`);
+
 // 3. Scaling series.
 const scaling = [];
-for (const n of SCALING) {
-  const stretchBytes = (2 ** (n + 2) - 1) * 24;
-  const heapBytes = Math.ceil((4 * stretchBytes) / 1048576) * 1048576;
-  // N=21 executes more statements than the default --max-ops allows.
-  const r = gcsim(["run", "workloads/binary-trees.json", "-c", "generational", "--param", `N=${n}`, "--heap", String(heapBytes), "--max-ops", "100000000000", "-f", "json", "--quiet"]);
-  const objects = JSON.parse(r.stdout).allocated.objects;
-  scaling.push({ N: n, heapBytes, allocations: objects, wallMs: Math.round(r.ms), msPerMillionAllocations: Number(((r.ms / objects) * 1e6).toFixed(1)), peakRssMiB: Math.round(r.maxRssKiB / 1024) });
-  log(`binary-trees N=${n}: ${objects} allocations in ${Math.round(r.ms)} ms`);
+for (const collector of SCALING_COLLECTORS) {
+  for (const n of SCALING) {
+    const stretchBytes = (2 ** (n + 2) - 1) * 24;
+    const heapBytes = Math.ceil((4 * stretchBytes) / MiB) * MiB;
+    // N=21 executes more statements than the default --max-ops allows.
+    const r = gcsim(["run", "workloads/binary-trees.json", "-c", collector, "--param", `N=${n}`, "--heap", String(heapBytes), "--max-ops", "100000000000", "-f", "json", "--quiet"]);
+    const objects = JSON.parse(r.stdout).allocated.objects;
+    scaling.push({
+      collector,
+      N: n,
+      heapBytes,
+      allocations: objects,
+      wallMs: Math.round(r.wallMs),
+      cpuMs: Math.round(r.cpuMs),
+      wallMsPerMillion: Number(((r.wallMs / objects) * 1e6).toFixed(1)),
+      cpuMsPerMillion: Number(((r.cpuMs / objects) * 1e6).toFixed(1)),
+      peakRssMiB: Math.round(r.maxRssKiB / 1024),
+    });
+    log(`binary-trees ${collector} N=${n}: ${objects} allocations in ${Math.round(r.wallMs)} ms`);
+  }
 }
 
 const report = {
   machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-  native: { medianWallMs: Math.round(median(nativeMs)), runs: RUNS },
+  native: { pairs: RUNS * COLLECTORS.length, medianWallMs: Math.round(median(nativeRuns.wall)), medianCpuMs: Math.round(median(nativeRuns.cpu)), peakRssMiB: Math.round(Math.max(...nativeRuns.rss) / 1024) },
   gcbench,
+  startup,
   scaling,
 };
 
-console.log(`GCBench, whole-process wall time, median of ${RUNS} runs; native JavaScript GCBench: ${report.native.medianWallMs} ms`);
-console.log("collector       heap (2x min)   wall ms   x native   allocations/s   peak RSS   (heap + 150 MiB)");
+const nat = report.native;
+console.log(`GCBench, whole process, ${RUNS} runs per collector, each alternating with native JavaScript GCBench (native: median ${nat.medianWallMs} ms wall, ${nat.medianCpuMs} ms CPU, peak RSS ${nat.peakRssMiB} MiB)`);
+console.log("x native: median of the pairwise ratios");
+console.log("collector      heap (2x min)   wall ms  x native    CPU ms  x native   allocations/s   peak RSS  (heap + 100 MiB)");
 for (const r of gcbench) {
   console.log(
-    `${r.collector.padEnd(14)}  ${`${(r.heapBytes / 1048576).toFixed(1)} MiB`.padStart(13)}   ${String(r.medianWallMs).padStart(7)}   ${r.ratioToNative.toFixed(2).padStart(8)}   ${r.allocationsPerWallSecond.toLocaleString("en-US").padStart(13)}   ${`${r.peakRssMiB} MiB`.padStart(8)}   (${r.heapPlus150MiB} MiB)`,
+    `${r.collector.padEnd(13)} ${pad(`${(r.heapBytes / MiB).toFixed(1)} MiB`, 14)}  ${pad(r.medianWallMs, 8)}  ${pad(r.wallRatioToNative.toFixed(2), 8)}  ${pad(r.medianCpuMs, 8)}  ${pad(r.cpuRatioToNative.toFixed(2), 8)}  ${pad(r.allocationsPerWallSecond.toLocaleString("en-US"), 14)}  ${pad(`${r.peakRssMiB} MiB`, 9)}  (${r.heapPlus100MiB} MiB)`,
   );
 }
+console.log(`\nstart-up: gcsim run bench/startup.json is ${startup.wallMsAboveNode} ms wall, ${startup.cpuMsAboveNode} ms CPU above node -e 0 (median of ${startup.pairs} pairwise differences)`);
 if (scaling.length > 0) {
-  console.log("\nbinary-trees under generational: wall time per million allocations");
+  console.log("\nbinary-trees: time per million allocations (heap four times the stretch tree)");
+  console.log("collector      N    allocations    wall ms  ms/M wall    CPU ms  ms/M CPU  peak RSS");
   for (const s of scaling) {
-    console.log(`N=${String(s.N).padEnd(3)} ${s.allocations.toLocaleString("en-US").padStart(12)} allocations  ${String(s.wallMs).padStart(7)} ms  ${s.msPerMillionAllocations.toFixed(1).padStart(6)} ms/M  peak RSS ${s.peakRssMiB} MiB`);
+    console.log(`${s.collector.padEnd(13)} ${pad(s.N, 2)} ${pad(s.allocations.toLocaleString("en-US"), 14)} ${pad(s.wallMs, 10)} ${pad(s.wallMsPerMillion.toFixed(1), 10)} ${pad(s.cpuMs, 9)} ${pad(s.cpuMsPerMillion.toFixed(1), 9)} ${pad(`${s.peakRssMiB} MiB`, 9)}`);
   }
-  const first = scaling[0];
-  const last = scaling[scaling.length - 1];
-  console.log(`N=${last.N} / N=${first.N}: ${(last.msPerMillionAllocations / first.msPerMillionAllocations).toFixed(2)}x per allocation`);
+  for (const collector of SCALING_COLLECTORS) {
+    const rows = scaling.filter((s) => s.collector === collector);
+    const first = rows[0];
+    const last = rows[rows.length - 1];
+    console.log(
+      `${collector}: N=${last.N} / N=${first.N} per allocation ${(last.wallMsPerMillion / first.wallMsPerMillion).toFixed(2)}x wall, ${(last.cpuMsPerMillion / first.cpuMsPerMillion).toFixed(2)}x CPU`,
+    );
+  }
 }
 writeFileSync("results/bench.json", JSON.stringify(report, null, 2) + "\n");
 console.log("wrote results/bench.json");

@@ -20,7 +20,10 @@
  * given back (releaseFreePages) and committed again when the lists run dry.
  *
  * The allocator never zeroes the cells it frees; it zeroes what it hands out,
- * as a real runtime must before the mutator sees an object.
+ * as a real runtime must before the mutator sees an object: a cell from a
+ * list when it is taken, the current chunk ahead of its bump pointer, a
+ * block (ZERO_AHEAD) at a time, so carving it costs a compare and an add
+ * per object (the fast path in `alloc`; everything else is `allocSlow`).
  * Remainders smaller than MIN_LISTED_CHUNK cannot hold a next pointer; they
  * stay formatted as tiny free chunks in the heap (counted as fragmentation)
  * until a sweep coalesces them with a neighbour.
@@ -33,12 +36,16 @@ const SMALL_LIMIT = 1024;
 const EXACT_LISTS = SMALL_LIMIT / GRANULE + 1; // index = size / 8
 const FIRST_BIN_LOG2 = 10; // bins hold chunks of [2^k, 2^(k+1)) bytes, k >= 10, for sizes over SMALL_LIMIT
 const BIN_COUNT = 31 - FIRST_BIN_LOG2;
+/** Bytes of the current chunk zeroed at a time ahead of its bump pointer. */
+const ZERO_AHEAD = 2048;
 
 export class SegregatedFitAllocator {
   /** List heads: exact lists first, then bins. 0 ends a list. */
   private readonly heads = new Int32Array(EXACT_LISTS + BIN_COUNT);
   private current = 0;
   private currentEnd = 0;
+  /** [current, bumpLimit) is zeroed (current <= bumpLimit <= currentEnd); 0 with no current chunk. */
+  private bumpLimit = 0;
   /** True while the current chunk is the top chunk being carved (it goes back to the top, not the lists, when retired). */
   private currentIsTop = false;
   /** The top chunk is [top, ceiling): free, on no list; top never exceeds highWater. */
@@ -82,6 +89,7 @@ export class SegregatedFitAllocator {
     this.heads.fill(0);
     this.current = 0;
     this.currentEnd = 0;
+    this.bumpLimit = 0;
     this.freeBytes = this.ceiling - this.top;
     this.listedChunks = 0;
   }
@@ -118,7 +126,10 @@ export class SegregatedFitAllocator {
   /** The top may grow while committing its pages keeps the space within budget. */
   private updateCeiling(): void {
     const ceiling = Math.min(this.end, this.start + this.budget + this.releasedBytes);
-    if (this.currentIsTop) this.currentEnd = this.top = ceiling;
+    if (this.currentIsTop) {
+      this.currentEnd = this.top = ceiling;
+      if (this.bumpLimit > ceiling) this.bumpLimit = ceiling;
+    }
     this.freeBytes += ceiling - this.ceiling;
     this.ceiling = ceiling;
   }
@@ -209,30 +220,50 @@ export class SegregatedFitAllocator {
 
   private returnCurrentToTop(): void {
     this.top = this.current;
-    this.current = this.currentEnd = 0;
+    this.current = this.currentEnd = this.bumpLimit = 0;
     this.currentIsTop = false;
   }
 
   /** Returns a zeroed cell of exactly `bytes` (a multiple of 8), or 0 when nothing fits. */
   alloc(bytes: number): number {
-    let a = 0;
     if (bytes <= SMALL_LIMIT) {
+      // The request's exact list first, then the zeroed part of the current chunk.
       const list = bytes >> 3;
-      a = this.heads[list];
+      const a = this.heads[list];
       if (a !== 0) {
         this.heads[list] = this.mem[(a >> 2) + 2];
         this.listedChunks--;
-      } else if (this.current + bytes <= this.currentEnd && this.current !== 0) {
-        a = this.current;
-        this.current += bytes;
-      } else {
-        a = this.allocFromLists(bytes);
-        if (a === 0) return 0;
+        return this.handOut(a, bytes);
       }
-    } else {
-      a = this.allocFromLists(bytes);
-      if (a === 0) return 0;
+      const c = this.current;
+      if (c + bytes <= this.bumpLimit) {
+        this.current = c + bytes;
+        this.freeBytes -= bytes;
+        if (c + bytes > this.highWater) this.raiseHighWater(c + bytes);
+        return c;
+      }
     }
+    return this.allocSlow(bytes);
+  }
+
+  /** Everything but the two fast cases: the current chunk past its zeroed part, then the lists and the top. */
+  private allocSlow(bytes: number): number {
+    const c = this.current;
+    if (bytes <= SMALL_LIMIT && c !== 0 && c + bytes <= this.currentEnd) {
+      const limit = Math.min(this.currentEnd, c + bytes + ZERO_AHEAD);
+      this.mem.fill(0, Math.max(this.bumpLimit, c) >> 2, limit >> 2);
+      this.bumpLimit = limit;
+      this.current = c + bytes;
+      this.freeBytes -= bytes;
+      if (c + bytes > this.highWater) this.raiseHighWater(c + bytes);
+      return c;
+    }
+    const a = this.allocFromLists(bytes);
+    return a === 0 ? 0 : this.handOut(a, bytes);
+  }
+
+  /** Zeroes and counts a cell taken from a list or split off a chunk. */
+  private handOut(a: number, bytes: number): number {
     this.freeBytes -= bytes;
     if (a + bytes > this.highWater) this.raiseHighWater(a + bytes);
     const mem = this.mem;
@@ -270,6 +301,8 @@ export class SegregatedFitAllocator {
    */
   makeParseable(): void {
     // The top chunk and the memory above the ceiling form one free cell up to the space's end.
+    // The header written at the bump pointer is no longer zero: zero ahead from there again.
+    this.bumpLimit = this.current;
     if (this.currentIsTop) {
       if (this.current < this.end) writeFreeChunk(this.mem, this.current, this.end - this.current);
       return;
@@ -329,7 +362,7 @@ export class SegregatedFitAllocator {
     }
     if (size > bytes) {
       // The remainder becomes the current chunk, carved by later small requests.
-      this.current = chunk + bytes;
+      this.current = this.bumpLimit = chunk + bytes;
       this.currentEnd = chunk + size;
     }
     return chunk;
@@ -342,7 +375,7 @@ export class SegregatedFitAllocator {
     }
     const rest = this.currentEnd - this.current;
     const at = this.current;
-    this.current = this.currentEnd = 0;
+    this.current = this.currentEnd = this.bumpLimit = 0;
     if (rest > 0) {
       this.freeBytes -= rest; // addFree counts it again if it is listable
       this.addFree(at, rest);

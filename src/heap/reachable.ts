@@ -7,7 +7,8 @@
  * lists each bitmap word it makes non-zero and zeroes just those words at
  * the end, so a trace costs what it reaches, not the heap size. No object
  * header is touched, so collectors, the verifier and the canonical trace
- * never see it.
+ * never see it. Leak accounting (src/verify/leaks.ts) uses the same trace
+ * once, keeping the bits (`markReachable`, `isReached`).
  */
 import type { Heap, Roots } from "./heap.js";
 import { NSLOTS_MASK } from "./object-model.js";
@@ -19,6 +20,7 @@ export class ReachableBytes {
   private stack: Int32Array = new Int32Array(1024);
   /** Bitmap words the current trace made non-zero: what to clear when it ends. */
   private dirty: Int32Array = new Int32Array(1024);
+  private dirtyWords = 0;
   /** Root slots the last trace read: its work beyond the objects themselves. */
   rootSlots = 0;
 
@@ -31,6 +33,25 @@ export class ReachableBytes {
 
   /** Bytes of the objects reachable from the roots now (headers, slots and payloads as laid out). */
   measure(): number {
+    const bytes = this.markReachable();
+    const seen = this.seen;
+    const dirty = this.dirty;
+    for (let i = 0, n = this.dirtyWords; i < n; i++) seen[dirty[i]] = 0;
+    this.dirtyWords = 0;
+    return bytes;
+  }
+
+  /** Whether the object at `a` was reached by the last `markReachable`. */
+  isReached(a: number): boolean {
+    const g = a >> 3;
+    return (this.seen[g >> 5] & (1 << (g & 31))) !== 0;
+  }
+
+  /**
+   * Marks the objects reachable from the roots now and returns their bytes.
+   * The marks stay (for `isReached`) until a `measure` clears them with its own.
+   */
+  markReachable(): number {
     const seen = this.seen;
     const mem = this.heap.mem;
     const { globals, stack: frames } = this.roots;
@@ -38,7 +59,7 @@ export class ReachableBytes {
     let stack = this.stack;
     let top = 0;
     let dirty = this.dirty;
-    let dirtyWords = 0;
+    let dirtyWords = this.dirtyWords;
     for (let pass = 0; pass < 2; pass++) {
       const slots = pass === 0 ? globals : frames;
       const n = pass === 0 ? globals.length : sp;
@@ -80,7 +101,7 @@ export class ReachableBytes {
         stack[top++] = ref;
       }
     }
-    for (let i = 0; i < dirtyWords; i++) seen[dirty[i]] = 0;
+    this.dirtyWords = dirtyWords;
     this.rootSlots = globals.length + sp;
     return bytes;
   }

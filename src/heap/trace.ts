@@ -7,7 +7,6 @@
  * object layout, so it can judge any collector.
  */
 import type { Heap, Roots } from "./heap.js";
-import { IntMap } from "./int-map.js";
 import { IntStack } from "./int-stack.js";
 import { NSLOTS_MASK, alignUp, objectBytes } from "./object-model.js";
 
@@ -18,16 +17,18 @@ export interface GraphSummary {
   hash: number;
 }
 
-/** Discovery numbers by address: the verifier's per-granule array, or an IntMap sized by the live data. */
+/** Discovery numbers by address: a per-granule array (GranuleTable), or an IntMap sized by the live data. */
 export interface DiscoveryTable {
   get(address: number): number | undefined;
   set(address: number, id: number): void;
   clear(): void;
 }
 
+/** Discovery numbers in an array over every granule, for a table reused at every collection (the verifier's). */
 export class GranuleTable implements DiscoveryTable {
   private readonly ids: Int32Array;
-  private readonly touched: number[] = [];
+  /** What `set` wrote, so `clear` costs what the trace reached. */
+  private readonly touched = new IntStack();
   constructor(granules: number) {
     this.ids = new Int32Array(granules);
   }
@@ -39,8 +40,35 @@ export class GranuleTable implements DiscoveryTable {
     this.touched.push(a);
   }
   clear(): void {
-    for (const a of this.touched) this.ids[a >> 3] = 0;
-    this.touched.length = 0;
+    for (let i = 0; i < this.touched.length; i++) this.ids[this.touched.at(i) >> 3] = 0;
+    this.touched.clear();
+  }
+}
+
+/**
+ * Discovery numbers per granule for a single trace, in pages allocated on
+ * first write: no hashing, and no table the size of the heap (a small run on
+ * a large heap would pay for allocating it, and V8 for collecting it).
+ */
+export class PagedGranuleTable implements DiscoveryTable {
+  private static readonly PAGE_SHIFT = 14;
+  private readonly pages: (Int32Array | undefined)[];
+  constructor(granules: number) {
+    this.pages = new Array<Int32Array | undefined>((granules >>> PagedGranuleTable.PAGE_SHIFT) + 1).fill(undefined);
+  }
+  get(a: number): number | undefined {
+    const g = a >>> 3;
+    const page = this.pages[g >>> PagedGranuleTable.PAGE_SHIFT];
+    return page === undefined ? undefined : page[g & ((1 << PagedGranuleTable.PAGE_SHIFT) - 1)] || undefined;
+  }
+  set(a: number, id: number): void {
+    const g = a >>> 3;
+    const p = g >>> PagedGranuleTable.PAGE_SHIFT;
+    const page = (this.pages[p] ??= new Int32Array(1 << PagedGranuleTable.PAGE_SHIFT));
+    page[g & ((1 << PagedGranuleTable.PAGE_SHIFT) - 1)] = id;
+  }
+  clear(): void {
+    this.pages.fill(undefined);
   }
 }
 
@@ -69,7 +97,7 @@ export function describeSource(source: RefSource, index: number, holder: number)
 export function traceGraph(
   heap: Heap,
   roots: Roots,
-  discovered: DiscoveryTable = new IntMap(),
+  discovered: DiscoveryTable = new PagedGranuleTable(heap.mem.length >> 1),
   check?: ReferenceCheck,
 ): GraphSummary {
   const mem = heap.mem;

@@ -19,11 +19,18 @@ export const MODULE_PATH = /\.[cm]?[jt]s$/;
 
 let hooksRegistered = false;
 
+/**
+ * Under the bundled CLI (scripts/bundle-cli.mjs) the running gcsim is
+ * dist/bundle/index.js: the build defines this as its path from dist/util/.
+ */
+declare const GCSIM_BUNDLED_LIBRARY: string | undefined;
+
 async function registerHooks(): Promise<void> {
   if (hooksRegistered) return;
   // Under the no-build development loop this module is src/...ts; the library entry is then index.ts.
   const fromSource = import.meta.url.endsWith(".ts");
-  const index = new URL(fromSource ? "../index.ts" : "../index.js", import.meta.url).href;
+  const library = typeof GCSIM_BUNDLED_LIBRARY === "string" ? GCSIM_BUNDLED_LIBRARY : fromSource ? "../index.ts" : "../index.js";
+  const index = new URL(library, import.meta.url).href;
   const hook = new URL(fromSource ? "./gcsim-alias-hook.ts" : "./gcsim-alias-hook.js", import.meta.url);
   const tsx = await import("tsx/esm/api");
   tsx.register();

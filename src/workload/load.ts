@@ -114,7 +114,8 @@ function sameOverrides(a: Readonly<Record<string, number>> = {}, b: Readonly<Rec
  * source (the tests) compiles it here instead.
  */
 async function loadValidator(): Promise<ValidateFunction> {
-  const generated = "./schema-validator.js";
+  // A URL from import.meta.url, not a relative specifier: the bundled CLI (scripts/bundle-cli.mjs) keeps each module's own URL.
+  const generated = new URL("./schema-validator.js", import.meta.url).href;
   try {
     return ((await import(generated)) as { validate: ValidateFunction }).validate;
   } catch {

@@ -7,8 +7,9 @@
  * and root references (frame and global variables) through the root barrier:
  *   writeRef / writeRoot  increment the new target, then decrement the old one
  *   releaseFrame          decrements every reference variable of a popped frame
- * Counts live in a side table (one int per 8-byte granule), colours and the
- * "buffered" flag in another (one byte per granule).
+ * Counts, colours and the "buffered" flag live in one side table, one int
+ * per 8-byte granule: count << 3 | buffered (4) | colour (0-3), so an
+ * increment or decrement is one read-modify-write.
  *
  * Freeing: a count reaching zero frees the object at once and decrements its
  * children, iteratively with a work list. One such cascade is one pause
@@ -44,6 +45,9 @@ const WHITE = 2;
 const PURPLE = 3;
 const COLOUR = 3;
 const BUFFERED = 4;
+/** The count sits above the colour and the buffered flag. */
+const COUNT_SHIFT = 3;
+const COUNT_ONE = 1 << COUNT_SHIFT;
 
 const rcOptions = {
   ...largeObjectOptions,
@@ -57,8 +61,13 @@ export class RefCountCollector extends BaseCollector {
   readonly constraints: CollectorConstraints;
   protected readonly space: FreeListSpace;
   protected readonly los: LargeObjectSpace;
-  private readonly counts: Int32Array;
-  private readonly colours: Uint8Array;
+  /**
+   * Per granule, the object starting there: count << COUNT_SHIFT | BUFFERED |
+   * colour. `>> COUNT_SHIFT` reads the count back (arithmetic: a count below
+   * zero would survive too). Counts stay below 2^28: a heap of at most 2^30
+   * bytes has fewer reference slots than that.
+   */
+  private readonly countAndColour: Int32Array;
   /** Possible roots of garbage cycles (the purple buffer). */
   private readonly candidates = new IntStack();
   private readonly pending = new IntStack();
@@ -72,8 +81,7 @@ export class RefCountCollector extends BaseCollector {
     this.los = new LargeObjectSpace(this.heap, this.work, options.large);
     this.space = new FreeListSpace(this.heap, this.heap.start, this.heap.end, this.los);
     const granules = this.mem.length >> 1;
-    this.counts = new Int32Array(granules);
-    this.colours = new Uint8Array(granules);
+    this.countAndColour = new Int32Array(granules);
     this.cyclesOn = options.cycles === "on";
     this.constraints = { ...constraints, reclaims: this.cyclesOn ? "all" : "acyclic" };
     this.cycleThreshold = options["cycle-threshold"];
@@ -84,8 +92,7 @@ export class RefCountCollector extends BaseCollector {
     const bytes = objectBytes(nslots, payloadBytes);
     let a = bytes > this.los.threshold ? this.allocLarge(bytes) : this.space.alloc(bytes);
     if (a === 0) a = this.allocSlow(bytes, site);
-    this.counts[a >> 3] = 0;
-    this.colours[a >> 3] = BLACK;
+    this.countAndColour[a >> 3] = BLACK; // count 0, not buffered
     return this.finishAlloc(a, nslots, payloadBytes, bytes);
   }
 
@@ -145,13 +152,12 @@ export class RefCountCollector extends BaseCollector {
   }
 
   referenceCount(address: number): number {
-    return this.counts[address >> 3];
+    return this.countAndColour[address >> 3] >> COUNT_SHIFT;
   }
 
   private increment(ref: number): void {
     const g = ref >> 3;
-    this.counts[g]++;
-    this.colours[g] &= BUFFERED; // black, keeping the buffered flag
+    this.countAndColour[g] = (this.countAndColour[g] + COUNT_ONE) & ~COLOUR; // black, keeping the buffered flag
     this.work.rcIncrements++;
   }
 
@@ -169,7 +175,7 @@ export class RefCountCollector extends BaseCollector {
   private decrement(ref: number): void {
     const g = ref >> 3;
     this.work.rcDecrements++;
-    if (--this.counts[g] === 0) {
+    if ((this.countAndColour[g] -= COUNT_ONE) >> COUNT_SHIFT === 0) {
       this.cascadeRoot = ref;
       this.event("rc-cascade", "count reached zero", this.cascade);
     } else if (this.cyclesOn) {
@@ -179,13 +185,10 @@ export class RefCountCollector extends BaseCollector {
 
   private possibleRoot(ref: number): void {
     const g = ref >> 3;
-    const c = this.colours[g];
+    const c = this.countAndColour[g];
     if ((c & COLOUR) !== PURPLE) {
-      this.colours[g] = (c & BUFFERED) | PURPLE;
-      if ((c & BUFFERED) === 0) {
-        this.colours[g] |= BUFFERED;
-        this.candidates.push(ref);
-      }
+      this.countAndColour[g] = (c & ~COLOUR) | PURPLE | BUFFERED;
+      if ((c & BUFFERED) === 0) this.candidates.push(ref);
     }
   }
 
@@ -206,12 +209,12 @@ export class RefCountCollector extends BaseCollector {
         if (child <= 0) continue;
         mem[s] = 0; // a dead object holds no counted references
         decrements++;
-        if (--this.counts[child >> 3] === 0) pending.push(child);
+        if ((this.countAndColour[child >> 3] -= COUNT_ONE) >> COUNT_SHIFT === 0) pending.push(child);
         else if (this.cyclesOn) this.possibleRoot(child);
       }
       const g = a >> 3;
-      const buffered = this.colours[g] & BUFFERED;
-      this.colours[g] = buffered | BLACK;
+      const buffered = this.countAndColour[g] & BUFFERED;
+      this.countAndColour[g] &= ~COLOUR; // black
       // A buffered object stays allocated until the cycle collector drops it from the buffer.
       if (buffered === 0) this.free(a);
     }
@@ -240,7 +243,7 @@ export class RefCountCollector extends BaseCollector {
       const roots = this.markRoots();
       for (let i = 0; i < roots.length; i++) this.scan(roots[i]);
       for (let i = 0; i < roots.length; i++) {
-        this.colours[roots[i] >> 3] &= ~BUFFERED;
+        this.countAndColour[roots[i] >> 3] &= ~BUFFERED;
         this.collectWhite(roots[i]);
       }
       return true;
@@ -254,13 +257,13 @@ export class RefCountCollector extends BaseCollector {
     while (all.length > 0) {
       const s = all.pop();
       const g = s >> 3;
-      const c = this.colours[g];
-      if ((c & COLOUR) === PURPLE && this.counts[g] > 0) {
+      const c = this.countAndColour[g];
+      if ((c & COLOUR) === PURPLE && c >> COUNT_SHIFT > 0) {
         this.markGray(s);
         kept.push(s);
       } else {
-        this.colours[g] = c & ~BUFFERED;
-        if ((c & COLOUR) === BLACK && this.counts[g] === 0) this.free(s);
+        this.countAndColour[g] = c & ~BUFFERED;
+        if ((c & COLOUR) === BLACK && c >> COUNT_SHIFT === 0) this.free(s);
       }
     }
     const roots = new Int32Array(kept.length);
@@ -270,11 +273,11 @@ export class RefCountCollector extends BaseCollector {
 
   private setColour(ref: number, colour: number): void {
     const g = ref >> 3;
-    this.colours[g] = (this.colours[g] & BUFFERED) | colour;
+    this.countAndColour[g] = (this.countAndColour[g] & ~COLOUR) | colour;
   }
 
   private colour(ref: number): number {
-    return this.colours[ref >> 3] & COLOUR;
+    return this.countAndColour[ref >> 3] & COLOUR;
   }
 
   /** MarkGray: remove the counts contributed by references inside the gray subgraph. */
@@ -292,7 +295,7 @@ export class RefCountCollector extends BaseCollector {
       for (let s = w + 2, last = w + 2 + 2 * n; s < last; s += 2) {
         const child = mem[s];
         if (child <= 0) continue;
-        this.counts[child >> 3]--;
+        this.countAndColour[child >> 3] -= COUNT_ONE;
         if (this.colour(child) !== GRAY) {
           this.setColour(child, GRAY);
           stack.push(child);
@@ -309,7 +312,7 @@ export class RefCountCollector extends BaseCollector {
     while (stack.length > 0) {
       const a = stack.pop();
       if (this.colour(a) !== GRAY) continue;
-      if (this.counts[a >> 3] > 0) {
+      if (this.countAndColour[a >> 3] >> COUNT_SHIFT > 0) {
         this.scanBlack(a);
         continue;
       }
@@ -332,7 +335,7 @@ export class RefCountCollector extends BaseCollector {
       for (let s = w + 2, last = w + 2 + 2 * n; s < last; s += 2) {
         const child = mem[s];
         if (child <= 0) continue;
-        this.counts[child >> 3]++;
+        this.countAndColour[child >> 3] += COUNT_ONE;
         if (this.colour(child) !== BLACK) {
           this.setColour(child, BLACK);
           stack.push(child);
@@ -344,10 +347,10 @@ export class RefCountCollector extends BaseCollector {
   /** CollectWhite: free every white object not still in the buffer. */
   private collectWhite(root: number): void {
     const g = root >> 3;
-    if ((this.colours[g] & COLOUR) !== WHITE || (this.colours[g] & BUFFERED) !== 0) return;
+    if ((this.countAndColour[g] & (COLOUR | BUFFERED)) !== WHITE) return; // white and not buffered
     const mem = this.mem;
     const stack = this.traversal;
-    this.colours[g] = BLACK;
+    this.countAndColour[g] &= ~COLOUR; // black
     stack.push(root);
     while (stack.length > 0) {
       const a = stack.pop();
@@ -357,8 +360,8 @@ export class RefCountCollector extends BaseCollector {
         const child = mem[s];
         if (child <= 0) continue;
         const cg = child >> 3;
-        if ((this.colours[cg] & COLOUR) === WHITE && (this.colours[cg] & BUFFERED) === 0) {
-          this.colours[cg] = BLACK;
+        if ((this.countAndColour[cg] & (COLOUR | BUFFERED)) === WHITE) {
+          this.countAndColour[cg] &= ~COLOUR; // black
           stack.push(child);
         }
       }

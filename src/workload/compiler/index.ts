@@ -34,10 +34,9 @@
  *  - `ops` counts statements; `depth` counts active calls; both have limits.
  */
 import { InputError } from "../../errors.js";
-import { MutatorCounter } from "../../metrics/clock.js";
 import type { Statement, WorkloadDoc } from "../types.js";
 import { Declarations, parseDecl, type FunctionSig } from "./declarations.js";
-import { limitsHeader, linkProgram, popFrame, type CompiledProgram, type LinkOptions, type UnlinkedProgram } from "./link.js";
+import { COUNTER_DECLARATION, counterStorage, limitsHeader, linkProgram, READ_COUNTERS, popFrame, type CompiledProgram, type LinkOptions, type UnlinkedProgram } from "./link.js";
 import { RUNTIME_HELPERS } from "./runtime-helpers.js";
 import { block } from "./statements.js";
 
@@ -61,7 +60,7 @@ export function compileUnlinked(doc: WorkloadDoc, params?: Readonly<Record<strin
   const out: string[] = [];
   out.push(`"use strict";`);
   out.push(limitsHeader(c.holes));
-  out.push(`let sp = 0, depth = 0, ops = 0, nLoads = 0, nStores = 0, nCalls = 0, nPayload = 0;`);
+  out.push(`let sp = 0, depth = 0;`, COUNTER_DECLARATION);
   for (let i = 0; i < c.globalInts; i++) out.push(`let g${i} = NaN;`);
   out.push(RUNTIME_HELPERS);
   for (const [name, fn] of Object.entries(doc.functions ?? {})) {
@@ -70,12 +69,7 @@ export function compileUnlinked(doc: WorkloadDoc, params?: Readonly<Record<strin
   }
   const mainSig: FunctionSig = { index: -1, params: [], returns: undefined };
   out.push(compileFunction(c, "/main", mainSig, [], doc.main.locals ?? [], doc.main.body, true));
-  const C = MutatorCounter;
-  out.push(
-    `return { main() { fmain(); return ops; }, stackTop: () => sp, readCounters(out) { ` +
-      `out[${C.statements}] = ops; out[${C.loads}] = nLoads; out[${C.stores}] = nStores; ` +
-      `out[${C.calls}] = nCalls; out[${C.payloadAccesses}] = nPayload; } };`,
-  );
+  out.push(`return { main() { fmain(); return ops; }, stackTop: () => sp, ${READ_COUNTERS} };`);
 
   if (c.errors.length > 0) {
     throw new InputError(`workload "${doc.name}" has ${c.errors.length} error${c.errors.length === 1 ? "" : "s"}`, c.errors);
@@ -84,7 +78,7 @@ export function compileUnlinked(doc: WorkloadDoc, params?: Readonly<Record<strin
     name: doc.name,
     params: c.params,
     overrides: params && { ...params }, // the caller's object may change later
-    template: out.join("\n"),
+    template: counterStorage(out.join("\n")),
     holes: c.holes,
     sites: c.sites,
     names: c.names,
