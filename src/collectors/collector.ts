@@ -213,3 +213,33 @@ export abstract class BaseCollector implements Collector {
     throw new OutOfMemoryError(this.describeSite(site), bytes, this.heap.heapBytes, live);
   }
 }
+
+/** A plan's main space, as its plan reports it. */
+export interface MainSpace {
+  footprint(): number;
+  /** The space's cells, parseable. */
+  region(): Region;
+}
+
+/**
+ * A plan of one main space beside the shared large-object space (MMTk's
+ * plans over the large-object space their common plan holds): what it
+ * commits, the regions the verifier walks and the large-object figures are
+ * those of the pair.
+ */
+export abstract class MainAndLargeObjectPlan extends BaseCollector {
+  protected abstract readonly space: MainSpace;
+  protected abstract readonly los: LargeObjectSpace;
+
+  footprint(): number {
+    return this.space.footprint() + this.los.committedBytes;
+  }
+
+  parseableRegions(): Region[] {
+    return [...this.los.regions(), this.space.region()];
+  }
+
+  override collectorFigures(): Record<string, number> {
+    return this.los.figures();
+  }
+}

@@ -9,16 +9,15 @@
  * after the copy; the heap budget is 2 x semispace used + their pages.
  * Trigger: allocation failure.
  */
-import type { Region } from "../../heap/heap.js";
 import { objectBytes } from "../../heap/object-model.js";
-import { BaseCollector, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
+import { MainAndLargeObjectPlan, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
 import { DEFAULT_LARGE_OBJECT_OPTIONS, largeObjectOptions, type ParsedOptions } from "../options.js";
 import { LargeObjectSpace } from "../spaces/large-object-space.js";
 import { SemiSpaces } from "../spaces/semispaces.js";
 
 const constraints: CollectorConstraints = { moving: true, storeBarrier: false, rootBarrier: false, reclaims: "all" };
 
-export class CopyingCollector extends BaseCollector {
+export class CopyingCollector extends MainAndLargeObjectPlan {
   readonly constraints = constraints;
   protected readonly space: SemiSpaces;
   protected readonly los: LargeObjectSpace;
@@ -47,18 +46,6 @@ export class CopyingCollector extends BaseCollector {
       this.los.sweep(this.recorder);
       return true;
     });
-  }
-
-  footprint(): number {
-    return this.space.footprint() + this.los.committedBytes;
-  }
-
-  parseableRegions(): Region[] {
-    return [...this.los.regions(), this.space.region()];
-  }
-
-  override collectorFigures(): Record<string, number> {
-    return this.los.figures();
   }
 }
 

@@ -41,13 +41,12 @@
  * and the heap (a store's operands are, so it may mark but not complete).
  */
 import { InputError } from "../../errors.js";
-import type { Region } from "../../heap/heap.js";
 import { traceGraph } from "../../heap/trace.js";
 import { objectBytes } from "../../heap/object-model.js";
 import type { MarkingView } from "../../metrics/recorder.js";
 import type { CycleOutcome } from "../../metrics/cycle-log.js";
 import { parseSize } from "../../units.js";
-import { BaseCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
+import { MainAndLargeObjectPlan, type CollectorConstraints, type CollectorContext } from "../collector.js";
 import { choice, largeObjectOptions, type OptionSpec } from "../options.js";
 import { MARKING_BARRIERS, type MarkingBarrier, type MarkingBarrierName } from "../barriers/marking-barriers.js";
 import { assistRatio, consMarkRatio, smoothConsMark, sweepPace, triggerBytes } from "../pacing/pacer.js";
@@ -139,7 +138,7 @@ export interface MarkingPlanOptions {
   assists: boolean;
 }
 
-export class MarkingCycleCollector extends BaseCollector {
+export class MarkingCycleCollector extends MainAndLargeObjectPlan {
   readonly constraints = markingConstraints;
   protected readonly space: FreeListSpace;
   protected readonly los: LargeObjectSpace;
@@ -430,17 +429,5 @@ export class MarkingCycleCollector extends BaseCollector {
 
   override fragmentation(): number {
     return this.space.fragmentation();
-  }
-
-  footprint(): number {
-    return this.space.footprint() + this.los.committedBytes;
-  }
-
-  parseableRegions(): Region[] {
-    return [...this.los.regions(), this.space.region()];
-  }
-
-  override collectorFigures(): Record<string, number> {
-    return this.los.figures();
   }
 }

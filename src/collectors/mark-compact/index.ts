@@ -15,9 +15,8 @@
  * Heap budget: compact space used + large objects' pages.
  * Trigger: allocation failure.
  */
-import type { Region } from "../../heap/heap.js";
 import { objectBytes } from "../../heap/object-model.js";
-import { BaseCollector, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
+import { MainAndLargeObjectPlan, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
 import { DEFAULT_LARGE_OBJECT_OPTIONS, largeObjectOptions, type ParsedOptions } from "../options.js";
 import { CompactSpace } from "../spaces/compact-space.js";
 import { LargeObjectSpace } from "../spaces/large-object-space.js";
@@ -25,7 +24,7 @@ import { Marker } from "../trace/marker.js";
 
 const constraints: CollectorConstraints = { moving: true, storeBarrier: false, rootBarrier: false, reclaims: "all" };
 
-export class MarkCompactCollector extends BaseCollector {
+export class MarkCompactCollector extends MainAndLargeObjectPlan {
   readonly constraints = constraints;
   protected readonly space: CompactSpace;
   protected readonly marker: Marker;
@@ -57,18 +56,6 @@ export class MarkCompactCollector extends BaseCollector {
       this.los.sweep(this.recorder);
       return true;
     });
-  }
-
-  footprint(): number {
-    return this.space.footprint() + this.los.committedBytes;
-  }
-
-  parseableRegions(): Region[] {
-    return [...this.los.regions(), this.space.region()];
-  }
-
-  override collectorFigures(): Record<string, number> {
-    return this.los.figures();
   }
 }
 

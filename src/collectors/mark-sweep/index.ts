@@ -30,9 +30,8 @@
  * in the pause (its list is short); the free-list space gives its free top
  * back to the heap budget when a large object needs pages.
  */
-import type { Region } from "../../heap/heap.js";
 import { objectBytes } from "../../heap/object-model.js";
-import { BaseCollector, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
+import { MainAndLargeObjectPlan, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
 import { DEFAULT_LARGE_OBJECT_OPTIONS, choice, largeObjectOptions, type ParsedOptions } from "../options.js";
 import { FreeListSpace } from "../spaces/free-list-space.js";
 import { LargeObjectSpace } from "../spaces/large-object-space.js";
@@ -46,7 +45,7 @@ const markSweepOptions = {
 };
 type Options = ParsedOptions<typeof markSweepOptions>;
 
-export class MarkSweepCollector extends BaseCollector {
+export class MarkSweepCollector extends MainAndLargeObjectPlan {
   readonly constraints = constraints;
   protected readonly space: FreeListSpace;
   protected readonly marker: Marker;
@@ -115,18 +114,6 @@ export class MarkSweepCollector extends BaseCollector {
 
   override fragmentation(): number {
     return this.space.fragmentation();
-  }
-
-  footprint(): number {
-    return this.space.footprint() + this.los.committedBytes;
-  }
-
-  parseableRegions(): Region[] {
-    return [...this.los.regions(), this.space.region()];
-  }
-
-  override collectorFigures(): Record<string, number> {
-    return this.los.figures();
   }
 }
 

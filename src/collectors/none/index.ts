@@ -6,16 +6,15 @@
  * the large-object space, as under every other collector, so that footprints
  * compare: the bump space's limit is the heap less their pages.
  */
-import type { Region } from "../../heap/heap.js";
 import { objectBytes } from "../../heap/object-model.js";
-import { BaseCollector, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
+import { MainAndLargeObjectPlan, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
 import { DEFAULT_LARGE_OBJECT_OPTIONS, largeObjectOptions, type ParsedOptions } from "../options.js";
 import { BumpSpace } from "../spaces/bump-space.js";
 import { LargeObjectSpace } from "../spaces/large-object-space.js";
 
 const constraints: CollectorConstraints = { moving: false, storeBarrier: false, rootBarrier: false, reclaims: "nothing" };
 
-export class NoCollector extends BaseCollector {
+export class NoCollector extends MainAndLargeObjectPlan {
   readonly constraints = constraints;
   protected readonly space: BumpSpace;
   protected readonly los: LargeObjectSpace;
@@ -43,18 +42,6 @@ export class NoCollector extends BaseCollector {
 
   collectGarbage(): void {
     // Never collects: that is the point of the baseline.
-  }
-
-  footprint(): number {
-    return this.space.footprint() + this.los.committedBytes;
-  }
-
-  parseableRegions(): Region[] {
-    return [...this.los.regions(), this.space.region()];
-  }
-
-  override collectorFigures(): Record<string, number> {
-    return this.los.figures();
   }
 }
 

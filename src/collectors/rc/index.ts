@@ -31,10 +31,9 @@
  * Objects over the `large` threshold live in the large-object space and are
  * freed there, page by page, when their count reaches zero.
  */
-import type { Region } from "../../heap/heap.js";
 import { IntStack } from "../../heap/int-stack.js";
 import { NSLOTS_MASK, cellBytes, objectBytes } from "../../heap/object-model.js";
-import { BaseCollector, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
+import { MainAndLargeObjectPlan, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
 import { choice, integer, largeObjectOptions, type ParsedOptions } from "../options.js";
 import { FreeListSpace } from "../spaces/free-list-space.js";
 import { LargeObjectSpace } from "../spaces/large-object-space.js";
@@ -57,7 +56,7 @@ const rcOptions = {
 
 const constraints: CollectorConstraints = { moving: false, storeBarrier: true, rootBarrier: true, reclaims: "all" };
 
-export class RefCountCollector extends BaseCollector {
+export class RefCountCollector extends MainAndLargeObjectPlan {
   readonly constraints: CollectorConstraints;
   protected readonly space: FreeListSpace;
   protected readonly los: LargeObjectSpace;
@@ -371,18 +370,6 @@ export class RefCountCollector extends BaseCollector {
 
   override fragmentation(): number {
     return this.space.fragmentation();
-  }
-
-  footprint(): number {
-    return this.space.footprint() + this.los.committedBytes;
-  }
-
-  parseableRegions(): Region[] {
-    return [...this.los.regions(), this.space.region()];
-  }
-
-  override collectorFigures(): Record<string, number> {
-    return this.los.figures();
   }
 }
 
