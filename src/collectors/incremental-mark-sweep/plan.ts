@@ -380,24 +380,15 @@ export class MarkingCycleCollector extends MainAndLargeObjectPlan {
   /** The allocation slow path: sweep until it fits; mid-cycle, finish marking stop-the-world; then collect fully; then out of memory. */
   private allocSlow(bytes: number, site: number, large: boolean): number {
     this.work.allocationSlowPaths++;
-    let a = large ? 0 : this.sweepUntilFits(bytes);
+    let a = large ? 0 : this.space.sweepUntilFits(bytes);
     if (a !== 0) return a;
     if (this.options["on-exhaustion"] === "oom") this.outOfMemory(site, bytes);
     if (this.markingActive) {
       this.completeMarking("degenerated", "allocation-failure", "degenerated");
-      a = large ? this.allocLarge(bytes) : this.sweepUntilFits(bytes);
+      a = large ? this.allocLarge(bytes) : this.space.sweepUntilFits(bytes);
       if (a !== 0) return a;
     }
     return large ? this.allocLargeAfterFullCollection(bytes, site, this.los, this.space) : this.allocAfterFullCollection(bytes, site, this.space);
-  }
-
-  private sweepUntilFits(bytes: number): number {
-    while (this.space.sweepPending) {
-      this.space.sweepStep();
-      const a = this.space.alloc(bytes);
-      if (a !== 0) return a;
-    }
-    return 0;
   }
 
   /** A complete stop-the-world collection; mid-cycle, the cycle is abandoned first. */

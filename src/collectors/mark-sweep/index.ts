@@ -80,7 +80,7 @@ export class MarkSweepCollector extends MainAndLargeObjectPlan {
    */
   private allocSweepingLazily(bytes: number, site: number): number {
     this.work.allocationSlowPaths++;
-    let a = this.sweepUntilFits(bytes);
+    let a = this.space.sweepUntilFits(bytes);
     if (a !== 0) return a;
     this.pause("full", "allocation-failure", () => {
       this.recorder.markedLive(this.marker.markFromRoots(this.roots));
@@ -88,17 +88,8 @@ export class MarkSweepCollector extends MainAndLargeObjectPlan {
       this.space.beginSweep(this.recorder, this.markBits);
       return false;
     });
-    a = this.sweepUntilFits(bytes);
+    a = this.space.sweepUntilFits(bytes);
     return a !== 0 ? a : this.allocAfterFullCollection(bytes, site, this.space);
-  }
-
-  private sweepUntilFits(bytes: number): number {
-    while (this.space.sweepPending) {
-      this.space.sweepStep();
-      const a = this.space.alloc(bytes);
-      if (a !== 0) return a;
-    }
-    return 0;
   }
 
   /** A complete collection: finishes a pending lazy sweep, then marks and sweeps the whole heap. */

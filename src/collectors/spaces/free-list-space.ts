@@ -151,6 +151,16 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
     return cellsVisited;
   }
 
+  /** The lazy sweeper's slow path: sweeps a step at a time until a cell of `bytes` can be had; 0 once the sweep is done and none can. */
+  sweepUntilFits(bytes: number): number {
+    while (this.sweepPending) {
+      this.sweepStep();
+      const a = this.alloc(bytes);
+      if (a !== 0) return a;
+    }
+    return 0;
+  }
+
   /** Finishes a pending sweep (before the next marking, or when a request needs every free chunk). */
   finishSweep(): void {
     if (this.sweepPending) this.sweepStep(this.sweepEnd);
