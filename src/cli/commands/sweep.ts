@@ -125,8 +125,8 @@ function renderSweepTable(results: RunResult[], factors: number[], reference: nu
     table.push([
       labelOf(row[0]),
       row[0].sweep!.minHeapBytes > 0 ? formatBytes(row[0].sweep!.minHeapBytes) : "-",
-      ...row.map((r) => (r.outcome === "completed" ? `${formatNs(r.time.gc)} / ${r.pauses.p99 === null ? "-" : formatNs(r.pauses.p99)}` : r.outcome)),
+      ...row.map((r) => (r.outcome === "completed" ? `${formatNs(r.time.collectorCpu ?? r.time.gc)} / ${r.pauses.p99 === null ? "-" : formatNs(r.pauses.p99)}` : r.outcome)),
     ]);
   }
-  return `heap factors of the reference minimum heap ${formatBytes(reference)} (${reference} bytes); cells: GC time / p99 pause\n${table.toString()}`;
+  return `heap factors of the reference minimum heap ${formatBytes(reference)} (${reference} bytes); cells: collector CPU (pauses, plus a concurrent collector's thread) / p99 pause\n${table.toString()}`;
 }
