@@ -196,6 +196,30 @@ describe("the large-object space", () => {
     expect(r.outcome).toBe("out-of-memory");
   });
 
+  it("a major collection frees dead large objects before it promotes, so a mark-sweep mature space has their pages", () => {
+    // 20,000 live list nodes (24 bytes each: 480,000 bytes) and then 200 large objects of 64 KiB that die at once,
+    // in a 4 MiB heap: live data never exceeds 480,000 + 65,544 bytes. A major collection that promoted the young
+    // list before sweeping the dead large objects would find the mature space's budget still held by their pages.
+    const doc: WorkloadDoc = {
+      name: "dead-large-then-promote",
+      types: { Node: { refs: ["next"], bytes: 8 } },
+      globals: ["head:ref", "big:ref"],
+      main: {
+        locals: ["cell:ref"],
+        body: [
+          { assign: "head", value: null },
+          { repeat: 20_000, do: [{ alloc: "Node", to: "cell", init: { next: "head" } }, { assign: "head", value: "cell" }] },
+          { repeat: 200, do: [{ alloc: { slots: 0, bytes: 64 * 1024 }, to: "big" }] },
+        ],
+      },
+    };
+    for (const mature of ["mark-sweep", "mark-compact"]) {
+      const r = run(doc, { collector: "generational", collectorOptions: { mature }, heapBytes: 4 << 20 });
+      expect(r.outcome, mature).toBe("completed");
+      expect(r.memory.finalLiveObjects, mature).toBe(20_000 + 1);
+    }
+  });
+
   it("keeps the young objects a large object points at alive through minor collections, under every barrier", () => {
     // A large array of 1,100 references (8 + 8,800 bytes) fills its slots with new nodes, round and round, while
     // garbage nodes fill the nursery: every minor collection must find the young nodes from the array.

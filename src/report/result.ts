@@ -48,7 +48,7 @@ export const MMU_KEYS = MMU_WINDOWS_MS.map((w) => `${w}ms` as MmuWindow);
 /**
  * Every kind of collection or pause a shipped collector records. Kinds are
  * appended, never reordered. The last five are the pauses of an incremental
- * or concurrent marking cycle (src/collectors/trace/marking-cycle.ts): its
+ * or concurrent marking cycle (src/collectors/incremental-mark-sweep/plan.ts): its
  * initial mark (roots greyed), an increment of marking, the remark that ends
  * marking, a degenerated finish (marking completed stop-the-world because an
  * allocation failed mid-cycle), and a mutator assist (marking the mutator

@@ -3,7 +3,7 @@
  * marking is in progress, so the marker never misses an object the mutator
  * moves behind it (GC Handbook, 2nd ed., ch. 15; Pirinen 1998). Each runs
  * before the store, on every reference store into the heap while marking;
- * the plan (trace/marking-cycle.ts) picks one in its constructor, so the
+ * the plan (incremental-mark-sweep/plan.ts) picks one in its constructor, so the
  * call site sees one class for the whole run.
  *
  *   satb - Yuasa's deletion barrier (snapshot at the beginning): grey the

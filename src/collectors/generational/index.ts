@@ -9,14 +9,14 @@
  *   - the write barrier (--opt barrier): object remembering or card marking.
  *
  * Layout: mature space [heap start, nursery start), nursery [nursery start,
- * heap end), and below both the large-object space. With a mark-compact
- * mature space, objects over the `large` threshold go to the large-object
- * space (old from birth: the barrier remembers their young references like a
- * mature object's; majors mark them in place and sweep them) and the heap
- * budget is nursery + mature objects + large objects' pages; with a
- * mark-sweep mature space they are allocated straight into it (pretenured),
- * as are other objects larger than a quarter of eden (as HotSpot and MMTk
- * do). Either way no object over the threshold is ever copied.
+ * heap end), and below both the large-object space. Objects over the
+ * `large` threshold go to the large-object space (old from birth: the
+ * barrier remembers their young references like a mature object's; majors
+ * mark them in place and sweep them), and the heap budget is the nursery +
+ * the mature space's footprint + the large objects' pages; other objects
+ * larger than a quarter of eden are allocated straight into the mature
+ * space (pretenured, as HotSpot and MMTk do). No object over the threshold
+ * is ever copied.
  *
  *   minor  - when the mature space can take every young object (HotSpot's
  *            promotion guarantee): copy the survivors the roots and the
@@ -134,8 +134,8 @@ export class GenerationalCollector extends BaseCollector {
       options["eden-initial"],
     );
     // A quarter of eden as it starts (a growing eden must take any young object from the first allocation). Objects
-    // over the large threshold never enter the nursery, so they are never copied: with a mark-sweep mature space
-    // they are pretenured there; a mature space with a large-object region of its own (Immix) sets its own threshold.
+    // over the large threshold never enter the nursery, so they are never copied: they go to the large-object space;
+    // a mature space with a large-object region of its own (Immix) sets its own threshold.
     this.largeObjectBytes = Math.min(
       options.large ?? Infinity,
       this.mature.largeObjectBytes ?? Infinity,
@@ -228,7 +228,7 @@ export class GenerationalCollector extends BaseCollector {
       if (!this.mature.collectWithNursery(this.nursery, this.barrier, this.recorder, liveBytes)) {
         this.outOfMemory(this.requestSite, this.requestBytes, this.markedBytes);
       }
-      this.los.sweep(this.recorder);
+      if (!this.mature.sweepsLargeObjects) this.los.sweep(this.recorder);
       if (this.nursery.usedBytes === 0) this.largestYoungObject = 0;
       return true;
     });

@@ -41,9 +41,18 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
   /** The side mark bitmap the sweep reads and clears, or null when marks are header bits. */
   private sweepMarks: Uint32Array | null = null;
 
-  constructor(heap: Heap, start: number, end: number, los?: LargeObjectSpace) {
+  /** True when the space shares the budget with a large-object space, which its major collections then sweep. */
+  readonly sweepsLargeObjects: boolean;
+
+  constructor(
+    heap: Heap,
+    start: number,
+    end: number,
+    private readonly los?: LargeObjectSpace,
+  ) {
     super(heap.mem, start, end, heap.pages);
     los?.limitSpace(this);
+    this.sweepsLargeObjects = los !== undefined;
   }
 
   /** Committed bytes + large objects' pages <= the space's size. */
@@ -238,6 +247,8 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
   collectWithNursery(young: YoungGeneration, barrier: RememberingBarrier, recorder: Recorder, liveBytes: number): boolean {
     if (liveBytes > this.end - this.start) return false;
     barrier.forgetUnmarked();
+    // Dead large objects give their pages back before the survivors are promoted into this space's budget.
+    this.los?.sweep(recorder);
     this.sweep(recorder);
     barrier.cellsChanged(this.start, this.end);
     young.evacuate(true);

@@ -12,6 +12,13 @@ import type { RememberingBarrier } from "../barriers/barrier.js";
 export interface MatureSpace {
   readonly start: number;
   readonly end: number;
+  /**
+   * True for a space that sweeps the plan's large-object space itself, in a
+   * major collection, before it promotes (a free-list space: the pages of
+   * dead large objects must be back in the budget first); otherwise the
+   * plan sweeps it after (a compaction reads the large objects' marks).
+   */
+  readonly sweepsLargeObjects?: boolean;
   /** Objects above this size go straight to the mature space's own large-object space, never to the nursery; absent: no such limit. */
   readonly largeObjectBytes?: number;
   /** Zeroed memory for a promoted or pretenured object, or 0. */

@@ -12,7 +12,7 @@
  *     space needs it: its marks outlive the pause until the mutator's
  *     allocations sweep them, and headers must stay clean meanwhile.
  *
- * Incremental and concurrent marking (trace/marking-cycle.ts) use the same
+ * Incremental and concurrent marking (incremental-mark-sweep/plan.ts) use the same
  * stack and bits through a second entry point: `markRoots` greys the roots,
  * `drainBudget` scans until a budget of work is spent, `shade` is a marking
  * barrier's grey. `drain` stays the stop-the-world hot loop, untouched.
