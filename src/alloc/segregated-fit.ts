@@ -137,8 +137,9 @@ export class SegregatedFitAllocator {
   /**
    * Gives back at least `bytes` of committed memory if the free memory
    * allows (MMTk's free-list spaces release free blocks to the page
-   * resource; dlmalloc trims its top): first the top chunk's pages (the
-   * high-water mark falls), then whole pages from the low end of listed
+   * resource; dlmalloc trims its top): first all of the top chunk's whole
+   * pages (the high-water mark falls; trimming the top costs nothing to
+   * find, so it is not limited to `bytes`), then whole pages from the low end of listed
    * free chunks, largest bins first, no more than needed. A released run
    * leaves the lists; its pages' next write is a first touch again. Nothing
    * is released while a sweep is pending (the caller finishes it first).

@@ -478,7 +478,10 @@ export class ImmixSpace implements BlockPool, MatureSpace {
    * marked lines and takes whole histogram bins; gcsim counts bytes - those
    * the last sweep kept in the block plus those allocated there since, an
    * upper bound on what evacuation copies - and goes block by block, so the
-   * chosen candidates always empty. A defragmentation that cannot empty its
+   * chosen candidates almost always empty (a short hole in a recyclable
+   * block can still refuse a medium object, which is then marked in place:
+   * the slack is reserved only at the end of reserve blocks). A
+   * defragmentation that cannot empty its
    * candidates pins what is left in them and uses up the reserve, and with
    * no free block left no later collection can evacuate again (on
    * fragmentation.json the histogram's marked lines did exactly that).
