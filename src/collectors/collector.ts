@@ -25,14 +25,7 @@ import { traceGraph } from "../heap/trace.js";
 import type { Collected, Recorder } from "../metrics/recorder.js";
 import type { WorkCounters } from "../metrics/collection-log.js";
 import type { OptionSpecs, ParsedOptions } from "./options.js";
-import type { LargeObjectSpace } from "./spaces/large-object-space.js";
-
-/** What a plan's main space tells the large-object slow path: its footprint, and (a free-list space) how to shrink it. */
-export interface LargeObjectNeighbour {
-  footprint(): number;
-  /** Gives back at least `bytes` of its committed memory if its free pages allow (finishing a pending sweep first). */
-  releaseFreePages?(bytes: number): void;
-}
+import type { LargeObjectNeighbour, LargeObjectSpace } from "./spaces/large-object-space.js";
 
 export interface CollectorConstraints {
   /** Objects change address during collection. */
@@ -158,15 +151,10 @@ export abstract class BaseCollector implements Collector {
    * back pages again) and retry once, else out of memory.
    */
   protected allocLargeAfterFullCollection(bytes: number, site: number, los: LargeObjectSpace, space: LargeObjectNeighbour): number {
-    let a = los.allocWithin(bytes, space.footprint(), this.heap.heapBytes);
-    if (a === 0 && space.releaseFreePages) {
-      space.releaseFreePages(los.shortfall(bytes, space.footprint(), this.heap.heapBytes));
-      a = los.allocWithin(bytes, space.footprint(), this.heap.heapBytes);
-    }
+    let a = los.allocBeside(bytes, space, this.heap.heapBytes);
     if (a === 0) {
       this.collectGarbage("allocation-failure");
-      space.releaseFreePages?.(los.shortfall(bytes, space.footprint(), this.heap.heapBytes));
-      a = los.allocWithin(bytes, space.footprint(), this.heap.heapBytes);
+      a = los.allocBeside(bytes, space, this.heap.heapBytes);
       if (a === 0) this.outOfMemory(site, bytes);
     }
     this.work.allocationSlowPaths++;

@@ -179,12 +179,7 @@ export class GenerationalCollector extends BaseCollector {
 
   /** Within the budget: the whole nursery, the mature space's footprint and the large objects' pages. */
   private allocLargeObject(bytes: number): number {
-    const reserved = () => this.heap.end - this.nurseryStart + this.mature.footprint();
-    let a = this.los.allocWithin(bytes, reserved(), this.heap.heapBytes);
-    if (a === 0 && this.mature.releaseFreePages) {
-      this.mature.releaseFreePages(this.los.shortfall(bytes, reserved(), this.heap.heapBytes));
-      a = this.los.allocWithin(bytes, reserved(), this.heap.heapBytes);
-    }
+    const a = this.los.allocBeside(bytes, this.mature, this.heap.heapBytes, this.heap.end - this.nurseryStart);
     if (a !== 0) this.barrier.noteCell(a, bytes);
     return a;
   }

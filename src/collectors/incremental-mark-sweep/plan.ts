@@ -370,11 +370,7 @@ export class MarkingCycleCollector extends MainAndLargeObjectPlan {
 
   /** A large object's pages, within the budget the free-list space leaves (which gives back free pages if it can), or 0. */
   private allocLarge(bytes: number): number {
-    const heapBytes = this.heap.heapBytes;
-    const a = this.los.allocWithin(bytes, this.space.footprint(), heapBytes);
-    if (a !== 0) return a;
-    this.space.releaseFreePages(this.los.shortfall(bytes, this.space.footprint(), heapBytes));
-    return this.los.allocWithin(bytes, this.space.footprint(), heapBytes);
+    return this.los.allocBeside(bytes, this.space, this.heap.heapBytes);
   }
 
   /** The allocation slow path: sweep until it fits; mid-cycle, finish marking stop-the-world; then collect fully; then out of memory. */

@@ -97,10 +97,7 @@ export class RefCountCollector extends MainAndLargeObjectPlan {
 
   /** A large object's pages, within the budget the free-list space's footprint leaves (free pages given back if need be). */
   private allocLarge(bytes: number): number {
-    const a = this.los.allocWithin(bytes, this.space.footprint(), this.heap.heapBytes);
-    if (a !== 0) return a;
-    this.space.releaseFreePages(this.los.shortfall(bytes, this.space.footprint(), this.heap.heapBytes));
-    return this.los.allocWithin(bytes, this.space.footprint(), this.heap.heapBytes);
+    return this.los.allocBeside(bytes, this.space, this.heap.heapBytes);
   }
 
   private allocSlow(bytes: number, site: number): number {

@@ -32,6 +32,13 @@ import type { PageTracker } from "../../heap/pages.js";
 import type { WorkCounters } from "../../metrics/collection-log.js";
 import type { Recorder } from "../../metrics/recorder.js";
 
+/** What a plan's main space tells the large-object slow path: its footprint, and (a free-list space) how to shrink it. */
+export interface LargeObjectNeighbour {
+  footprint(): number;
+  /** Gives back at least `bytes` of its committed memory if its free pages allow (finishing a pending sweep first). */
+  releaseFreePages?(bytes: number): void;
+}
+
 /** A main space whose allocation limit shrinks while the large-object space holds pages. */
 export interface BudgetedSpace {
   applyLargeObjectBudget(committedBytes: number): void;
@@ -108,6 +115,19 @@ export class LargeObjectSpace {
    */
   allocWithin(bytes: number, mainReserved: number, budget: number): number {
     return this.shortfall(bytes, mainReserved, budget) <= 0 ? this.alloc(bytes) : 0;
+  }
+
+  /**
+   * allocWithin beside a main space: `space`'s footprint (plus `otherReserved`,
+   * e.g. a whole nursery) is what the main spaces hold; if the object does not
+   * fit, a space that can give back free pages is asked for the shortfall
+   * first.
+   */
+  allocBeside(bytes: number, space: LargeObjectNeighbour, budget: number, otherReserved = 0): number {
+    const a = this.allocWithin(bytes, otherReserved + space.footprint(), budget);
+    if (a !== 0 || space.releaseFreePages === undefined) return a;
+    space.releaseFreePages(this.shortfall(bytes, otherReserved + space.footprint(), budget));
+    return this.allocWithin(bytes, otherReserved + space.footprint(), budget);
   }
 
   /** Bytes by which a new object of `bytes` would overrun `budget` beside `mainReserved` (0 or less: it fits). */
