@@ -259,6 +259,11 @@ export interface RunResult {
   };
 }
 
+/** Collector CPU in simulated ns: pauses plus a concurrent collector's thread (results written before cycles existed have only `gc`). */
+export function collectorCpuNs(r: RunResult): number {
+  return r.time.collectorCpu ?? r.time.gc;
+}
+
 /** A result's label; results written before labels existed fall back to the collector. */
 export function labelOf(r: Pick<RunResult, "collector"> & { label?: string }): string {
   return r.label ?? r.collector;

@@ -27,7 +27,7 @@
  * and is named as such.
  */
 import { formatBytes, formatNs, formatPercent } from "./format.js";
-import { labelOf, MMU_KEYS, type MmuWindow, type RunResult } from "./result.js";
+import { collectorCpuNs, labelOf, MMU_KEYS, type MmuWindow, type RunResult } from "./result.js";
 
 /** The MMU window the summary ranks by; when a compared run is shorter, the largest window every one of them has. */
 export const SUMMARY_MMU_WINDOW: MmuWindow = "10ms";
@@ -106,7 +106,7 @@ export function summaryLines(group: readonly RunResult[]): string[] {
   const cycles = (r: RunResult) => r.cycles as RunResult["cycles"] | undefined;
   if (compared.some((r) => cycles(r) !== undefined && cycles(r)!.count !== r.pauses.collections.count)) {
     lines.push(`cycles and pauses: ${compared.map(cyclesAndPauses).join("; ")}`);
-    lines.push(`collector CPU (pauses + collector thread): ${ranking(compared, (r) => r.time.collectorCpu ?? r.time.gc, "less collector CPU")}`);
+    lines.push(`collector CPU (pauses + collector thread): ${ranking(compared, collectorCpuNs, "less collector CPU")}`);
   }
   return lines;
 }

@@ -12,7 +12,7 @@ import type TableType from "cli-table3";
 import { lazyRequire } from "../../util/lazy.js";
 import { GcsimError, InputError } from "../../errors.js";
 import { formatBytes, formatNs } from "../../report/format.js";
-import { exitCodeFor, labelOf, type RunResult } from "../../report/result.js";
+import { collectorCpuNs, exitCodeFor, labelOf, type RunResult } from "../../report/result.js";
 import { collectorRuns, parseCollectorList } from "../../sim/collector-spec.js";
 import { failedRun, findMinHeaps, runAll, type RunRequest } from "../../sim/pool.js";
 import { importWorkload } from "../../workload/load.js";
@@ -125,7 +125,7 @@ function renderSweepTable(results: RunResult[], factors: number[], reference: nu
     table.push([
       labelOf(row[0]),
       row[0].sweep!.minHeapBytes > 0 ? formatBytes(row[0].sweep!.minHeapBytes) : "-",
-      ...row.map((r) => (r.outcome === "completed" ? `${formatNs(r.time.collectorCpu ?? r.time.gc)} / ${r.pauses.p99 === null ? "-" : formatNs(r.pauses.p99)}` : r.outcome)),
+      ...row.map((r) => (r.outcome === "completed" ? `${formatNs(collectorCpuNs(r))} / ${r.pauses.p99 === null ? "-" : formatNs(r.pauses.p99)}` : r.outcome)),
     ]);
   }
   return `heap factors of the reference minimum heap ${formatBytes(reference)} (${reference} bytes); cells: collector CPU (pauses, plus a concurrent collector's thread) / p99 pause\n${table.toString()}`;
