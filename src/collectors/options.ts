@@ -97,6 +97,51 @@ export function parseOptions(
  * 128 KiB. `off` sends every object to the main spaces, as before the space
  * existed.
  */
+/** A simulated duration: "2ms", "500us", "250000ns". */
+export function duration(byDefault: string, description: string): OptionSpec<number> {
+  return {
+    description,
+    default: byDefault,
+    parse(value) {
+      const m = /^(\d+(?:\.\d+)?)(ns|us|µs|ms)$/.exec(value);
+      const ns = m ? Number(m[1]) * (m[2] === "ms" ? 1e6 : m[2] === "ns" ? 1 : 1e3) : NaN;
+      if (!(ns >= 1_000 && ns <= 1e9)) throw new Error("expected a duration from 1us to 1000ms, such as 2ms or 500us");
+      return ns;
+    },
+  };
+}
+
+/** A number in a range, written as a decimal ("0.25", "2"). */
+export function decimal(min: number, max: number, byDefault: string, description: string): OptionSpec<number> {
+  return {
+    description,
+    default: byDefault,
+    parse(value) {
+      const n = Number(value);
+      if (!/^\d+(\.\d+)?$/.test(value) || n < min || n > max) throw new Error(`expected a number from ${min} to ${max}`);
+      return n;
+    },
+  };
+}
+
+/** A size in bytes ("64KiB"), at least one granule. */
+export function size(byDefault: string, description: string): OptionSpec<number> {
+  return {
+    description,
+    default: byDefault,
+    parse(value) {
+      let n: number;
+      try {
+        n = parseSize(value);
+      } catch {
+        throw new Error("expected a size such as 64KiB");
+      }
+      if (n < 8) throw new Error("expected at least 8 bytes");
+      return n;
+    },
+  };
+}
+
 export const largeObjectOptions = {
   large: {
     description: "objects larger than this (bytes, e.g. 8KiB) live in the non-moving large-object space; off: none do",

@@ -9,9 +9,9 @@
  * CollectorThread schedule.
  */
 import { defineCollector } from "../collector.js";
-import { choice } from "../options.js";
+import { choice, decimal } from "../options.js";
 import { CollectorThread } from "../pacing/schedule.js";
-import { MarkingCycleCollector, decimal, markingConstraints, markingOptions } from "../incremental-mark-sweep/plan.js";
+import { MarkingCycleCollector, markingConstraints, markingOptions } from "../incremental-mark-sweep/plan.js";
 
 const options = {
   ...markingOptions,

@@ -9,9 +9,9 @@
  * allocated, scanning k bytes per byte allocated.
  */
 import { defineCollector } from "../collector.js";
-import { choice, type OptionSpec } from "../options.js";
+import { choice, duration, size, type OptionSpec } from "../options.js";
 import { AllocationPaced, TimeSlices } from "../pacing/schedule.js";
-import { MarkingCycleCollector, duration, markingConstraints, markingOptions, size } from "./plan.js";
+import { MarkingCycleCollector, markingConstraints, markingOptions } from "./plan.js";
 
 const kOption: OptionSpec<number | null> = {
   description: "allocation pacing: bytes scanned per byte allocated; auto: the cycle's expected scan bytes over its free bytes less a reserve of 1/8 (Go's assist ratio)",
