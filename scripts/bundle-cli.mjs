@@ -9,7 +9,7 @@
 // Each module's import.meta.url is rewritten to the URL of its unbundled file, so the paths it finds
 // relative to itself (workloads/, the precompiled schema validator, the module hooks) stay the same.
 // commander and chalk, which every command loads, are bundled too; other packages stay external
-// (loaded on use: tables, CSV, progress bars, tsx, TypeScript, fast-check, ajv's runtime for the
+// (loaded on use: tables, CSV, progress bars, esbuild, TypeScript, fast-check, ajv's runtime for the
 // precompiled schema validator).
 import { build } from "esbuild";
 import { readFileSync, rmSync } from "node:fs";
@@ -39,7 +39,7 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  external: ["ajv", "ajv/*", "chart.js", "cli-progress", "cli-table3", "csv-stringify", "csv-stringify/*", "fast-check", "jsonc-parser", "tsx", "tsx/*", "typescript"],
+  external: ["ajv", "ajv/*", "chart.js", "cli-progress", "cli-table3", "csv-stringify", "csv-stringify/*", "esbuild", "fast-check", "jsonc-parser", "tsx", "tsx/*", "typescript"],
   // commander is CommonJS: give the ES module bundle a require() for its own requires of node built-ins.
   banner: { js: 'import { createRequire as gcsimCreateRequire } from "node:module";\nconst require = gcsimCreateRequire(import.meta.url);' },
   plugins: [ownUrls],

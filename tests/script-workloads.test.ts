@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { InputError } from "../src/errors.js";
 import { runWorkload, type RunOptions } from "../src/sim/run.js";
@@ -9,7 +10,7 @@ import { importWorkload, loadWorkload, type LoadedWorkload } from "../src/worklo
 import { CONFIGURATIONS, treeSize } from "./helpers.js";
 
 /**
- * Script workloads (TypeScript through tsx): the shipped ports reproduce the
+ * Script workloads (TypeScript, compiled by esbuild): the shipped ports reproduce the
  * JSON workloads they port, handles are roots that moving collectors update,
  * and misuse is a workload error at the user's line.
  */
@@ -131,10 +132,10 @@ describe("script workload errors", () => {
   it("a file that cannot be loaded, or exports no usable definition, is an input error naming the place", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gcsim-"));
     writeFileSync(join(dir, "syntax.ts"), 'export default { name: "x",, };\n');
-    // Through the CLI: in-process, vitest's own module runner would import the file instead of tsx.
+    // Through the CLI: in-process, vitest's own module runner would import the file instead of gcsim's loader.
     const r = gcsim("run", join(dir, "syntax.ts"), "-c", "mark-sweep");
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^gcsim: workload file ${join(dir, "syntax.ts")} cannot be loaded: ${join(dir, "syntax.ts")}:1:27: ERROR: Expected identifier but found ","`));
+    expect(r.stderr).toMatch(new RegExp(`^gcsim: workload file ${join(dir, "syntax.ts")} cannot be loaded: ${join(dir, "syntax.ts")}:1:28: Expected identifier but found ","`)); // the second comma: column 28, counted from 1
     writeFileSync(join(dir, "shape.ts"), 'export default { name: "x", description: "", params: {}, types: { A: { refs: ["x", 2] } } };\n');
     const error = await importWorkload(join(dir, "shape.ts")).catch((e: unknown) => e);
     expect((error as InputError).details).toEqual(["main: a function (m, params) => void", "types.A.refs: an array of field names (letters, digits and _)"]);
@@ -193,8 +194,47 @@ describe("commands with script workloads", () => {
     expect(r.stderr.startsWith(`gcsim: ${file}: 2 type errors\n`)).toBe(true);
     expect(r.stderr).toContain(`${file}:9:15: Argument of type '"frist"' is not assignable`);
     expect(r.stderr).toContain(`${file}:10:13: Type '7' has no properties in common with type 'Handle<string>'`);
-    // tsx strips types without checking them: the same file runs (and fails only where the misspelt field is used).
+    // esbuild strips types without checking them: the same file runs (and fails only where the misspelt field is used).
     const run = gcsim("run", file, "-c", "mark-sweep");
     expect(run.stderr).toContain(`unknown field "frist" (fields: first, second) at ${file}:9:`);
+  });
+});
+
+describe("loading script workloads", () => {
+  /** A workload in a fresh folder that takes its payload size from a sibling module. */
+  function twoFileWorkload(bytes: number): { dir: string; main: string; sibling: string } {
+    const dir = mkdtempSync(join(tmpdir(), "gcsim-"));
+    const sibling = join(dir, "sizes.ts");
+    writeFileSync(sibling, `export const PAYLOAD: number = ${bytes};\n`);
+    const main = join(dir, "w.ts");
+    writeFileSync(
+      main,
+      'import { defineWorkload } from "gcsim";\nimport { PAYLOAD } from "./sizes.ts";\n' +
+        'export default defineWorkload({ name: "two-files", description: "one raw object", params: {}, types: {},\n' +
+        "  main(m) { m.allocRaw(0, PAYLOAD); m.print(import.meta.url); } });\n",
+    );
+    return { dir, main, sibling };
+  }
+
+  it("bundles the files a workload imports, and sees an edit of any of them at the next load", async () => {
+    const { main, sibling } = twoFileWorkload(24);
+    const first = runWorkload(await importWorkload(main), { collector: "none" });
+    // One object: an 8-byte header and 24 payload bytes; import.meta.url is the workload file's own.
+    expect(first.allocated).toMatchObject({ objects: 1, bytes: 8 + 24 });
+    expect(first.output).toEqual([pathToFileURL(main).href]);
+    writeFileSync(sibling, "export const PAYLOAD: number = 4000;\n");
+    const second = runWorkload(await importWorkload(main), { collector: "none" });
+    expect(second.allocated).toMatchObject({ objects: 1, bytes: 8 + 4000 });
+  });
+
+  it("still loads when the module cache cannot be written (CLI, cache folder under a file)", () => {
+    const { dir, main } = twoFileWorkload(16);
+    writeFileSync(join(dir, "not-a-folder"), "");
+    const r = spawnSync(process.execPath, ["bin/gcsim.js", "run", main, "-c", "none", "-f", "json"], {
+      encoding: "utf8",
+      env: { ...process.env, GCSIM_CACHE_DIR: join(dir, "not-a-folder", "modules") },
+    });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout).allocated).toMatchObject({ objects: 1, bytes: 8 + 16 });
   });
 });

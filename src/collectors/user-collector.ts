@@ -1,8 +1,8 @@
 /**
  * Collectors from outside the registry: a user's TypeScript or JavaScript
  * file, anywhere on disk, that default-exports a collector definition (the
- * same shape as a registry entry; see defineCollector). It is loaded through
- * tsx (util/user-module.ts), so TypeScript runs without a build step, and checked at this one
+ * same shape as a registry entry; see defineCollector). It is compiled by
+ * esbuild and cached (util/user-module.ts), so TypeScript runs without a build step, and checked at this one
  * boundary: a file that does not export a usable definition is an input
  * error naming the file and what is missing.
  *

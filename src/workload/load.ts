@@ -79,7 +79,7 @@ export function isScriptWorkload(name: string): boolean {
 }
 
 /**
- * Loads a workload of either kind: a script through tsx (asynchronously),
+ * Loads a workload of either kind: a script as a user's module (util/user-module.ts, asynchronously),
  * anything else as loadWorkload does. Parameter overrides are checked now,
  * so every command rejects a bad one before it runs anything.
  */

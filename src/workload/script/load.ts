@@ -1,7 +1,7 @@
 /**
  * Loading a script workload: a TypeScript or JavaScript file, anywhere on
- * disk, that default-exports `defineWorkload({...})`. It is imported through
- * tsx like a user's collector (util/user-module.ts) and checked at this one
+ * disk, that default-exports `defineWorkload({...})`. It is compiled and
+ * imported like a user's collector (util/user-module.ts) and checked at this one
  * boundary: every problem with the declaration is an input error naming the
  * file and the property, all at once (as a JSON workload's errors are).
  *

@@ -1,5 +1,5 @@
 /**
- * Type-checking a script workload for `gcsim validate`. tsx strips types
+ * Type-checking a script workload for `gcsim validate`. esbuild strips types
  * without checking them, so a workload that does not type-check still runs;
  * validate checks it with the TypeScript compiler when the `typescript`
  * package can be found (it is a development dependency of gcsim and the
