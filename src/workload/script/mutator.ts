@@ -283,8 +283,11 @@ export class ScriptMutator {
     return new HandleImpl(-1 - index, this.runId) as unknown as Handle;
   }
 
-  // Typed for users by define.ts (call(fn, ...args)); spelt out here because a rest array and a spread call allocate.
-  call(fn: (...args: unknown[]) => unknown, a?: unknown, b?: unknown, c?: unknown, ...more: unknown[]): unknown {
+  // Typed for users by define.ts (call(fn, ...args)); spelt out here because a rest array and a spread call allocate:
+  // up to three arguments (the common case) go through without either.
+  call(fn: (...args: unknown[]) => unknown, a?: unknown, b?: unknown, c?: unknown): unknown {
+    const n = arguments.length - 1;
+    if (n > 3) return this.callWith(fn, Array.prototype.slice.call(arguments, 1) as unknown[]);
     this.statement();
     this.nCalls++;
     this.open();
@@ -292,10 +295,15 @@ export class ScriptMutator {
     if (a instanceof HandleImpl) a = this.parameter(a);
     if (b instanceof HandleImpl) b = this.parameter(b);
     if (c instanceof HandleImpl) c = this.parameter(c);
-    for (let i = 0; i < more.length; i++) if (more[i] instanceof HandleImpl) more[i] = this.parameter(more[i] as HandleImpl);
-    const n = arguments.length - 1;
-    const result = n === 2 ? fn(a, b) : n === 3 ? fn(a, b, c) : n === 1 ? fn(a) : n === 0 ? fn() : fn(a, b, c, ...more);
-    return this.leave(result);
+    return this.leave(n === 2 ? fn(a, b) : n === 3 ? fn(a, b, c) : n === 1 ? fn(a) : fn());
+  }
+
+  private callWith(fn: (...args: unknown[]) => unknown, args: unknown[]): unknown {
+    this.statement();
+    this.nCalls++;
+    this.open();
+    for (let i = 0; i < args.length; i++) if (args[i] instanceof HandleImpl) args[i] = this.parameter(args[i] as HandleImpl);
+    return this.leave(fn(...args));
   }
 
   /** A handle argument copied into the new scope (retained under reference counting, as the JSON prologue does). */
