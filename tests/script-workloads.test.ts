@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -225,6 +225,22 @@ describe("loading script workloads", () => {
     writeFileSync(sibling, "export const PAYLOAD: number = 4000;\n");
     const second = runWorkload(await importWorkload(main), { collector: "none" });
     expect(second.allocated).toMatchObject({ objects: 1, bytes: 8 + 4000 });
+  });
+
+  it("leaves packages to Node: a package's own import.meta.url is its file, not the workload's", async () => {
+    const { dir } = twoFileWorkload(8);
+    const pkg = join(dir, "node_modules", "where");
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, "package.json"), '{ "name": "where", "type": "module", "exports": "./index.js" }\n');
+    writeFileSync(join(pkg, "index.js"), "export const where = import.meta.url;\n");
+    const main = join(dir, "uses-package.ts");
+    writeFileSync(
+      main,
+      'import { defineWorkload } from "gcsim";\nimport { where } from "where";\n' +
+        'export default defineWorkload({ name: "p", description: "prints where a package lives", params: {}, types: {}, main(m) { m.print(where); } });\n',
+    );
+    const r = runWorkload(await importWorkload(main), { collector: "none" });
+    expect(r.output).toEqual([pathToFileURL(join(pkg, "index.js")).href]);
   });
 
   it("still loads when the module cache cannot be written (CLI, cache folder under a file)", () => {

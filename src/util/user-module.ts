@@ -22,8 +22,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { dirname, isAbsolute, join, resolve, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { InputError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { escapeTerminal } from "./text.js";
@@ -32,7 +32,7 @@ import { escapeTerminal } from "./text.js";
 const IMPORT_META_URL = ["import", "meta", "url"].join(".");
 
 /** Raised whenever what compile() makes changes, so that no module compiled the old way is used again. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 /** A path naming a user's module rather than a built-in or a JSON file. */
 export const MODULE_PATH = /\.[cm]?[jt]s$/;
@@ -106,6 +106,17 @@ function writeWhole(file: string, text: string): void {
   renameSync(temporary, file);
 }
 
+/** Marks esbuild's own resolution inside the plugin, so the plugin does not see it again. */
+const RESOLVING = Symbol("resolving");
+
+/** gcsim's own compiled and source folders. */
+const OWN_FOLDERS = ["../../dist/", "../../src/"].map((folder) => fileURLToPath(new URL(folder, import.meta.url)));
+
+/** A resolved import Node loads itself rather than the bundle holding it: a package's file, or gcsim's own. */
+function leftToNode(path: string): boolean {
+  return path.includes(`${sep}node_modules${sep}`) || OWN_FOLDERS.some((folder) => path.startsWith(folder));
+}
+
 /** esbuild's first error as one line naming the place, as "file:line:column: message" (columns from 1, as editors count). */
 function buildError(e: unknown, workingDir: string): string {
   const errors = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors;
@@ -141,6 +152,20 @@ async function compile(file: string, library: string, dir: string, what: string)
           name: "gcsim",
           setup(build) {
             build.onResolve({ filter: /^gcsim$/ }, () => ({ path: library, external: true }));
+            // Packages (and gcsim's own modules, imported by path) are left to Node, by absolute URL: bundled,
+            // a package would lose its own import.meta.url, and gcsim would be loaded a second time.
+            build.onResolve({ filter: /^[^.]/ }, async (args) => {
+              if (args.kind === "entry-point" || args.pluginData === RESOLVING) return undefined;
+              const found = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: RESOLVING });
+              if (found.errors.length > 0 || found.external || !isAbsolute(found.path)) return found.errors.length > 0 ? { errors: found.errors } : undefined;
+              return leftToNode(found.path) ? { path: pathToFileURL(found.path).href, external: true } : undefined;
+            });
+            build.onResolve({ filter: /^\./ }, async (args) => {
+              if (args.pluginData === RESOLVING) return undefined;
+              const found = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: RESOLVING });
+              if (found.errors.length > 0) return { errors: found.errors };
+              return leftToNode(found.path) ? { path: pathToFileURL(found.path).href, external: true } : undefined;
+            });
           },
         },
       ],
