@@ -12,4 +12,13 @@ try {
   process.stderr.write("gcsim: dist/ is missing; run `npm install` (or `npm run build`) in the gcsim folder first\n");
   process.exit(2);
 }
+// Node ends a process whose top-level await can never settle with exit code 13 and no word. That happens
+// when a user's workload or collector file awaits something that never comes: say so, as an input error.
+let finished = false;
+process.on("exit", () => {
+  if (finished || process.exitCode !== 13) return;
+  process.stderr.write("gcsim: stopped: the run waited on something that can never happen (a workload or collector file whose top-level await never settles?)\n");
+  process.exitCode = 2;
+});
 process.exitCode = await cli.main(process.argv);
+finished = true;

@@ -136,6 +136,16 @@ describe("script workload errors", () => {
     const r = gcsim("run", join(dir, "syntax.ts"), "-c", "mark-sweep");
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^gcsim: workload file ${join(dir, "syntax.ts")} cannot be loaded: ${join(dir, "syntax.ts")}:1:28: Expected identifier but found ","`)); // the second comma: column 28, counted from 1
+    // Thrown by the module's top level: the message and the user's line (line 2, column 25: the throw).
+    writeFileSync(join(dir, "throws.ts"), 'const ok = 1;\nif (ok) { const e = 1; throw new RangeError("bad size " + e); }\nexport default {};\n');
+    const thrown = gcsim("run", join(dir, "throws.ts"), "-c", "none");
+    expect(thrown.code).toBe(2);
+    expect(thrown.stderr).toBe(`gcsim: workload file ${join(dir, "throws.ts")} cannot be loaded: bad size 1 (at ${join(dir, "throws.ts")}:2:30)\n`);
+    // A top-level await that never settles: Node would end with code 13 and no word.
+    writeFileSync(join(dir, "waits.ts"), "await new Promise(() => {});\nexport default {};\n");
+    const waits = gcsim("run", join(dir, "waits.ts"), "-c", "none");
+    expect(waits.code).toBe(2);
+    expect(waits.stderr).toMatch(/^gcsim: stopped: the run waited on something that can never happen .*top-level await never settles/);
     writeFileSync(join(dir, "shape.ts"), 'export default { name: "x", description: "", params: {}, types: { A: { refs: ["x", 2] } } };\n');
     const error = await importWorkload(join(dir, "shape.ts")).catch((e: unknown) => e);
     expect((error as InputError).details).toEqual(["main: a function (m, params) => void", "types.A.refs: an array of field names (letters, digits and _)"]);

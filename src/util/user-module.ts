@@ -223,8 +223,18 @@ export async function importUserModule(file: string, what: string): Promise<{ de
   try {
     return (await import(url)) as { default?: unknown };
   } catch (e) {
-    const lines = String((e as Error)?.message ?? e).split("\n");
-    const message = lines.find((line) => /:\d+:\d+: /.test(line)) ?? lines[0];
-    throw new InputError(`${what} cannot be loaded: ${escapeTerminal(message)}`);
+    // Thrown while the module ran its top level: the message, and where in the user's files it was thrown.
+    const message = String((e as Error)?.message ?? e).split("\n")[0];
+    const at = thrownAt((e as Error)?.stack);
+    throw new InputError(`${what} cannot be loaded: ${escapeTerminal(message)}${at ? ` (at ${escapeTerminal(at)})` : ""}`);
   }
+}
+
+/** The first place in a stack trace that is in a user's file (source-mapped), not gcsim's or Node's. */
+function thrownAt(stack: string | undefined): string | undefined {
+  for (const line of stack?.split("\n").slice(1) ?? []) {
+    const place = /\(?((?:file:\/\/)?\/[^()\s]+:\d+:\d+)\)?\s*$/.exec(line)?.[1]?.replace(/^file:\/\//, "");
+    if (place && !OWN_FOLDERS.some((folder) => place.startsWith(folder)) && !place.includes(`${sep}node_modules${sep}`)) return place;
+  }
+  return undefined;
 }
