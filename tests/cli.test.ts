@@ -70,7 +70,7 @@ describe("gcsim run", () => {
   it("exits 2 for an unknown collector option or a bad value, naming the valid ones", () => {
     const unknown = gcsim("run", "workloads/linked-list.json", "-c", "rc", "--opt", "cycle=off");
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown option "cycle" for collector rc (options: large, cycles, cycle-threshold)');
+    expect(unknown.stderr).toContain('unknown option "cycle" for collector rc (options: large, cycles, cycle-threshold, trace-every)');
     const bad = gcsim("run", "workloads/linked-list.json", "-c", "generational", "--opt", "mature=copying");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--opt mature=copying for collector generational: expected one of mark-sweep, mark-compact");
@@ -79,7 +79,7 @@ describe("gcsim run", () => {
   it("records the effective collector options in the result", () => {
     const r = gcsim("run", "workloads/linked-list.json", "-c", "rc", "--opt", "cycles=off", "--format", "json");
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).options).toEqual({ large: "8KiB", cycles: "off", "cycle-threshold": "10000" });
+    expect(JSON.parse(r.stdout).options).toEqual({ large: "8KiB", cycles: "off", "cycle-threshold": "10000", "trace-every": "50%" });
   });
 
   it("exits 2 for an unknown parameter, naming the valid ones", () => {
@@ -138,6 +138,7 @@ describe("gcsim compare and check", () => {
       "time.barriers",
       ...["count", "completed", "degenerated", "abandoned", "unfinished", "duration.max", "pausesPerCycle", "concurrentShare"].map((f) => `cycles.${f}`),
       ...["floating.objects", "floating.bytes", "floating.maxBytes", "allocatedDuring.maxBytes", "peakUsedAtEnd"].map((f) => `cycles.${f}`),
+      "collections.backup-trace",
     ]);
     const rows: Record<string, string>[] = parse(readFileSync(join(dir, "r.csv"), "utf8"), { columns: true });
     expect(rows.map((row) => Number(row["time.overheadVsNone"]))).toEqual(runs.map((run: { time: { overheadVsNone: number } }) => run.time.overheadVsNone));
@@ -393,7 +394,7 @@ describe("the result contract on the command line", () => {
   it("check --format markdown and json, for a CI step summary and scripts", () => {
     const md = gcsim("check", "results/baseline.json", "--baseline", "results/baseline.json", "--format", "markdown");
     expect(md.code).toBe(0);
-    expect(md.stdout).toMatch(/^### gcsim check: passed\n\n44 runs compared/);
+    expect(md.stdout).toMatch(/^### gcsim check: passed\n\n48 runs compared/);
     const json = gcsim("check", "results/baseline.json", "--baseline", "results/baseline.json", "--format", "json");
     expect(JSON.parse(json.stdout)).toEqual([]);
   });

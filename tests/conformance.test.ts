@@ -21,7 +21,6 @@ describe("gcsim test-collector", () => {
   it.each([
     ...collectorNames.map((name) => [name]),
     ["rc", "--opt", "cycles=off"],
-    ["rc", "--opt", "cycles=backup-trace"],
     ["generational", "--opt", "barrier=cards", "--opt", "mature=mark-compact", "--opt", "promote-age=2"],
     ["examples/collectors/paced-mark-sweep.ts"],
   ])("passes %s", (...args) => {
