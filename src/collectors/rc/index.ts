@@ -15,9 +15,9 @@
  * children, iteratively with a work list. One such cascade is one pause
  * ("rc-cascade"). Freed cells go back to the segregated-fit free lists.
  *
- * Cycles by trial deletion (--opt cycles=on, the default): a decrement that leaves a count above
- * zero makes the object a possible root of a garbage cycle (purple) and
- * buffers it. A cycle collection ("cycle") runs at the next allocation once
+ * Cycles by trial deletion (--opt cycles=on, the default): a decrement
+ * that leaves a count above zero makes the object a possible root of a
+ * garbage cycle (purple) and buffers it. A cycle collection ("cycle") runs at the next allocation once
  * more than `cycle-threshold` roots are buffered, and when an allocation
  * fails:
  *   MarkGray    - from each purple root, trial-delete internal references (gray)
