@@ -7,6 +7,13 @@
 import { describe, expect, it } from "vitest";
 import { CollectionLog, WORK_NAMES, WorkCounters, type PauseRecord } from "../src/metrics/collection-log.js";
 
+/** The log's columns in storage order (collection-log.ts COLUMNS): sixteen pause fields, then the work counters. */
+const COLUMN_NAMES = [
+  ...["kind", "reason", "objectsBefore", "bytesBefore", "objectsAfter", "bytesAfter", "allocatedBytesAtStart", "wallMs", "full"],
+  ...["startNs", "pauseNs", "footprintAfter", "liveAfter", "footprintBefore", "fragmentationAfter", "cycle"],
+  ...WORK_NAMES,
+];
+
 function pause(overrides: Partial<PauseRecord>): PauseRecord {
   return {
     kind: "rc-cascade",
@@ -62,11 +69,13 @@ describe("the collection log", () => {
     const log = new CollectionLog();
     const before = new Float64Array(WORK_NAMES.length);
     for (let i = 0; i < 100; i++) log.add(pause({ pauseNs: 100 + i, startNs: 1e12 + 0.5 * i }), before, new WorkCounters());
-    expect(log.column("full")).toBeInstanceOf(Uint8Array);
-    expect(log.column("objectsFreed")).toBeInstanceOf(Uint8Array);
-    expect(log.column("bytesBefore")).toBeInstanceOf(Uint16Array); // 400
-    expect(log.column("cycle")).toBeInstanceOf(Int32Array); // -1
-    expect(log.column("startNs")).toBeInstanceOf(Float64Array); // past 2^31, and fractional
-    expect(Array.from(log.column("pauseNs"))).toEqual(Array.from({ length: 100 }, (_, i) => 100 + i));
+    // The storage itself (private): column() hands out Float64Array copies.
+    const storage = (name: string) => (log as unknown as { columns: ArrayLike<number>[] }).columns[COLUMN_NAMES.indexOf(name)];
+    expect(storage("full")).toBeInstanceOf(Uint8Array);
+    expect(storage("objectsFreed")).toBeInstanceOf(Uint8Array);
+    expect(storage("bytesBefore")).toBeInstanceOf(Uint16Array); // 400
+    expect(storage("cycle")).toBeInstanceOf(Int32Array); // -1
+    expect(storage("startNs")).toBeInstanceOf(Float64Array); // past 2^31, and fractional
+    expect(log.column("pauseNs")).toEqual(Float64Array.from({ length: 100 }, (_, i) => 100 + i));
   });
 });

@@ -176,8 +176,9 @@ export class CollectionLog {
     }
   }
 
-  column(name: Column): ColumnArray {
-    return this.columns[COLUMN_INDEX.get(name)!].subarray(0, this.length);
+  /** A column's values, one per pause, as a Float64Array (a copy: the column itself may be narrower). */
+  column(name: Column): Float64Array {
+    return Float64Array.from(this.columns[COLUMN_INDEX.get(name)!].subarray(0, this.length));
   }
 
   kindOf(i: number): string {
