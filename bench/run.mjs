@@ -5,6 +5,8 @@
 //     written directly in JavaScript (bench/gcbench-native.mjs) run by node. Per collector: median
 //     wall and CPU time, the ratio to native (median of the pairwise ratios, wall and CPU),
 //     simulated allocations per wall-second, peak resident memory against the heap + 100 MiB.
+//     rc runs twice: trial deletion (the default) and cycles=backup-trace, whose wall ratio is
+//     checked against issue 18's acceptance line (at most 3.5x native).
 //  2. Start-up: `gcsim run bench/startup.json` (one allocation) alternating with `node -e 0`:
 //     median of the pairwise differences, wall and CPU.
 //  3. Scaling: binary-trees at N = 16, 18, 20, 21 under each tracing collector (heap: four times
@@ -26,7 +28,9 @@ const RUNS = Number(arg("--runs", 5));
 const STARTUP_RUNS = Number(arg("--startup-runs", 15));
 const SCALING = list(arg("--scaling", "16,18,20,21")).map(Number);
 const SCALING_COLLECTORS = list(arg("--scaling-collectors", "mark-sweep,copying,mark-compact,generational"));
-const COLLECTORS = ["none", "mark-sweep", "copying", "mark-compact", "generational", "rc"];
+const COLLECTORS = ["none", "mark-sweep", "copying", "mark-compact", "generational", "rc", "rc:cycles=backup-trace"];
+/** Issue 18's acceptance: rc with cycle detection by backup tracing at most this many times native GCBench (wall). */
+const RC_BACKUP_TRACE_TARGET = 3.5;
 const MiB = 1048576;
 
 /** Runs `node --import bench/usage.mjs ...args`: wall ms (timed from here), CPU ms and peak RSS (reported by the process). */
@@ -141,12 +145,16 @@ const report = {
 const nat = report.native;
 console.log(`GCBench, whole process, ${RUNS} runs per collector, each alternating with native JavaScript GCBench (native: median ${nat.medianWallMs} ms wall, ${nat.medianCpuMs} ms CPU, peak RSS ${nat.peakRssMiB} MiB)`);
 console.log("x native: median of the pairwise ratios");
-console.log("collector      heap (2x min)   wall ms  x native    CPU ms  x native   allocations/s   peak RSS  (heap + 100 MiB)");
+console.log("collector                heap (2x min)   wall ms  x native    CPU ms  x native   allocations/s   peak RSS  (heap + 100 MiB)");
 for (const r of gcbench) {
   console.log(
-    `${r.collector.padEnd(13)} ${pad(`${(r.heapBytes / MiB).toFixed(1)} MiB`, 14)}  ${pad(r.medianWallMs, 8)}  ${pad(r.wallRatioToNative.toFixed(2), 8)}  ${pad(r.medianCpuMs, 8)}  ${pad(r.cpuRatioToNative.toFixed(2), 8)}  ${pad(r.allocationsPerWallSecond.toLocaleString("en-US"), 14)}  ${pad(`${r.peakRssMiB} MiB`, 9)}  (${r.heapPlus100MiB} MiB)`,
+    `${r.collector.padEnd(23)} ${pad(`${(r.heapBytes / MiB).toFixed(1)} MiB`, 14)}  ${pad(r.medianWallMs, 8)}  ${pad(r.wallRatioToNative.toFixed(2), 8)}  ${pad(r.medianCpuMs, 8)}  ${pad(r.cpuRatioToNative.toFixed(2), 8)}  ${pad(r.allocationsPerWallSecond.toLocaleString("en-US"), 14)}  ${pad(`${r.peakRssMiB} MiB`, 9)}  (${r.heapPlus100MiB} MiB)`,
   );
 }
+const backup = gcbench.find((r) => r.collector === "rc:cycles=backup-trace");
+console.log(
+  `rc with backup tracing: ${backup.wallRatioToNative.toFixed(2)}x native wall (acceptance: at most ${RC_BACKUP_TRACE_TARGET}x): ${backup.wallRatioToNative <= RC_BACKUP_TRACE_TARGET ? "met" : "NOT met"}`,
+);
 console.log(`\nstart-up: gcsim run bench/startup.json is ${startup.wallMsAboveNode} ms wall, ${startup.cpuMsAboveNode} ms CPU above node -e 0 (median of ${startup.pairs} pairwise differences)`);
 if (scaling.length > 0) {
   console.log("\nbinary-trees: time per million allocations (heap four times the stretch tree)");

@@ -70,7 +70,7 @@ describe("gcsim run", () => {
   it("exits 2 for an unknown collector option or a bad value, naming the valid ones", () => {
     const unknown = gcsim("run", "workloads/linked-list.json", "-c", "rc", "--opt", "cycle=off");
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown option "cycle" for collector rc (options: large, cycles, cycle-threshold)');
+    expect(unknown.stderr).toContain('unknown option "cycle" for collector rc (options: large, cycles, cycle-threshold, trace-every)');
     const bad = gcsim("run", "workloads/linked-list.json", "-c", "generational", "--opt", "mature=copying");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--opt mature=copying for collector generational: expected one of mark-sweep, mark-compact");
@@ -79,7 +79,7 @@ describe("gcsim run", () => {
   it("records the effective collector options in the result", () => {
     const r = gcsim("run", "workloads/linked-list.json", "-c", "rc", "--opt", "cycles=off", "--format", "json");
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).options).toEqual({ large: "8KiB", cycles: "off", "cycle-threshold": "10000" });
+    expect(JSON.parse(r.stdout).options).toEqual({ large: "8KiB", cycles: "off", "cycle-threshold": "10000", "trace-every": "50%" });
   });
 
   it("exits 2 for an unknown parameter, naming the valid ones", () => {
@@ -138,6 +138,7 @@ describe("gcsim compare and check", () => {
       "time.barriers",
       ...["count", "completed", "degenerated", "abandoned", "unfinished", "duration.max", "pausesPerCycle", "concurrentShare"].map((f) => `cycles.${f}`),
       ...["floating.objects", "floating.bytes", "floating.maxBytes", "allocatedDuring.maxBytes", "peakUsedAtEnd"].map((f) => `cycles.${f}`),
+      "collections.backup-trace",
     ]);
     const rows: Record<string, string>[] = parse(readFileSync(join(dir, "r.csv"), "utf8"), { columns: true });
     expect(rows.map((row) => Number(row["time.overheadVsNone"]))).toEqual(runs.map((run: { time: { overheadVsNone: number } }) => run.time.overheadVsNone));
@@ -168,7 +169,7 @@ describe("gcsim compare and check", () => {
     const out = join(dir, "results.json");
     expect(gcsim("compare", ...baselineArgs, "-f", "json", "-o", out).code).toBe(0);
     const r = gcsim("check", out, "--baseline", "results/baseline.json", "--tolerance", "0%");
-    expect(r.stdout).toMatch(/^ok: 44 runs/);
+    expect(r.stdout).toMatch(/^ok: 48 runs/);
     expect(r.code).toBe(0);
   });
 
@@ -393,7 +394,7 @@ describe("the result contract on the command line", () => {
   it("check --format markdown and json, for a CI step summary and scripts", () => {
     const md = gcsim("check", "results/baseline.json", "--baseline", "results/baseline.json", "--format", "markdown");
     expect(md.code).toBe(0);
-    expect(md.stdout).toMatch(/^### gcsim check: passed\n\n44 runs compared/);
+    expect(md.stdout).toMatch(/^### gcsim check: passed\n\n48 runs compared/);
     const json = gcsim("check", "results/baseline.json", "--baseline", "results/baseline.json", "--format", "json");
     expect(JSON.parse(json.stdout)).toEqual([]);
   });
@@ -480,7 +481,7 @@ describe("every option is registered, documented and exercised", () => {
     expect(gcsim("report", "results/baseline.json", "-o", join(d, "report.html")).code).toBe(0);
     expect(readFileSync(join(d, "report.html"), "utf8")).toMatch(/^<!doctype html>/);
     expect(gcsim("check", "results/baseline.json", "--baseline", "results/baseline.json", "-o", join(d, "check.txt")).code).toBe(0);
-    expect(readFileSync(join(d, "check.txt"), "utf8")).toMatch(/^ok: 44 runs/);
+    expect(readFileSync(join(d, "check.txt"), "utf8")).toMatch(/^ok: 48 runs/);
   });
 
   it("every option --help lists is in the README and in a test, and every option the README's synopsis lists is registered", () => {

@@ -14,6 +14,7 @@ export const CONFIGURATIONS: { collector: string; options: Record<string, string
   { collector: "mark-sweep", options: { sweep: "eager" }, label: "mark-sweep sweep=eager" },
   { collector: "rc", options: { cycles: "off" }, label: "rc cycles=off" },
   { collector: "rc", options: { "cycle-threshold": "4" }, label: "rc cycle-threshold=4" },
+  { collector: "rc", options: { cycles: "backup-trace" }, label: "rc cycles=backup-trace" },
   { collector: "generational", options: { barrier: "cards" }, label: "generational barrier=cards" },
   { collector: "generational", options: { mature: "mark-compact" }, label: "generational mature=mark-compact" },
   {

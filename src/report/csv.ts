@@ -14,6 +14,8 @@ const LATER_WORK: readonly WorkName[] = ["safepoints", "pagesPrepared", "pagesTo
 /** Work counters and collection kinds of incremental and concurrent marking, appended later still. */
 const MARKING_WORK: readonly WorkName[] = ["barrierShades", "mutatorStops"];
 const MARKING_KINDS: readonly CollectionKind[] = ["initial-mark", "increment", "remark", "degenerated", "assist"];
+/** Kinds added after the marking kinds: their columns come last, so scripts reading by position keep working. */
+const APPENDED_KINDS: readonly CollectionKind[] = ["backup-trace"];
 const workColumn = (w: WorkName): [string, (r: RunResult) => unknown] => [`work.${w}`, (r) => r.work[w]];
 const collectionsColumn = (k: CollectionKind): [string, (r: RunResult) => unknown] => [`collections.${k}`, (r) => r.collections[k]];
 import { COLLECTION_KINDS, labelOf, MMU_KEYS, PAUSE_STATS, type CollectionKind, type RunResult, type TimelineRow } from "./result.js";
@@ -38,7 +40,7 @@ export const CSV_COLUMNS: [string, (r: RunResult) => unknown][] = [
   ["allocated.objects", (r) => r.allocated.objects],
   ["allocated.bytes", (r) => r.allocated.bytes],
   ["collections.total", (r) => r.collections.total],
-  ...COLLECTION_KINDS.filter((k) => !MARKING_KINDS.includes(k)).map(collectionsColumn),
+  ...COLLECTION_KINDS.filter((k) => !MARKING_KINDS.includes(k) && !APPENDED_KINDS.includes(k)).map(collectionsColumn),
   ...PAUSE_STATS.map((f): [string, (r: RunResult) => unknown] => [`pauses.${f}`, (r) => r.pauses[f]]),
   ...MMU_KEYS.map((w): [string, (r: RunResult) => unknown] => [`mmu.${w}`, (r) => r.mmu[w]]),
   ["time.mutator", (r) => r.time.mutator],
@@ -91,6 +93,8 @@ export const CSV_COLUMNS: [string, (r: RunResult) => unknown][] = [
   ["cycles.floating.maxBytes", (r) => r.cycles?.floating.maxBytes],
   ["cycles.allocatedDuring.maxBytes", (r) => r.cycles?.allocatedDuring.maxBytes],
   ["cycles.peakUsedAtEnd", (r) => r.cycles?.peakUsedAtEnd],
+  // rc's cycle collection by tracing.
+  ...APPENDED_KINDS.map(collectionsColumn),
 ];
 
 export function renderCsv(results: RunResult[]): string {

@@ -230,7 +230,7 @@ const axis = (text, extra) => Object.assign({ title: { display: true, text } }, 
 const completed = data.runs.filter((r) => r.outcome === "completed");
 
 // Heap occupancy, one chart per run with a timeline.
-const KIND_STYLE = { full: "circle", minor: "triangle", major: "rectRot", "rc-cascade": "crossRot", cycle: "star", coalesce: "rect" };
+const KIND_STYLE = { full: "circle", minor: "triangle", major: "rectRot", "rc-cascade": "crossRot", cycle: "star", coalesce: "rect", "backup-trace": "rectRounded" };
 for (const run of data.runs) {
   const canvas = document.getElementById("occupancy-" + run.id);
   if (!canvas || !run.timeline) continue;

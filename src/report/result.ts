@@ -53,8 +53,9 @@ export const MMU_KEYS = MMU_WINDOWS_MS.map((w) => `${w}ms` as MmuWindow);
  * marking, a degenerated finish (marking completed stop-the-world because an
  * allocation failed mid-cycle), and a mutator assist (marking the mutator
  * does inline, without a safepoint, when its allocation outruns the marker).
+ * "backup-trace" is rc's cycle collection by tracing (--opt cycles=backup-trace).
  */
-export const COLLECTION_KINDS = ["full", "minor", "major", "rc-cascade", "cycle", "coalesce", "initial-mark", "increment", "remark", "degenerated", "assist"] as const;
+export const COLLECTION_KINDS = ["full", "minor", "major", "rc-cascade", "cycle", "coalesce", "initial-mark", "increment", "remark", "degenerated", "assist", "backup-trace"] as const;
 export type CollectionKind = (typeof COLLECTION_KINDS)[number];
 
 /**
@@ -77,6 +78,7 @@ export const IS_COLLECTION = {
   remark: true,
   degenerated: true,
   assist: false,
+  "backup-trace": true,
 } as const satisfies Record<CollectionKind, boolean>;
 /** The kinds that are collections: every kind IS_COLLECTION marks true. */
 export const COLLECTIONS_PROPER: readonly CollectionKind[] = COLLECTION_KINDS.filter((k) => IS_COLLECTION[k]);

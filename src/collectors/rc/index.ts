@@ -15,9 +15,9 @@
  * children, iteratively with a work list. One such cascade is one pause
  * ("rc-cascade"). Freed cells go back to the segregated-fit free lists.
  *
- * Cycles (unless --opt cycles=off): a decrement that leaves a count above
- * zero makes the object a possible root of a garbage cycle (purple) and
- * buffers it. A cycle collection ("cycle") runs at the next allocation once
+ * Cycles by trial deletion (--opt cycles=on, the default): a decrement
+ * that leaves a count above zero makes the object a possible root of a
+ * garbage cycle (purple) and buffers it. A cycle collection ("cycle") runs at the next allocation once
  * more than `cycle-threshold` roots are buffered, and when an allocation
  * fails:
  *   MarkGray    - from each purple root, trial-delete internal references (gray)
@@ -25,6 +25,17 @@
  *                 ScanBlack restores it and everything it reaches; the rest is white
  *   CollectWhite - free the white objects: garbage cycles and what hangs off them
  * All four traversals use explicit stacks.
+ *
+ * Cycles by backup tracing (--opt cycles=backup-trace; RC Immix, OOPSLA
+ * 2013, and LXR, PLDI 2022): nothing is buffered, so a decrement that leaves
+ * a count above zero does nothing more. A backup trace ("backup-trace")
+ * runs before the allocation that takes the bytes allocated since the last
+ * one past `trace-every`, and when an allocation fails:
+ *   mark    - BackupTracer marks from the roots into a side bitmap
+ *   release - every unmarked object is garbage: its references to marked
+ *             objects are decremented (so every count stays exact), its
+ *             count is cleared, and it is freed as a cascade frees
+ * `--opt cycles=off` collects no cycles at all.
  * Allocation that still fails then coalesces adjacent free cells ("coalesce")
  * before giving up: reference counting never moves objects, so this is the
  * only defragmentation it has.
@@ -34,9 +45,10 @@
 import { IntStack } from "../../heap/int-stack.js";
 import { NSLOTS_MASK, cellBytes, objectBytes } from "../../heap/object-model.js";
 import { MainAndLargeObjectPlan, defineCollector, type CollectorConstraints, type CollectorContext } from "../collector.js";
-import { choice, integer, largeObjectOptions, type ParsedOptions } from "../options.js";
+import { choice, heapShare, integer, largeObjectOptions, type ParsedOptions } from "../options.js";
 import { FreeListSpace } from "../spaces/free-list-space.js";
 import { LargeObjectSpace } from "../spaces/large-object-space.js";
+import { BackupTracer } from "./backup-trace.js";
 
 const BLACK = 0;
 const GRAY = 1;
@@ -50,8 +62,13 @@ const COUNT_ONE = 1 << COUNT_SHIFT;
 
 const rcOptions = {
   ...largeObjectOptions,
-  cycles: choice(["on", "off"], "on", "cycle collection by trial deletion; off is plain reference counting, which leaks cyclic garbage"),
-  "cycle-threshold": integer(1, 1 << 30, 10_000, "possible roots buffered before a cycle collection runs"),
+  cycles: choice(
+    ["on", "off", "backup-trace"],
+    "on",
+    "on: cycle collection by trial deletion; backup-trace: by tracing the heap from the roots, with no buffering of possible roots; off: plain reference counting, which leaks cyclic garbage",
+  ),
+  "cycle-threshold": integer(1, 1 << 30, 10_000, "possible roots buffered before a cycle collection runs (cycles=on)"),
+  "trace-every": heapShare("50%", "bytes allocated between backup traces (cycles=backup-trace): a size (8MiB) or a share of the heap (50%)"),
 };
 
 const constraints: CollectorConstraints = { moving: false, storeBarrier: true, rootBarrier: true, reclaims: "all" };
@@ -72,8 +89,14 @@ export class RefCountCollector extends MainAndLargeObjectPlan {
   private readonly pending = new IntStack();
   private readonly traversal = new IntStack();
   private readonly blackening = new IntStack();
-  private readonly cyclesOn: boolean;
+  /** cycles=on: decrements buffer possible roots for trial deletion. */
+  private readonly trialDeletion: boolean;
   private readonly cycleThreshold: number;
+  /** cycles=backup-trace: the tracer, and the allocation volume between traces; null and Infinity otherwise. */
+  private readonly tracer: BackupTracer | null;
+  private readonly traceEvery: number;
+  /** Bytes left to allocate before the next periodic backup trace (Infinity without backup tracing). */
+  private untilBackupTrace: number;
 
   constructor(context: CollectorContext, options: ParsedOptions<typeof rcOptions>) {
     super(context);
@@ -81,14 +104,22 @@ export class RefCountCollector extends MainAndLargeObjectPlan {
     this.space = new FreeListSpace(this.heap, this.heap.start, this.heap.end, this.los);
     const granules = this.mem.length >> 1;
     this.countAndColour = new Int32Array(granules);
-    this.cyclesOn = options.cycles === "on";
-    this.constraints = { ...constraints, reclaims: this.cyclesOn ? "all" : "acyclic" };
+    this.trialDeletion = options.cycles === "on";
+    this.constraints = { ...constraints, reclaims: options.cycles === "off" ? "acyclic" : "all" };
     this.cycleThreshold = options["cycle-threshold"];
+    const backup = options.cycles === "backup-trace";
+    this.tracer = backup ? new BackupTracer(this.mem, this.work, this.space, this.los) : null;
+    this.traceEvery = backup ? Math.max(8, options["trace-every"]) : Infinity;
+    this.untilBackupTrace = this.traceEvery;
   }
 
   alloc(nslots: number, payloadBytes: number, site: number): number {
-    if (this.candidates.length > this.cycleThreshold && this.cyclesOn) this.collectCycles("threshold");
+    if (this.candidates.length > this.cycleThreshold && this.trialDeletion) this.collectCycles("threshold");
     const bytes = objectBytes(nslots, payloadBytes);
+    if ((this.untilBackupTrace -= bytes) < 0) {
+      this.backupTrace("allocation-volume");
+      this.untilBackupTrace -= bytes; // this allocation opens the next period
+    }
     let a = bytes > this.los.threshold ? this.allocLarge(bytes) : this.space.alloc(bytes);
     if (a === 0) a = this.allocSlow(bytes, site);
     this.countAndColour[a >> 3] = BLACK; // count 0, not buffered
@@ -104,8 +135,8 @@ export class RefCountCollector extends MainAndLargeObjectPlan {
     this.work.allocationSlowPaths++;
     const large = bytes > this.los.threshold;
     let a = 0;
-    if (this.cyclesOn) {
-      this.collectCycles("allocation-failure");
+    if (this.trialDeletion || this.tracer !== null) {
+      this.collectGarbage("allocation-failure");
       a = large ? this.allocLarge(bytes) : this.space.alloc(bytes);
     }
     if (a === 0) {
@@ -174,7 +205,7 @@ export class RefCountCollector extends MainAndLargeObjectPlan {
     if ((this.countAndColour[g] -= COUNT_ONE) >> COUNT_SHIFT === 0) {
       this.cascadeRoot = ref;
       this.event("rc-cascade", "count reached zero", this.cascade);
-    } else if (this.cyclesOn) {
+    } else if (this.trialDeletion) {
       this.possibleRoot(ref);
     }
   }
@@ -206,7 +237,7 @@ export class RefCountCollector extends MainAndLargeObjectPlan {
         mem[s] = 0; // a dead object holds no counted references
         decrements++;
         if ((this.countAndColour[child >> 3] -= COUNT_ONE) >> COUNT_SHIFT === 0) pending.push(child);
-        else if (this.cyclesOn) this.possibleRoot(child);
+        else if (this.trialDeletion) this.possibleRoot(child);
       }
       const g = a >> 3;
       const buffered = this.countAndColour[g] & BUFFERED;
@@ -231,7 +262,47 @@ export class RefCountCollector extends MainAndLargeObjectPlan {
   }
 
   override collectGarbage(reason: string): void {
-    if (this.cyclesOn) this.collectCycles(reason);
+    if (this.trialDeletion) this.collectCycles(reason);
+    else if (this.tracer !== null) this.backupTrace(reason);
+  }
+
+  /**
+   * A backup trace: mark from the roots; every unmarked object is garbage.
+   * Each one's references to marked objects are decremented (the counts of
+   * survivors then equal their references from the survivors and the roots
+   * again), its count and colour are cleared, and it is freed. Returns true:
+   * it reclaims every unreachable object.
+   */
+  private backupTrace(reason: string): void {
+    this.untilBackupTrace = this.traceEvery;
+    const tracer = this.tracer!;
+    this.pause("backup-trace", reason, () => {
+      const unreachable = tracer.findUnreachable(this.roots);
+      const mem = this.mem;
+      const counts = this.countAndColour;
+      let scanned = 0;
+      let decrements = 0;
+      for (let i = 0; i < unreachable.length; i++) {
+        const a = unreachable.at(i);
+        const w = a >> 2;
+        const n = mem[w] & NSLOTS_MASK;
+        scanned += n;
+        for (let s = w + 2, last = w + 2 + 2 * n; s < last; s += 2) {
+          const child = mem[s];
+          // References between garbage objects die with them; only survivors' counts change.
+          if (child > 0 && tracer.isMarked(child)) {
+            counts[child >> 3] -= COUNT_ONE;
+            decrements++;
+          }
+        }
+        counts[a >> 3] = BLACK; // count 0, not buffered
+        this.free(a);
+      }
+      this.work.slotsScanned += scanned;
+      this.work.rcDecrements += decrements;
+      tracer.clearMarks();
+      return true;
+    });
   }
 
   private collectCycles(reason: string): void {

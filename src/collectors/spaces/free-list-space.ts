@@ -1,7 +1,8 @@
 /**
  * A non-moving space of segregated-fits free lists (GC Handbook, 2nd ed.,
  * §7.4), with what a collector does to it: sweep in address order (§2.5),
- * coalesce free cells, and report its fragmentation and footprint. Shared by
+ * coalesce free cells, list its unmarked objects (rc's backup trace), and
+ * report its fragmentation and footprint. Shared by
  * mark-sweep, rc and generational's mark-sweep mature space.
  *
  * Sweep: unmarked objects and free chunks next to each other coalesce into
@@ -15,6 +16,7 @@
  */
 import { SegregatedFitAllocator } from "../../alloc/segregated-fit.js";
 import type { Heap, Region } from "../../heap/heap.js";
+import type { IntStack } from "../../heap/int-stack.js";
 import { FREE_BIT, MARK_BIT, MIN_LISTED_CHUNK, cellBytes } from "../../heap/object-model.js";
 import type { Recorder } from "../../metrics/recorder.js";
 import type { RememberingBarrier } from "../barriers/barrier.js";
@@ -200,6 +202,30 @@ export class FreeListSpace extends SegregatedFitAllocator implements MatureSpace
       a += size;
     }
     if (runStart !== 0) this.growTopDown(runStart);
+  }
+
+  /**
+   * Pushes onto `into` every object whose side mark in `markBits` is clear
+   * (rc's backup trace: the unreachable objects, which rc frees one by one),
+   * changing nothing. Returns the cells examined.
+   */
+  collectUnmarked(into: IntStack, markBits: Uint32Array): number {
+    const mem = this.mem;
+    this.makeParseable();
+    const end = this.topStart;
+    let r = 0;
+    let cells = 0;
+    for (let a = this.start; a < end; ) {
+      if (r < this.releasedStart.length && a === this.releasedStart[r]) {
+        a += this.releasedLength[r++];
+        continue;
+      }
+      const g = a >> 3;
+      if ((mem[a >> 2] & FREE_BIT) === 0 && (markBits[g >> 5] & (1 << (g & 31))) === 0) into.push(a);
+      a += cellBytes(mem, a);
+      cells++;
+    }
+    return cells;
   }
 
   /** Finishes a pending sweep (its free runs must be found first), then gives back `bytes` of free pages if it can. */

@@ -302,6 +302,15 @@ export class LargeObjectSpace {
     return into;
   }
 
+  /** Pushes the objects whose side mark in `markBits` is clear onto `into` (rc's backup trace frees them with `free`). Returns the objects examined. */
+  collectUnmarked(into: IntStack, markBits: Uint32Array): number {
+    for (let i = 0; i < this.objects.length; i++) {
+      const g = this.objects.at(i) >> 3;
+      if ((markBits[g >> 5] & (1 << (g & 31))) === 0) into.push(this.objects.at(i));
+    }
+    return this.objects.length;
+  }
+
   /** One region per object, in address order (all below the main spaces, so a plan lists them first): each parses as exactly one cell. */
   regions(): Region[] {
     const mem = this.mem;
