@@ -270,8 +270,8 @@ export class RefCountCollector extends MainAndLargeObjectPlan {
    * A backup trace: mark from the roots; every unmarked object is garbage.
    * Each one's references to marked objects are decremented (the counts of
    * survivors then equal their references from the survivors and the roots
-   * again), its count and colour are cleared, and it is freed. Returns true:
-   * it reclaims every unreachable object.
+   * again), its count and colour are cleared, and it is freed: every
+   * unreachable object is reclaimed.
    */
   private backupTrace(reason: string): void {
     this.untilBackupTrace = this.traceEvery;
