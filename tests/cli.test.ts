@@ -277,6 +277,13 @@ describe("the result contract on the command line", () => {
     expect(r.stderr).toContain("heap verification failed");
   });
 
+  it("sweep refuses --heap, which its help does not list, and says what to use instead", () => {
+    const r = gcsim("sweep", "workloads/linked-list.json", "--heap", "1MiB");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("gcsim: sweep chooses the heap sizes itself; use --factors instead of --heap\n");
+    expect(gcsim("sweep", "--help").stdout).not.toMatch(/--heap /);
+  });
+
   it("sweep --collectors all,VARIANT leaves out none and adds the variant", () => {
     const r = gcsim("sweep", "linked-queue", "--param", "length=500", "--param", "steps=2000", "--collectors", "all,rc:cycles=off", "--factors", "2", "-f", "json");
     expect(r.code).toBe(0);
@@ -500,7 +507,12 @@ describe("every option is registered, documented and exercised", () => {
       }
       const line = new RegExp(`^gcsim ${command} .*$`, "m").exec(synopsis)![0];
       const documented = [...(line + (["run", "compare", "sweep"].includes(command) ? shared : "")).matchAll(/(--[a-z-]+)/g)].map((m) => m[1]);
-      const applicable = documented.filter((o) => !(["--timeline", "--gc-log", "--gc-log-format"].includes(o) && command !== "run") && !(["--report", "--fail-on-oom"].includes(o) && command === "run"));
+      const applicable = documented.filter(
+        (o) =>
+          !(["--timeline", "--gc-log", "--gc-log-format"].includes(o) && command !== "run") &&
+          !(["--report", "--fail-on-oom"].includes(o) && command === "run") &&
+          !(o === "--heap" && command === "sweep"), // "(not sweep)": sweep chooses its heaps
+      );
       for (const option of applicable) expect(registered, `${command} ${option} registered`).toContain(option);
     }
   });

@@ -33,9 +33,10 @@ export interface RunFlags {
   demographicsCsv?: string;
 }
 
-export function addRunOptions(command: Command): Command {
+/** The options of every command that runs workloads; `heapInHelp: false` for sweep, which picks heaps itself (and says so if given one). */
+export function addRunOptions(command: Command, { heapInHelp = true } = {}): Command {
   return command
-    .option("--heap <size>", "heap size, e.g. 64MiB, 512KiB, 64m or bytes (default: the workload's heap, else 64MiB)")
+    .addOption(new Option("--heap <size>", "heap size, e.g. 64MiB, 512KiB, 64m or bytes (default: the workload's heap, else 64MiB)").hideHelp(!heapInHelp))
     .option("--seed <n>", "random seed (default: the workload's seed, else 1)", parseInteger("--seed"))
     .option("--param <name=value>", "set a workload parameter (repeatable)", collectParam)
     .option("--opt <key=value>", "set a collector option (repeatable; `gcsim list` shows them)", collectOption)

@@ -6,8 +6,10 @@
  * (one instance of the library means one set of classes: errors a user
  * collector throws through BaseCollector are the ones the runner recognises).
  * The bundle is kept in a per-user cache keyed by the file's path, and used
- * again while none of its inputs has changed (size and modification time),
- * so a second run of the same workload imports a ready module.
+ * again while every one of its inputs has the content it was built from
+ * (a hash of each; sizes and times would miss an edit that `cp -p`, rsync
+ * or tar gives the old timestamp), so a second run of the same workload
+ * imports a ready module.
  *
  * Why not tsx's loader: on Node 20 module hooks run on a loader thread that
  * starts with every process, and starting it and tsx in it took ~170 ms per
@@ -32,7 +34,7 @@ import { escapeTerminal } from "./text.js";
 const IMPORT_META_URL = ["import", "meta", "url"].join(".");
 
 /** Raised whenever what compile() makes changes, so that no module compiled the old way is used again. */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 
 /** A path naming a user's module rather than a built-in or a JSON file. */
 export const MODULE_PATH = /\.[cm]?[jt]s$/;
@@ -71,23 +73,23 @@ function cacheDir(): string | undefined {
   return join(root, "modules");
 }
 
-/** What the cache records of one compiled file: its inputs as they were, and the module built from them. */
+/** What the cache records of one compiled file: its inputs' contents (hashed), and the module built from them. */
 interface CacheEntry {
-  inputs: { path: string; size: number; mtimeMs: number }[];
+  inputs: { path: string; sha256: string }[];
   module: string;
 }
 
-function unchanged(entry: CacheEntry): boolean {
-  if (!existsSync(entry.module)) return false;
-  for (const input of entry.inputs) {
-    try {
-      const s = statSync(input.path);
-      if (s.size !== input.size || s.mtimeMs !== input.mtimeMs) return false;
-    } catch {
-      return false;
-    }
+/** A file's content hash, or undefined if it cannot be read. */
+function contentHash(path: string): string | undefined {
+  try {
+    return createHash("sha256").update(readFileSync(path)).digest("hex");
+  } catch {
+    return undefined;
   }
-  return true;
+}
+
+function unchanged(entry: CacheEntry): boolean {
+  return existsSync(entry.module) && entry.inputs.every((input) => contentHash(input.path) === input.sha256);
 }
 
 function readEntry(file: string): CacheEntry | undefined {
@@ -186,16 +188,16 @@ async function compiledModule(file: string, what: string): Promise<string> {
   const cached = entryFile === undefined ? undefined : readEntry(entryFile);
   if (cached && unchanged(cached)) return pathToFileURL(cached.module).href;
 
-  const stats = (paths: string[]) => paths.filter((path) => existsSync(path)).map((path) => ({ path, ...pick(statSync(path)) }));
-  // The entry is stat'ed before compiling: if it is edited meanwhile, it looks changed next time, never stale.
-  const before = stats([file]);
+  const hashes = (paths: string[]) => paths.map((path) => ({ path, sha256: contentHash(path) ?? "" }));
+  // The entry is hashed before compiling: if it is edited meanwhile, it looks changed next time, never stale.
+  const before = hashes([file]);
   const { code, inputs } = await compile(file, library, dir ?? dirname(file), what);
   if (dir !== undefined && entryFile !== undefined) {
     const moduleFile = join(dir, `${key}-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.mjs`);
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       if (!existsSync(moduleFile)) writeWhole(moduleFile, code);
-      const recorded = [...before, ...stats(inputs.filter((input) => input !== file))];
+      const recorded = [...before, ...hashes(inputs.filter((input) => input !== file))];
       writeWhole(entryFile, JSON.stringify({ inputs: recorded, module: moduleFile } satisfies CacheEntry));
       return pathToFileURL(moduleFile).href;
     } catch {
@@ -204,10 +206,6 @@ async function compiledModule(file: string, what: string): Promise<string> {
   }
   // No usable cache: the module loads from its text (and is compiled again next time).
   return `data:text/javascript;base64,${Buffer.from(code).toString("base64")}`;
-}
-
-function pick(s: { size: number; mtimeMs: number }): { size: number; mtimeMs: number } {
-  return { size: s.size, mtimeMs: s.mtimeMs };
 }
 
 /**

@@ -52,7 +52,7 @@ export function sweepCommand(): Command {
     .option("--resolution <percent>", "minimum-heap search resolution", "1%")
     .option("-j, --jobs <n>", "runs in parallel (default: one per core)", parseInteger("--jobs", 1))
     .option("--report <file>", "also write a self-contained HTML report with charts");
-  return addFailOnOom(addRunOptions(command)).action(async (name: string, flags: SweepFlags) => {
+  return addFailOnOom(addRunOptions(command, { heapInHelp: false })).action(async (name: string, flags: SweepFlags) => {
     if (flags.heap) throw new InputError("sweep chooses the heap sizes itself; use --factors instead of --heap");
     outputsFor(flags);
     checkOutputPaths({ "--report": flags.report, "--trace-events": flags.traceEvents, "--demographics-csv": flags.demographicsCsv });
