@@ -55,8 +55,11 @@ export function summaryLines(group: readonly RunResult[]): string[] {
   if (compared.length === 0 || (compared.length < 2 && !hasNone)) return [];
   const lines: string[] = [];
 
-  // Throughput: total time.
-  if (compared.length >= 2) lines.push(ranking(compared, (r) => r.time.total, "less total time"));
+  // Throughput: total time. With a collector thread on another core it is elapsed time, not work: say so (its CPU is ranked below).
+  const threaded = compared.some((r) => (r.time.concurrent ?? 0) > 0);
+  if (compared.length >= 2) {
+    lines.push(ranking(compared, (r) => r.time.total, "less total time") + (threaded ? " (elapsed: a collector thread's own CPU is ranked below)" : ""));
+  }
 
   // Lower-bound overhead over none's mutator time.
   const overhead = (r: RunResult) => r.time.overheadVsNone ?? null;
