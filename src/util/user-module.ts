@@ -21,7 +21,6 @@
  * inline source map and source maps are turned on before it loads.
  * Each file is imported once per thread; callers check what it exports.
  */
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, isAbsolute, join, resolve, sep } from "node:path";
@@ -79,10 +78,17 @@ interface CacheEntry {
   module: string;
 }
 
+/** SHA-256 in hex. node:crypto is loaded on first use: every command would otherwise pay for it at start-up. */
+let sha256: (data: string | Buffer) => string;
+async function loadHash(): Promise<void> {
+  const { createHash } = await import("node:crypto");
+  sha256 = (data) => createHash("sha256").update(data).digest("hex");
+}
+
 /** A file's content hash, or undefined if it cannot be read. */
 function contentHash(path: string): string | undefined {
   try {
-    return createHash("sha256").update(readFileSync(path)).digest("hex");
+    return sha256(readFileSync(path));
   } catch {
     return undefined;
   }
@@ -183,7 +189,8 @@ async function compile(file: string, library: string, dir: string, what: string)
 async function compiledModule(file: string, what: string): Promise<string> {
   const library = libraryUrl();
   const dir = cacheDir();
-  const key = createHash("sha256").update(JSON.stringify([CACHE_FORMAT, VERSION, library, file])).digest("hex").slice(0, 32);
+  await loadHash();
+  const key = sha256(JSON.stringify([CACHE_FORMAT, VERSION, library, file])).slice(0, 32);
   const entryFile = dir === undefined ? undefined : join(dir, `${key}.json`);
   const cached = entryFile === undefined ? undefined : readEntry(entryFile);
   if (cached && unchanged(cached)) return pathToFileURL(cached.module).href;
@@ -193,7 +200,7 @@ async function compiledModule(file: string, what: string): Promise<string> {
   const before = hashes([file]);
   const { code, inputs } = await compile(file, library, dir ?? dirname(file), what);
   if (dir !== undefined && entryFile !== undefined) {
-    const moduleFile = join(dir, `${key}-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.mjs`);
+    const moduleFile = join(dir, `${key}-${sha256(code).slice(0, 16)}.mjs`);
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       if (!existsSync(moduleFile)) writeWhole(moduleFile, code);
