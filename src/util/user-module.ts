@@ -1,8 +1,9 @@
 /**
  * Importing a user's TypeScript or JavaScript file (a collector, a workload)
  * from anywhere on disk, without a build step and without a module loader
- * thread. The file and what it imports are bundled by esbuild into one ES
- * module, in which `import ... from "gcsim"` names the gcsim that is running
+ * thread. The file and the user's own files it imports are bundled by
+ * esbuild into one ES module (packages stay Node's, imported where they
+ * lie), in which `import ... from "gcsim"` names the gcsim that is running
  * (one instance of the library means one set of classes: errors a user
  * collector throws through BaseCollector are the ones the runner recognises).
  * The bundle is kept in a per-user cache keyed by the file's path, and used
