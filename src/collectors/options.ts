@@ -124,8 +124,8 @@ export function decimal(min: number, max: number, byDefault: string, description
   };
 }
 
-/** A size in bytes ("64KiB"), at least one granule. */
-export function size(byDefault: string, description: string): OptionSpec<number> {
+/** A size in bytes ("64KiB"), at least one granule; or, given `powerOfTwo`, a power of two from min to max bytes (Immix's lines and blocks). */
+export function size(byDefault: string, description: string, powerOfTwo?: { min: number; max: number }): OptionSpec<number> {
   return {
     description,
     default: byDefault,
@@ -134,9 +134,16 @@ export function size(byDefault: string, description: string): OptionSpec<number>
       try {
         n = parseSize(value);
       } catch {
-        throw new Error("expected a size such as 64KiB");
+        n = NaN;
       }
-      if (n < 8) throw new Error("expected at least 8 bytes");
+      if (powerOfTwo !== undefined) {
+        const { min, max } = powerOfTwo;
+        if (!(n >= min && n <= max) || (n & (n - 1)) !== 0) throw new Error(`expected a power of two from ${min} to ${max} bytes`);
+      } else if (Number.isNaN(n)) {
+        throw new Error("expected a size such as 64KiB");
+      } else if (n < 8) {
+        throw new Error("expected at least 8 bytes");
+      }
       return n;
     },
   };

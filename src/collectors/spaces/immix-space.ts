@@ -58,9 +58,8 @@ import type { PageTracker } from "../../heap/pages.js";
 import { FORWARDED_BIT, FREE_BIT, MARK_BIT, NSLOTS_MASK, objectBytes, writeFreeChunk } from "../../heap/object-model.js";
 import type { WorkCounters } from "../../metrics/collection-log.js";
 import type { Recorder } from "../../metrics/recorder.js";
-import { parseSize } from "../../units.js";
 import type { RememberingBarrier } from "../barriers/barrier.js";
-import type { OptionSpec } from "../options.js";
+import { size, type OptionSpec } from "../options.js";
 import { BlockLargeObjects, type BlockPool, type LargeObjects } from "./large-object-region.js";
 import type { MatureSpace, YoungGeneration } from "./mature.js";
 
@@ -77,28 +76,10 @@ export const BLOCK_LARGE = 3;
 const MIN_BLOCKS = 8;
 const MIN_BLOCK_BYTES = 256;
 
-/** A power-of-two size in bytes ("256", "32KiB"). */
-function powerOfTwoSize(min: number, max: number, byDefault: string, description: string): OptionSpec<number> {
-  return {
-    description,
-    default: byDefault,
-    parse(value) {
-      let n: number;
-      try {
-        n = parseSize(value);
-      } catch {
-        n = NaN;
-      }
-      if (!(n >= min && n <= max) || (n & (n - 1)) !== 0) throw new Error(`expected a power of two from ${min} to ${max} bytes`);
-      return n;
-    },
-  };
-}
-
 /** The options every plan built on the Immix space shares. */
 export const immixGeometryOptions = {
-  line: powerOfTwoSize(64, 8192, "256", "Immix line size in bytes (a power of two)"),
-  block: powerOfTwoSize(1024, 1 << 20, "32KiB", "Immix block size in bytes (a power of two, at least 4 lines)"),
+  line: size("256", "Immix line size in bytes (a power of two)", { min: 64, max: 8192 }),
+  block: size("32KiB", "Immix block size in bytes (a power of two, at least 4 lines)", { min: 1024, max: 1 << 20 }),
 };
 
 /** The copy reserve for defragmentation, as a share of the blocks ("2.5%"). */
