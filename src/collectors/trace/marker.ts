@@ -55,10 +55,7 @@ export class Marker {
 
   /** Marks everything reachable from the roots. Returns the bytes marked. */
   markFromRoots(roots: Roots): number {
-    this.work.rootsScanned += updateRoots(roots, (ref) => {
-      this.markAndPush(ref);
-      return ref;
-    });
+    this.markRoots(roots);
     return this.drain();
   }
 
@@ -68,10 +65,10 @@ export class Marker {
 
   /** Greys every root (marks it and pushes it), without scanning anything. */
   markRoots(roots: Roots): void {
-    const { stack, globals } = roots;
-    for (let i = 0; i < globals.length; i++) if (globals[i] > 0) this.markAndPush(globals[i]);
-    for (let i = 0, sp = roots.stackTop(); i < sp; i++) if (stack[i] > 0) this.markAndPush(stack[i]);
-    this.work.rootsScanned += globals.length + roots.stackTop();
+    this.work.rootsScanned += updateRoots(roots, (ref) => {
+      this.markAndPush(ref);
+      return ref;
+    });
   }
 
   /** A marking barrier's shade: greys `ref` if it is white. True if it was. */
