@@ -163,17 +163,11 @@ async function compile(file: string, library: string, dir: string, what: string)
             build.onResolve({ filter: /^gcsim$/ }, () => ({ path: library, external: true }));
             // Packages (and gcsim's own modules, imported by path) are left to Node, by absolute URL: bundled,
             // a package would lose its own import.meta.url, and gcsim would be loaded a second time.
-            build.onResolve({ filter: /^[^.]/ }, async (args) => {
+            build.onResolve({ filter: /.*/ }, async (args) => {
               if (args.kind === "entry-point" || args.pluginData === RESOLVING) return undefined;
               const found = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: RESOLVING });
-              if (found.errors.length > 0 || found.external || !isAbsolute(found.path)) return found.errors.length > 0 ? { errors: found.errors } : undefined;
-              return leftToNode(found.path) ? { path: pathToFileURL(found.path).href, external: true } : undefined;
-            });
-            build.onResolve({ filter: /^\./ }, async (args) => {
-              if (args.pluginData === RESOLVING) return undefined;
-              const found = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: RESOLVING });
               if (found.errors.length > 0) return { errors: found.errors };
-              return leftToNode(found.path) ? { path: pathToFileURL(found.path).href, external: true } : undefined;
+              return !found.external && isAbsolute(found.path) && leftToNode(found.path) ? { path: pathToFileURL(found.path).href, external: true } : found;
             });
           },
         },
