@@ -36,7 +36,7 @@
 import { InputError } from "../../errors.js";
 import type { Statement, WorkloadDoc } from "../types.js";
 import { Declarations, parseDecl, type FunctionSig } from "./declarations.js";
-import { COUNTER_DECLARATION, counterStorage, limitsHeader, linkProgram, READ_COUNTERS, popFrame, type CompiledProgram, type LinkOptions, type UnlinkedProgram } from "./link.js";
+import { COUNTER, COUNTER_DECLARATION, limitsHeader, linkProgram, READ_COUNTERS, popFrame, type CompiledProgram, type LinkOptions, type UnlinkedProgram } from "./link.js";
 import { RUNTIME_HELPERS } from "./runtime-helpers.js";
 import { block } from "./statements.js";
 
@@ -69,7 +69,7 @@ export function compileUnlinked(doc: WorkloadDoc, params?: Readonly<Record<strin
   }
   const mainSig: FunctionSig = { index: -1, params: [], returns: undefined };
   out.push(compileFunction(c, "/main", mainSig, [], doc.main.locals ?? [], doc.main.body, true));
-  out.push(`return { main() { fmain(); return ops; }, stackTop: () => sp, ${READ_COUNTERS} };`);
+  out.push(`return { main() { fmain(); return ${COUNTER.ops}; }, stackTop: () => sp, ${READ_COUNTERS} };`);
 
   if (c.errors.length > 0) {
     throw new InputError(`workload "${doc.name}" has ${c.errors.length} error${c.errors.length === 1 ? "" : "s"}`, c.errors);
@@ -78,7 +78,7 @@ export function compileUnlinked(doc: WorkloadDoc, params?: Readonly<Record<strin
     name: doc.name,
     params: c.params,
     overrides: params && { ...params }, // the caller's object may change later
-    template: counterStorage(out.join("\n")),
+    template: out.join("\n"),
     holes: c.holes,
     sites: c.sites,
     names: c.names,

@@ -13,7 +13,7 @@
  *    barrier or a direct memory write), writes of reference variables and
  *    frame exits (root barrier, for reference counting), the limits header;
  *  - `lit`, the one way a number is printed into generated code;
- *  - where the mutator's operation counters live (`counterStorage`).
+ *  - where the mutator's operation counters live (`COUNTER`).
  *
  * So a workload is compiled (checked, resolved and generated) once, when it
  * is loaded, and each run only links it against its collector.
@@ -147,31 +147,21 @@ export function holdReturned(holes: Holes, register: number, value: string): str
 }
 
 /**
- * The mutator's operation counters, by the names the statement emitters use,
- * and their index in the run's counter array (MutatorCounter order).
+ * The mutator's operation counters in generated code: elements of one
+ * Float64Array, in MutatorCounter order, not closure variables. A closure
+ * variable that passes 2^31 no longer fits V8's small integers and is boxed
+ * as a fresh heap number on every increment (binary-trees at N=21 executes
+ * more statements than that), so time per operation grew with the run; an
+ * element of a Float64Array is an unboxed double at any count.
  */
-const COUNTERS: Record<string, number> = {
-  ops: MutatorCounter.statements,
-  nLoads: MutatorCounter.loads,
-  nStores: MutatorCounter.stores,
-  nCalls: MutatorCounter.calls,
-  nPayload: MutatorCounter.payloadAccesses,
-};
-const COUNTER_NAME = new RegExp(`\\b(${Object.keys(COUNTERS).join("|")})\\b`, "g");
+export const COUNTER = {
+  ops: `counters[${MutatorCounter.statements}]`,
+  nLoads: `counters[${MutatorCounter.loads}]`,
+  nStores: `counters[${MutatorCounter.stores}]`,
+  nCalls: `counters[${MutatorCounter.calls}]`,
+  nPayload: `counters[${MutatorCounter.payloadAccesses}]`,
+} as const;
 
-/** Declares the counters (in place of closure variables) and the reader the simulated clock calls. */
-export const COUNTER_DECLARATION = `const counters = new Float64Array(${Object.keys(COUNTERS).length});`;
+/** Declares the counters and the reader the simulated clock calls. */
+export const COUNTER_DECLARATION = `const counters = new Float64Array(${Object.keys(COUNTER).length});`;
 export const READ_COUNTERS = "readCounters(out) { out.set(counters); }";
-
-/**
- * Moves the counters into a Float64Array: every `ops`, `nLoads`, ... in the
- * generated code becomes `counters[i]`. A closure variable that passes 2^31
- * no longer fits V8's small integers and is boxed as a fresh heap number on
- * every increment (binary-trees at N=21 executes more statements than that),
- * so time per operation grew with the run; an element of a Float64Array is
- * an unboxed double at any count. Generated code holds no names or strings
- * from the workload, so a counter's name occurs only where it is counted.
- */
-export function counterStorage(code: string): string {
-  return code.replace(COUNTER_NAME, (name: string) => `counters[${COUNTERS[name]}]`);
-}

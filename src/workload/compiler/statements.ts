@@ -15,7 +15,7 @@ import { MAX_PAYLOAD_BYTES, MAX_SLOTS } from "../../heap/object-model.js";
 import type { ExprSource, RefOperand, Statement, StatementKind } from "../types.js";
 import type { Declarations, Scope } from "./declarations.js";
 import { condExpr, constant, intExpr, refOperand } from "./expressions.js";
-import { holdReturned, lit, popFrame, refVarWrite, storeCode } from "./link.js";
+import { COUNTER, holdReturned, lit, popFrame, refVarWrite, storeCode } from "./link.js";
 import { assignTarget, fieldAccess, payloadAccess, storeField } from "./targets.js";
 
 /** Where a statement is: its JSON path, the path of its kind key, its site number, scope and assigned variables. */
@@ -59,7 +59,7 @@ const EMITTERS = {
         continue;
       }
       const value = refOperand(c, operand, fpath, site, scope, assigned);
-      inits.push(`nStores++; ${storeCode(c.holes, t, lit(slot), value)}`);
+      inits.push(`${COUNTER.nStores}++; ${storeCode(c.holes, t, lit(slot), value)}`);
     }
     const store = assignTarget(c, s.to!, `${path}/to`, site, scope, assigned, "ref", t);
     return `{ const ${t} = gc.alloc(${nslots}, ${bytes}, ${site}); ${inits.join(" ")} ${store} }`;
@@ -73,7 +73,7 @@ const EMITTERS = {
   load(c, s, { path, at, site, scope, assigned }) {
     const from = fieldAccess(c, s.load!, at, site, scope, assigned);
     if (!from) return "";
-    return `{ ${from.setup} nLoads++; ${assignTarget(c, s.to!, `${path}/to`, site, scope, assigned, "ref", `mem[(${from.obj} >> 2) + 2 + 2 * ${from.slot}]`)} }`;
+    return `{ ${from.setup} ${COUNTER.nLoads}++; ${assignTarget(c, s.to!, `${path}/to`, site, scope, assigned, "ref", `mem[(${from.obj} >> 2) + 2 + 2 * ${from.slot}]`)} }`;
   },
 
   assign(c, s, { path, at, site, scope, assigned }) {
@@ -90,13 +90,13 @@ const EMITTERS = {
   write(c, s, { path, at, site, scope, assigned }) {
     const word = payloadAccess(c, s.write!, at, site, scope, assigned);
     const value = intExpr(c, s.value as ExprSource, `${path}/value`, site, scope, assigned);
-    return word ? `{ ${word.setup} nPayload++; mem[${word.index}] = i32(${value}, ${site}); }` : "";
+    return word ? `{ ${word.setup} ${COUNTER.nPayload}++; mem[${word.index}] = i32(${value}, ${site}); }` : "";
   },
 
   read(c, s, { path, at, site, scope, assigned }) {
     const word = payloadAccess(c, s.read!, at, site, scope, assigned);
     if (!word) return "";
-    return `{ ${word.setup} nPayload++; ${assignTarget(c, s.to!, `${path}/to`, site, scope, assigned, "int", `mem[${word.index}]`)} }`;
+    return `{ ${word.setup} ${COUNTER.nPayload}++; ${assignTarget(c, s.to!, `${path}/to`, site, scope, assigned, "int", `mem[${word.index}]`)} }`;
   },
 
   call(c, s, { path, site, scope, assigned }) {
@@ -127,7 +127,7 @@ const EMITTERS = {
     }
     // Once the caller has stored the returned reference, the return register lets go of it.
     if (sig.returns === "ref") body += holdReturned(c.holes, c.returnRegister, "-1");
-    return `if (++depth > MAX_DEPTH) rt.tooDeep(${site});\nnCalls++;\n${body}\ndepth--;`;
+    return `if (++depth > MAX_DEPTH) rt.tooDeep(${site});\n${COUNTER.nCalls}++;\n${body}\ndepth--;`;
   },
 
   return(c, s, { at, site, scope, assigned }) {
@@ -154,13 +154,13 @@ const EMITTERS = {
 
   while(c, s, { path, at, site, scope, assigned }) {
     const cond = condExpr(c, s.while!, at, site, scope, assigned);
-    return `while (${cond}) {\nif (++ops > MAX_OPS) rt.tooManyOps(${site});\n${block(c, s.do!, `${path}/do`, scope, assigned)}\n}`;
+    return `while (${cond}) {\nif (++${COUNTER.ops} > MAX_OPS) rt.tooManyOps(${site});\n${block(c, s.do!, `${path}/do`, scope, assigned)}\n}`;
   },
 
   repeat(c, s, { path, at, site, scope, assigned }) {
     const count = intExpr(c, s.repeat!, at, site, scope, assigned);
     const t = c.fresh("t");
-    return `for (let ${t} = ${count}; ${t} > 0; ${t}--) {\nif (++ops > MAX_OPS) rt.tooManyOps(${site});\n${block(c, s.do!, `${path}/do`, scope, assigned)}\n}`;
+    return `for (let ${t} = ${count}; ${t} > 0; ${t}--) {\nif (++${COUNTER.ops} > MAX_OPS) rt.tooManyOps(${site});\n${block(c, s.do!, `${path}/do`, scope, assigned)}\n}`;
   },
 
   for(c, s, { path, site, scope, assigned }) {
@@ -184,10 +184,10 @@ const EMITTERS = {
         return "";
       }
       const cmp = constantStep > 0 ? "<=" : ">=";
-      return `{ const ${t} = ${through};\nfor (${v.js} = ${from}; ${v.js} ${cmp} ${t}; ${v.js} += ${lit(constantStep)}) {\nif (++ops > MAX_OPS) rt.tooManyOps(${site});\n${body}\n}\n}`;
+      return `{ const ${t} = ${through};\nfor (${v.js} = ${from}; ${v.js} ${cmp} ${t}; ${v.js} += ${lit(constantStep)}) {\nif (++${COUNTER.ops} > MAX_OPS) rt.tooManyOps(${site});\n${body}\n}\n}`;
     }
     const step = intExpr(c, stepSource, `${path}/step`, site, scope, assigned);
-    return `{ const ${t} = ${through}, ${t}s = ${step}; if (${t}s === 0) rt.fail("for loop step is zero", ${site});\nfor (${v.js} = ${from}; ${t}s > 0 ? ${v.js} <= ${t} : ${v.js} >= ${t}; ${v.js} += ${t}s) {\nif (++ops > MAX_OPS) rt.tooManyOps(${site});\n${body}\n}\n}`;
+    return `{ const ${t} = ${through}, ${t}s = ${step}; if (${t}s === 0) rt.fail("for loop step is zero", ${site});\nfor (${v.js} = ${from}; ${t}s > 0 ? ${v.js} <= ${t} : ${v.js} >= ${t}; ${v.js} += ${t}s) {\nif (++${COUNTER.ops} > MAX_OPS) rt.tooManyOps(${site});\n${body}\n}\n}`;
   },
 
   choose(c, s, { at, scope, assigned }) {
@@ -243,12 +243,12 @@ const EMITTERS = {
 /** Every statement kind, in the order messages list them. */
 export const STATEMENT_KINDS = Object.keys(EMITTERS) as StatementKind[];
 
-/** A block charges its statement count to `ops` once on entry (and per loop iteration). */
+/** A block charges its statement count to the statement counter (`COUNTER.ops`) once on entry (and per loop iteration). */
 export function block(c: Declarations, stmts: Statement[], path: string, scope: Scope, outer: Set<string>): string {
   const assigned = new Set(outer);
   const parts: string[] = [];
   if (stmts.length > 0) {
-    parts.push(`if ((ops += ${stmts.length}) > MAX_OPS) rt.tooManyOps(${c.site(path)});`);
+    parts.push(`if ((${COUNTER.ops} += ${stmts.length}) > MAX_OPS) rt.tooManyOps(${c.site(path)});`);
   }
   stmts.forEach((s, i) => parts.push(statement(c, s, `${path}/${i}`, scope, assigned)));
   return parts.join("\n");

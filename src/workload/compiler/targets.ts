@@ -11,7 +11,7 @@
  */
 import type { Declarations, Kind, Scope } from "./declarations.js";
 import { intExpr } from "./expressions.js";
-import { lit, refVarWrite, storeCode, useCode } from "./link.js";
+import { COUNTER, lit, refVarWrite, storeCode, useCode } from "./link.js";
 
 const TARGET = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[(.+)\])?$/;
 
@@ -87,7 +87,7 @@ export function storeField(
 ): string {
   const f = fieldAccess(c, text, path, site, scope, assigned);
   if (!f) return "";
-  return `{ ${f.setup} nStores++; ${storeCode(c.holes, f.obj, f.slot, value)} }`;
+  return `{ ${f.setup} ${COUNTER.nStores}++; ${storeCode(c.holes, f.obj, f.slot, value)} }`;
 }
 
 /**
