@@ -25,7 +25,8 @@ const ownUrls = {
     b.onLoad({ filter: /\.js$/ }, (args) => {
       if (!args.path.startsWith(`${DIST}/`)) return undefined;
       const original = JSON.stringify(relative(OUT, args.path));
-      const contents = readFileSync(args.path, "utf8").replaceAll("import.meta.url", `new URL(${original}, import.meta.url).href`);
+      // The expression, not a string naming it (a quote on either side: user-module.ts gives esbuild `define: { "import.meta.url": ... }`).
+      const contents = readFileSync(args.path, "utf8").replace(/(?<!["'`])import\.meta\.url(?!["'`])/g, `new URL(${original}, import.meta.url).href`);
       return { contents, loader: "js", resolveDir: dirname(args.path) };
     });
   },

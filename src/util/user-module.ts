@@ -30,9 +30,6 @@ import { InputError } from "../errors.js";
 import { VERSION } from "../version.js";
 import { escapeTerminal } from "./text.js";
 
-/** Spelt in parts: the CLI bundler rewrites that expression wherever it appears in gcsim's own code. */
-const IMPORT_META_URL = ["import", "meta", "url"].join(".");
-
 /** Raised whenever what compile() makes changes, so that no module compiled the old way is used again. */
 const CACHE_FORMAT = 4;
 
@@ -153,7 +150,7 @@ async function compile(file: string, library: string, dir: string, what: string)
       metafile: true,
       logLevel: "silent",
       // The entry's own URL, as the file would see it if Node loaded it directly.
-      define: { [IMPORT_META_URL]: JSON.stringify(pathToFileURL(file).href) },
+      define: { "import.meta.url": JSON.stringify(pathToFileURL(file).href) },
       // A bundled CommonJS package may call require: give it one that resolves from the user's file.
       banner: { js: `import { createRequire as __gcsimCreateRequire } from "node:module"; const require = __gcsimCreateRequire(${JSON.stringify(pathToFileURL(file).href)});` },
       plugins: [
