@@ -4,7 +4,11 @@
 //     at a fixed 512MiB, room for its whole allocation volume), each run alternating with GCBench
 //     written directly in JavaScript (bench/gcbench-native.mjs) run by node. Per collector: median
 //     wall and CPU time, the ratio to native (median of the pairwise ratios, wall and CPU),
-//     simulated allocations per wall-second, peak resident memory against the heap + 100 MiB.
+//     simulated allocations per wall-second, peak resident memory against the heap + 100 MiB,
+//     and the shares of the process's wall time spent in the live-size probe's traces and in
+//     end-of-run accounting (the results' wall.liveProbeMs and wall.endOfRunMs). Each collector
+//     also runs with --peak-live-precision off (again alternating with native), so the table
+//     tells the simulation's speed apart from the cost of measuring peak live exactly.
 //     rc runs twice: trial deletion (the default) and cycles=backup-trace, whose wall ratio is
 //     checked against issue 18's acceptance line (at most 3.5x native).
 //  2. Start-up: `gcsim run bench/startup.json` (one allocation) alternating with `node -e 0`:
@@ -63,22 +67,31 @@ for (const collector of COLLECTORS) {
   heaps[collector] = 2 * min.minHeapBytes;
   log(`${collector}: minimum heap ${min.minHeapBytes} bytes, benchmarking at ${heaps[collector]}`);
 }
-const samples = Object.fromEntries(COLLECTORS.map((c) => [c, { wall: [], cpu: [], wallRatio: [], cpuRatio: [], rss: [], objects: 0 }]));
+const newSamples = () => ({ wall: [], cpu: [], wallRatio: [], cpuRatio: [], rss: [], probeShare: [], endShare: [], objects: 0 });
+const samples = Object.fromEntries(COLLECTORS.map((c) => [c, newSamples()]));
+const unprobed = Object.fromEntries(COLLECTORS.map((c) => [c, newSamples()]));
 const nativeRuns = { wall: [], cpu: [], rss: [] };
+/** One gcsim run of GCBench right after a native one, into `s`. */
+function pair(s, collector, extra) {
+  const n = native();
+  nativeRuns.wall.push(n.wallMs);
+  nativeRuns.cpu.push(n.cpuMs);
+  nativeRuns.rss.push(n.maxRssKiB);
+  const r = gcsim(["run", "workloads/gcbench.json", "-c", collector, "--heap", String(heaps[collector]), "-f", "json", "--quiet", ...extra]);
+  const result = JSON.parse(r.stdout);
+  s.wall.push(r.wallMs);
+  s.cpu.push(r.cpuMs);
+  s.wallRatio.push(r.wallMs / n.wallMs);
+  s.cpuRatio.push(r.cpuMs / n.cpuMs);
+  s.rss.push(r.maxRssKiB);
+  s.probeShare.push((result.wall.liveProbeMs ?? 0) / r.wallMs);
+  s.endShare.push(result.wall.endOfRunMs / r.wallMs);
+  s.objects = result.allocated.objects;
+}
 for (let run = 0; run < RUNS; run++) {
   for (const collector of COLLECTORS) {
-    const n = native();
-    nativeRuns.wall.push(n.wallMs);
-    nativeRuns.cpu.push(n.cpuMs);
-    nativeRuns.rss.push(n.maxRssKiB);
-    const r = gcsim(["run", "workloads/gcbench.json", "-c", collector, "--heap", String(heaps[collector]), "-f", "json", "--quiet"]);
-    const s = samples[collector];
-    s.wall.push(r.wallMs);
-    s.cpu.push(r.cpuMs);
-    s.wallRatio.push(r.wallMs / n.wallMs);
-    s.cpuRatio.push(r.cpuMs / n.cpuMs);
-    s.rss.push(r.maxRssKiB);
-    s.objects = JSON.parse(r.stdout).allocated.objects;
+    pair(samples[collector], collector, []);
+    pair(unprobed[collector], collector, ["--peak-live-precision", "off"]);
   }
   log(`GCBench pair ${run + 1}/${RUNS} done`);
 }
@@ -96,6 +109,9 @@ const gcbench = COLLECTORS.map((collector) => {
     allocationsPerWallSecond: Math.round(s.objects / (wallMs / 1000)),
     peakRssMiB: Math.round(Math.max(...s.rss) / 1024),
     heapPlus100MiB: Math.round(heaps[collector] / MiB + 100),
+    liveProbeShare: Number(median(s.probeShare).toFixed(3)),
+    endOfRunShare: Number(median(s.endShare).toFixed(3)),
+    withoutProbe: { medianWallMs: Math.round(median(unprobed[collector].wall)), wallRatioToNative: Number(median(unprobed[collector].wallRatio).toFixed(2)), cpuRatioToNative: Number(median(unprobed[collector].cpuRatio).toFixed(2)) },
   };
 });
 
@@ -136,7 +152,7 @@ for (const collector of SCALING_COLLECTORS) {
 
 const report = {
   machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-  native: { pairs: RUNS * COLLECTORS.length, medianWallMs: Math.round(median(nativeRuns.wall)), medianCpuMs: Math.round(median(nativeRuns.cpu)), peakRssMiB: Math.round(Math.max(...nativeRuns.rss) / 1024) },
+  native: { pairs: 2 * RUNS * COLLECTORS.length, medianWallMs: Math.round(median(nativeRuns.wall)), medianCpuMs: Math.round(median(nativeRuns.cpu)), peakRssMiB: Math.round(Math.max(...nativeRuns.rss) / 1024) },
   gcbench,
   startup,
   scaling,
@@ -144,13 +160,22 @@ const report = {
 
 const nat = report.native;
 console.log(`GCBench, whole process, ${RUNS} runs per collector, each alternating with native JavaScript GCBench (native: median ${nat.medianWallMs} ms wall, ${nat.medianCpuMs} ms CPU, peak RSS ${nat.peakRssMiB} MiB)`);
-console.log("x native: median of the pairwise ratios");
-console.log("collector                heap (2x min)   wall ms  x native    CPU ms  x native   allocations/s   peak RSS  (heap + 100 MiB)");
+console.log("x native: median of the pairwise ratios; probe, end: median shares of the process's wall time in the live-size probe and in end-of-run accounting");
+console.log("collector                heap (2x min)   wall ms  x native    CPU ms  x native  probe    end   allocations/s   peak RSS  (heap + 100 MiB)");
 for (const r of gcbench) {
+  const percent = (share) => `${(100 * share).toFixed(0)}%`;
   console.log(
-    `${r.collector.padEnd(23)} ${pad(`${(r.heapBytes / MiB).toFixed(1)} MiB`, 14)}  ${pad(r.medianWallMs, 8)}  ${pad(r.wallRatioToNative.toFixed(2), 8)}  ${pad(r.medianCpuMs, 8)}  ${pad(r.cpuRatioToNative.toFixed(2), 8)}  ${pad(r.allocationsPerWallSecond.toLocaleString("en-US"), 14)}  ${pad(`${r.peakRssMiB} MiB`, 9)}  (${r.heapPlus100MiB} MiB)`,
+    `${r.collector.padEnd(23)} ${pad(`${(r.heapBytes / MiB).toFixed(1)} MiB`, 14)}  ${pad(r.medianWallMs, 8)}  ${pad(r.wallRatioToNative.toFixed(2), 8)}  ${pad(r.medianCpuMs, 8)}  ${pad(r.cpuRatioToNative.toFixed(2), 8)}  ${pad(percent(r.liveProbeShare), 5)}  ${pad(percent(r.endOfRunShare), 5)}  ${pad(r.allocationsPerWallSecond.toLocaleString("en-US"), 14)}  ${pad(`${r.peakRssMiB} MiB`, 9)}  (${r.heapPlus100MiB} MiB)`,
   );
 }
+console.log("\nthe same runs with --peak-live-precision off (memory.peakLive not measured)");
+console.log("collector                 wall ms  x native wall  x native CPU");
+for (const r of gcbench) {
+  const w = r.withoutProbe;
+  console.log(`${r.collector.padEnd(23)} ${pad(w.medianWallMs, 9)}  ${pad(w.wallRatioToNative.toFixed(2), 13)}  ${pad(w.cpuRatioToNative.toFixed(2), 12)}`);
+}
+const none = gcbench.find((r) => r.collector === "none");
+console.log(`none: ${(100 * none.endOfRunShare).toFixed(0)}% of its wall time in end-of-run accounting (acceptance: at most 25%)`);
 const backup = gcbench.find((r) => r.collector === "rc:cycles=backup-trace");
 console.log(
   `rc with backup tracing: ${backup.wallRatioToNative.toFixed(2)}x native wall (acceptance: at most ${RC_BACKUP_TRACE_TARGET}x): ${backup.wallRatioToNative <= RC_BACKUP_TRACE_TARGET ? "met" : "NOT met"}`,

@@ -102,9 +102,17 @@ describe("memory.peakLive on workloads whose peak is computed by hand", () => {
     expect(r.memory.peakLiveUpperBound!).toBeLessThanOrEqual(r.memory.peakLive! * 1.01);
   });
 
-  it("is null, with its probe count and bound, when the probe is off", () => {
+  it("is null, with its probe count, bound and wall time, when the probe is off", () => {
     const r = run(middlePeak, { collector: "mark-sweep", heapBytes: 32 << 10, peakLivePrecision: null });
-    expect([r.memory.peakLive, r.memory.peakLiveUpperBound, r.memory.liveProbes]).toEqual([null, null, null]);
+    expect([r.memory.peakLive, r.memory.peakLiveUpperBound, r.memory.liveProbes, r.wall.liveProbeMs]).toEqual([null, null, null, null]);
+  });
+
+  it("reports the probe's wall time as part of the run's", () => {
+    const r = run(middlePeak, { collector: "mark-sweep", heapBytes: 32 << 10 });
+    expect(r.memory.liveProbes).toBeGreaterThan(0);
+    expect(r.wall.liveProbeMs).toBeGreaterThanOrEqual(0);
+    expect(r.wall.liveProbeMs!).toBeLessThanOrEqual(r.wall.totalMs);
+    expect(r.wall.endOfRunMs).toBeGreaterThanOrEqual(0);
   });
 });
 

@@ -47,6 +47,8 @@ export class PeakLiveProbe {
   /** Exact traces made, and their work: bytes of objects traced plus 8 per root slot read. */
   probes = 0;
   traceWork = 0;
+  /** Wall-clock ms spent tracing (not deterministic; results' `wall`). */
+  wallMs = 0;
   private lastWork = 0;
   /** Live bytes at the last probe, exact, and the allocation count then. */
   private lastLive = 0;
@@ -80,7 +82,9 @@ export class PeakLiveProbe {
   probe(allocatedBytes: number, justAllocated: number): number {
     // The interval since the last probe ends just before this allocation.
     this.bound(this.lastLive + (allocatedBytes - justAllocated - this.allocatedAtProbe));
+    const started = performance.now();
     const traced = this.tracer.measure();
+    this.wallMs += performance.now() - started;
     this.probes++;
     this.lastWork = traced + 8 * this.tracer.rootSlots;
     this.traceWork += this.lastWork;

@@ -258,6 +258,10 @@ export interface RunResult {
     pauses: { count: number; totalMs: number; maxMs: number };
     /** null for runs that did not complete. */
     allocationsPerSecond: number | null;
+    /** Of totalMs: the live-size probe's traces (memory.peakLive); null without the probe. */
+    liveProbeMs: number | null;
+    /** After totalMs: the figures taken at the end, the end-of-run collection and leak accounting. */
+    endOfRunMs: number;
   };
 }
 

@@ -102,7 +102,7 @@ export function failedRun(request: RunRequest, e: unknown): RunResult {
     leaked: { objects: null, bytes: null, cycles: null },
     output: [],
     sweep: null,
-    wall: { totalMs: 0, mutatorMs: 0, gcMs: 0, pauses: { count: 0, totalMs: 0, maxMs: 0 }, allocationsPerSecond: null },
+    wall: { totalMs: 0, mutatorMs: 0, gcMs: 0, pauses: { count: 0, totalMs: 0, maxMs: 0 }, allocationsPerSecond: null, liveProbeMs: null, endOfRunMs: 0 },
   };
 }
 

@@ -181,6 +181,7 @@ export function runWorkloadWithTimeline(
       outcome = error.kind === "out-of-memory" ? "out-of-memory" : "error";
     }
   }
+  const endOfRunMs = performance.now() - t0 - totalMs;
   const completed = outcome === "completed";
   const figures = shapeFigures(raw, completed);
   const pausesInRun = raw.pauseKinds.length;
@@ -209,6 +210,8 @@ export function runWorkloadWithTimeline(
       gcMs: recorder.gcWallMs,
       pauses: { count: pausesInRun, totalMs: recorder.gcWallMs, maxMs: recorder.maxPauseWallMs },
       allocationsPerSecond: completed ? (totalMs > 0 ? raw.allocatedObjects / (totalMs / 1000) : 0) : null,
+      liveProbeMs: liveProbe ? liveProbe.wallMs : null,
+      endOfRunMs,
     },
   };
   const timeline = () => timelineRows(collector.recorder.log, pausesInRun);
