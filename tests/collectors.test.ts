@@ -91,6 +91,31 @@ describe("rc: reference counting with cycle collection", () => {
     expect(withCycles.leaked).toEqual({ objects: 0, bytes: 0, cycles: 0 });
   });
 
+  it("moves a returned reference instead of counting it up and down (Swift's and ARC's owned returns)", () => {
+    // Make returns its own variable r; Pass returns its parameter p; main keeps each result in a variable.
+    // A count changes only where a reference is made (the allocation into r, the copy of the argument
+    // into p) or dropped (a variable overwritten or released with its frame); a return moves it from
+    // the callee's variable to the register and from there to the caller's, unchanged.
+    const n = 10;
+    const doc: WorkloadDoc = {
+      name: "returns",
+      types: { Node: { refs: ["next"] } },
+      functions: {
+        Make: { returns: "ref", locals: ["r:ref"], body: [{ alloc: "Node", to: "r" }, { return: "r" }] },
+        Pass: { params: ["p:ref"], returns: "ref", body: [{ return: "p" }] },
+      },
+      main: { locals: ["a:ref", "b:ref"], body: [{ repeat: n, do: [{ call: "Make", to: "a" }] }, { call: "Pass", args: ["a"], to: "b" }] },
+    };
+    const r = run(doc, { collector: "rc", heapBytes: 1 << 20 });
+    expect(r.outcome).toBe("completed");
+    // n allocations into r, one argument copied into p.
+    expect(r.work.rcIncrements).toBe(n + 1);
+    // a overwritten n - 1 times (each old object dies then), and main's frame released at the end (a and b).
+    expect(r.work.rcDecrements).toBe(n - 1 + 2);
+    expect(r.collections["rc-cascade"]).toBe(n);
+    expect(r.leaked).toEqual({ objects: 0, bytes: 0, cycles: 0 });
+  });
+
   it("does not free a cycle that is garbage except for one external reference", () => {
     const body: Statement[] = [
       { call: "Ring", args: [10], to: "a" },

@@ -6,7 +6,7 @@
  * The mutator (generated workload code) calls only:
  *   alloc(nslots, payloadBytes, site)  -> address of a zeroed object
  *   writeRef(obj, slot, value)         -> only if constraints.storeBarrier
- *   writeRoot, retainRoot, releaseFrame -> only if constraints.rootBarrier
+ *   writeRoot, moveRoot, retainRoot, releaseFrame -> only if constraints.rootBarrier
  * and otherwise reads and writes simulated memory directly. Roots are the
  * shadow stack and globals in `Roots`, which a collector scans and (if it
  * moves objects) rewrites. Differences between collectors are data in
@@ -63,6 +63,14 @@ export interface Collector extends Collected {
   writeRef(obj: number, slot: number, value: number): void;
   /** Root barrier: writes a reference variable (frame slot in R, or global in G). */
   writeRoot(roots: Int32Array, index: number, value: number): void;
+  /**
+   * Root barrier: `roots[index]` takes over the reference `from[fromIndex]`
+   * holds, which becomes -1 (empty: a frame release skips it). A returned
+   * reference moves this way from the returning frame to the return register
+   * and from there to the caller's variable, so a reference count can stay
+   * as it is (BaseCollector's default counts the copy and the release).
+   */
+  moveRoot(roots: Int32Array, index: number, from: Int32Array, fromIndex: number): void;
   /** Root barrier: a reference parameter has just been stored into a new frame. */
   retainRoot(ref: number): void;
   /** Root barrier: the frame occupying stack slots [from, to) is about to be popped. */
@@ -177,6 +185,12 @@ export abstract class BaseCollector implements Collector {
 
   writeRoot(roots: Int32Array, index: number, value: number): void {
     roots[index] = value;
+  }
+
+  /** A copy and a release, through writeRoot: right for any root barrier, and what one that does not override this counts. */
+  moveRoot(roots: Int32Array, index: number, from: Int32Array, fromIndex: number): void {
+    this.writeRoot(roots, index, from[fromIndex]);
+    this.writeRoot(from, fromIndex, -1);
   }
 
   retainRoot(_ref: number): void {}

@@ -39,6 +39,10 @@ export class DemographicsTap implements Collector {
     this.gc.writeRoot(roots, index, value);
   }
 
+  moveRoot(roots: Int32Array, index: number, from: Int32Array, fromIndex: number): void {
+    this.gc.moveRoot(roots, index, from, fromIndex);
+  }
+
   retainRoot(ref: number): void {
     this.gc.retainRoot(ref);
   }

@@ -6,6 +6,11 @@
  * Counting: every reference is counted - heap slots through the store barrier,
  * and root references (frame and global variables) through the root barrier:
  *   writeRef / writeRoot  increment the new target, then decrement the old one
+ *   moveRoot              a returned reference moves, count unchanged: from the
+ *                         returning frame's variable to the return register, and
+ *                         from the register to the caller's variable (the owned
+ *                         return of Swift and Objective-C ARC); only the value
+ *                         it replaces is decremented
  *   releaseFrame          decrements every reference variable of a popped frame
  * Counts, colours and the "buffered" flag live in one side table, one int
  * per 8-byte granule: count << 3 | buffered (4) | colour (0-3), so an
@@ -161,6 +166,15 @@ export class RefCountCollector extends MainAndLargeObjectPlan {
 
   override writeRoot(roots: Int32Array, index: number, value: number): void {
     if (value > 0) this.increment(value);
+    const old = roots[index];
+    roots[index] = value;
+    if (old > 0) this.decrement(old);
+  }
+
+  /** The moved reference keeps its count: only the value it replaces is released. */
+  override moveRoot(roots: Int32Array, index: number, from: Int32Array, fromIndex: number): void {
+    const value = from[fromIndex];
+    from[fromIndex] = -1;
     const old = roots[index];
     roots[index] = value;
     if (old > 0) this.decrement(old);

@@ -36,7 +36,7 @@
 import { InputError } from "../../errors.js";
 import type { Statement, WorkloadDoc } from "../types.js";
 import { Declarations, parseDecl, type FunctionSig } from "./declarations.js";
-import { COUNTER, COUNTER_DECLARATION, limitsHeader, linkProgram, READ_COUNTERS, popFrame, type CompiledProgram, type LinkOptions, type UnlinkedProgram } from "./link.js";
+import { COUNTER, COUNTER_DECLARATION, holdReturned, limitsHeader, linkProgram, READ_COUNTERS, popFrame, type CompiledProgram, type LinkOptions, type UnlinkedProgram } from "./link.js";
 import { RUNTIME_HELPERS } from "./runtime-helpers.js";
 import { block } from "./statements.js";
 
@@ -105,12 +105,14 @@ function compileFunction(
   const code = block(c, body, `${path}/body`, frame.scope, assigned);
   const fname = isMain ? "fmain" : `f${sig.index}`;
   const fallthrough = sig.returns === undefined ? "return;" : "return 0;";
+  // Running off the end of a reference function returns null, through the return register as `return null` does.
+  const nullReturned = sig.returns === "ref" ? holdReturned(c.holes, c.returnRegister, "0") : "";
   return [
     `function ${fname}(${frame.jsParams.join(", ")}) {`,
     `const fp = sp; sp = fp + ${frame.refs};`,
     ...frame.prologue,
     code,
-    `${popFrame(c.holes)} ${fallthrough}`,
+    `${nullReturned}${popFrame(c.holes)} ${fallthrough}`,
     `}`,
   ].join("\n");
 }

@@ -147,6 +147,21 @@ export function holdReturned(holes: Holes, register: number, value: string): str
 }
 
 /**
+ * Under reference counting, `return x` of one of the frame's own reference
+ * variables moves x's reference into the return register (gc.moveRoot), so
+ * the count neither rises for the register nor falls when the frame is
+ * released; any other returned value is held as holdReturned holds it.
+ */
+export function moveReturned(holes: Holes, register: number, frameVariable: { index?: string }): string {
+  return holes.add((o) => (o.rootBarrier ? ` gc.moveRoot(G, ${register}, R, ${frameVariable.index});` : ""));
+}
+
+/** A call's returned reference stored into a reference variable: under reference counting it moves out of the register. */
+export function storeReturned(holes: Holes, register: number, v: { js: string; array?: string; index?: string }, invoke: string): string {
+  return holes.add((o) => (o.rootBarrier ? `${invoke}; gc.moveRoot(${v.array}, ${v.index}, G, ${register});` : `${v.js} = ${invoke};`));
+}
+
+/**
  * The mutator's operation counters in generated code: elements of one
  * Float64Array, in MutatorCounter order, not closure variables. A closure
  * variable that passes 2^31 no longer fits V8's small integers and is boxed

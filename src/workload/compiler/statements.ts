@@ -15,8 +15,8 @@ import { MAX_PAYLOAD_BYTES, MAX_SLOTS } from "../../heap/object-model.js";
 import type { ExprSource, RefOperand, Statement, StatementKind } from "../types.js";
 import type { Declarations, Scope } from "./declarations.js";
 import { condExpr, constant, intExpr, refOperand } from "./expressions.js";
-import { COUNTER, holdReturned, lit, popFrame, refVarWrite, storeCode } from "./link.js";
-import { assignTarget, fieldAccess, payloadAccess, storeField } from "./targets.js";
+import { COUNTER, holdReturned, lit, moveReturned, popFrame, refVarWrite, storeCode } from "./link.js";
+import { assignReturnedRef, assignTarget, fieldAccess, payloadAccess, storeField } from "./targets.js";
 
 /** Where a statement is: its JSON path, the path of its kind key, its site number, scope and assigned variables. */
 interface Here {
@@ -118,15 +118,16 @@ const EMITTERS = {
     const invoke = `f${sig.index}(${js.join(", ")})`;
     let body: string;
     if (s.to === undefined) {
-      body = `${invoke};`;
+      // A returned reference nobody keeps: the return register lets go of it.
+      body = `${invoke};${sig.returns === "ref" ? holdReturned(c.holes, c.returnRegister, "-1") : ""}`;
     } else if (sig.returns === undefined) {
       c.error(`${path}/to`, `"${s.call}" returns nothing`);
       return "";
+    } else if (sig.returns === "ref") {
+      body = assignReturnedRef(c, s.to, `${path}/to`, site, scope, assigned, invoke, c.returnRegister);
     } else {
       body = assignTarget(c, s.to, `${path}/to`, site, scope, assigned, sig.returns, invoke);
     }
-    // Once the caller has stored the returned reference, the return register lets go of it.
-    if (sig.returns === "ref") body += holdReturned(c.holes, c.returnRegister, "-1");
     return `if (++depth > MAX_DEPTH) rt.tooDeep(${site});\n${COUNTER.nCalls}++;\n${body}\ndepth--;`;
   },
 
@@ -140,9 +141,12 @@ const EMITTERS = {
       return `{ const ${t} = ${intExpr(c, s.return as ExprSource, at, site, scope, assigned)}; ${popFrame(c.holes)} return ${t}; }`;
     }
     const value = refOperand(c, s.return as RefOperand, at, site, scope, assigned);
-    // Under reference counting the returned reference is held by the return register
-    // until the caller has stored it, so releasing this frame cannot free it.
-    return `{ const ${t} = ${value};${holdReturned(c.holes, c.returnRegister, t)} ${popFrame(c.holes)} return ${t}; }`;
+    // Under reference counting the returned reference is in the return register until the
+    // caller has stored it, so releasing this frame cannot free it: moved there from one of
+    // the frame's own variables, else held (a global, null).
+    const own = typeof s.return === "string" ? scope.vars.get(s.return) : undefined;
+    const register = own?.kind === "ref" && own.array === "R" ? moveReturned(c.holes, c.returnRegister, own) : holdReturned(c.holes, c.returnRegister, t);
+    return `{ const ${t} = ${value};${register} ${popFrame(c.holes)} return ${t}; }`;
   },
 
   if(c, s, { path, at, site, scope, assigned }) {

@@ -11,7 +11,7 @@
  */
 import type { Declarations, Kind, Scope } from "./declarations.js";
 import { intExpr } from "./expressions.js";
-import { COUNTER, lit, refVarWrite, storeCode, useCode } from "./link.js";
+import { COUNTER, holdReturned, lit, refVarWrite, storeCode, storeReturned, useCode } from "./link.js";
 
 const TARGET = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[(.+)\])?$/;
 
@@ -126,4 +126,32 @@ export function assignTarget(
   }
   const t = c.fresh("t");
   return `{ const ${t} = ${value}; ${storeField(c, target, path, site, scope, assigned, t)} }`;
+}
+
+/**
+ * Stores the reference a call returns (`invoke`, the call expression) into
+ * `target`. A reference variable takes it over from the return register
+ * (under reference counting, a move: link.ts's storeReturned); a field or
+ * slot stores it through the store barrier, after which the register lets go.
+ */
+export function assignReturnedRef(
+  c: Declarations,
+  target: string,
+  path: string,
+  site: number,
+  scope: Scope,
+  assigned: Set<string>,
+  invoke: string,
+  register: number,
+): string {
+  const m = TARGET.exec(target);
+  if (m && m[2] === undefined && m[3] === undefined) {
+    const v = c.variable(m[1], path, scope);
+    if (v && v.kind === "ref") {
+      assigned.add(v.name);
+      return storeReturned(c.holes, register, v, invoke);
+    }
+  }
+  // Errors (a bad target, an int variable) are reported here, as for any store.
+  return assignTarget(c, target, path, site, scope, assigned, "ref", invoke) + holdReturned(c.holes, register, "-1");
 }

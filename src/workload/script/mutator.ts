@@ -17,7 +17,9 @@
  *    `call` copies handle arguments into the new scope first (retainRoot),
  *    as the JSON prologue copies reference parameters; `escape` hands a value
  *    to the enclosing scope through a hidden global, the return register, in
- *    the order the JSON `return` does (hold, release the frame, store, let go);
+ *    the order the JSON `return` does (a handle of the scope's own moves into
+ *    the register, any other is held there; the scope is released; the
+ *    caller's new handle takes the value over from the register);
  *  - charging: the JSON counters (statements, loads, stores, calls, payload
  *    accesses) that the simulated clock reads, and the --max-ops and
  *    --max-depth limits;
@@ -26,8 +28,8 @@
  *    workload error at the line that threw it.
  *
  * The collector is called exactly where the generated JSON code calls it:
- * writeRef for stores when it has a store barrier, writeRoot / retainRoot /
- * releaseFrame when it has a root barrier (reference counting).
+ * writeRef for stores when it has a store barrier, writeRoot / moveRoot /
+ * retainRoot / releaseFrame when it has a root barrier (reference counting).
  */
 import { fileURLToPath } from "node:url";
 import type { Collector } from "../../collectors/collector.js";
@@ -118,6 +120,8 @@ export class ScriptMutator {
   private scopeId: number;
   /** The depth whose scope has escaped a handle not yet handed over, or -1. */
   private escapedDepth = -1;
+  /** The stack slot of the escaped handle when its own scope holds it (its reference moves to the register as the scope closes); -1 otherwise. */
+  private escapedSlot = -1;
   /** The run's scope: globals' handles, valid until the run ends. */
   private readonly runId: number;
   private running = true;
@@ -330,7 +334,11 @@ export class ScriptMutator {
     if (this.escapedDepth === this.depth) return this.fail("a scope escapes one handle; this scope already escaped one");
     const v = this.refValue(h);
     this.escapedDepth = this.depth;
-    this.writeRoot(this.globals, this.register, v);
+    // As JSON's return: a variable of the returning frame moves into the register (when the
+    // scope closes, before its handles are released); any other value is held there now.
+    const own = (h as HandleImpl).slot >= 0 && (h as HandleImpl).scope === this.scopeId;
+    this.escapedSlot = own ? (h as HandleImpl).slot : -1;
+    if (!own) this.writeRoot(this.globals, this.register, v);
     return h;
   }
 
@@ -428,6 +436,18 @@ export class ScriptMutator {
     }
   }
 
+  /** `array[index]` takes over `from[fromIndex]`'s reference, which becomes -1 (JSON's moves of returned references). */
+  private moveRoot(array: Int32Array, index: number, from: Int32Array, fromIndex: number): void {
+    if (this.rootBarrier) {
+      this.inCollector = true;
+      this.gc.moveRoot(array, index, from, fromIndex);
+      this.inCollector = false;
+    } else {
+      array[index] = from[fromIndex];
+      from[fromIndex] = -1;
+    }
+  }
+
   private writeHandle(h: HandleImpl, value: number): void {
     this.check(h);
     if (h.slot >= 0) this.writeRoot(this.stack, h.slot, value);
@@ -472,15 +492,16 @@ export class ScriptMutator {
     if (!escaped && returned instanceof HandleImpl && returned.scope === this.scopeId) {
       this.fail("a scope returns one of its own handles, which die with it; return m.escape(handle) instead");
     }
+    if (escaped && this.escapedSlot >= 0) this.moveRoot(this.globals, this.register, this.stack, this.escapedSlot);
     this.close();
     this.depth--;
     if (!escaped) return returned;
     this.escapedDepth = -1;
-    // The JSON return sequence: the register holds the value while the frame is released, then the caller stores it.
-    const v = this.globals[this.register];
-    const h = this.push(v);
-    this.writeRoot(this.globals, this.register, -1);
-    return h as R;
+    // The JSON return sequence: the register holds the value while the frame is released, then the caller's variable takes it over.
+    const slot = this.pushSlot();
+    this.stack[slot] = -1; // a fresh slot: nothing to release
+    this.moveRoot(this.stack, slot, this.globals, this.register);
+    return new HandleImpl(slot, this.scopeId) as R;
   }
 
   /** Pops the current scope's handles (under reference counting, releasing them) and makes the enclosing scope current. */
