@@ -162,8 +162,8 @@ const nat = report.native;
 console.log(`GCBench, whole process, ${RUNS} runs per collector, each alternating with native JavaScript GCBench (native: median ${nat.medianWallMs} ms wall, ${nat.medianCpuMs} ms CPU, peak RSS ${nat.peakRssMiB} MiB)`);
 console.log("x native: median of the pairwise ratios; probe, end: median shares of the process's wall time in the live-size probe and in end-of-run accounting");
 console.log("collector                heap (2x min)   wall ms  x native    CPU ms  x native  probe    end   allocations/s   peak RSS  (heap + 100 MiB)");
+const percent = (share) => `${(100 * share).toFixed(0)}%`;
 for (const r of gcbench) {
-  const percent = (share) => `${(100 * share).toFixed(0)}%`;
   console.log(
     `${r.collector.padEnd(23)} ${pad(`${(r.heapBytes / MiB).toFixed(1)} MiB`, 14)}  ${pad(r.medianWallMs, 8)}  ${pad(r.wallRatioToNative.toFixed(2), 8)}  ${pad(r.medianCpuMs, 8)}  ${pad(r.cpuRatioToNative.toFixed(2), 8)}  ${pad(percent(r.liveProbeShare), 5)}  ${pad(percent(r.endOfRunShare), 5)}  ${pad(r.allocationsPerWallSecond.toLocaleString("en-US"), 14)}  ${pad(`${r.peakRssMiB} MiB`, 9)}  (${r.heapPlus100MiB} MiB)`,
   );
@@ -175,7 +175,7 @@ for (const r of gcbench) {
   console.log(`${r.collector.padEnd(23)} ${pad(w.medianWallMs, 9)}  ${pad(w.wallRatioToNative.toFixed(2), 13)}  ${pad(w.cpuRatioToNative.toFixed(2), 12)}`);
 }
 const none = gcbench.find((r) => r.collector === "none");
-console.log(`none: ${(100 * none.endOfRunShare).toFixed(0)}% of its wall time in end-of-run accounting (acceptance: at most 25%)`);
+console.log(`none: ${percent(none.endOfRunShare)} of its wall time in end-of-run accounting (acceptance: at most 25%)`);
 const backup = gcbench.find((r) => r.collector === "rc:cycles=backup-trace");
 console.log(
   `rc with backup tracing: ${backup.wallRatioToNative.toFixed(2)}x native wall (acceptance: at most ${RC_BACKUP_TRACE_TARGET}x): ${backup.wallRatioToNative <= RC_BACKUP_TRACE_TARGET ? "met" : "NOT met"}`,

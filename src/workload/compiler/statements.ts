@@ -16,7 +16,7 @@ import type { ExprSource, RefOperand, Statement, StatementKind } from "../types.
 import type { Declarations, Scope } from "./declarations.js";
 import { condExpr, constant, intExpr, refOperand } from "./expressions.js";
 import { COUNTER, holdReturned, lit, moveReturned, popFrame, refVarWrite, storeCode } from "./link.js";
-import { assignReturnedRef, assignTarget, fieldAccess, payloadAccess, storeField } from "./targets.js";
+import { assignTarget, fieldAccess, payloadAccess, storeField } from "./targets.js";
 
 /** Where a statement is: its JSON path, the path of its kind key, its site number, scope and assigned variables. */
 interface Here {
@@ -123,10 +123,8 @@ const EMITTERS = {
     } else if (sig.returns === undefined) {
       c.error(`${path}/to`, `"${s.call}" returns nothing`);
       return "";
-    } else if (sig.returns === "ref") {
-      body = assignReturnedRef(c, s.to, `${path}/to`, site, scope, assigned, invoke, c.returnRegister);
     } else {
-      body = assignTarget(c, s.to, `${path}/to`, site, scope, assigned, sig.returns, invoke);
+      body = assignTarget(c, s.to, `${path}/to`, site, scope, assigned, sig.returns, invoke, sig.returns === "ref" ? c.returnRegister : undefined);
     }
     return `if (++depth > MAX_DEPTH) rt.tooDeep(${site});\n${COUNTER.nCalls}++;\n${body}\ndepth--;`;
   },

@@ -94,6 +94,10 @@ export function storeField(
  * Stores `value` (JS code, already evaluated before the target is dereferenced)
  * into a variable, field or slot. The value is computed first so that an
  * allocation or call inside it cannot leave a stale address in a JS local.
+ * Given `returnRegister`, the value is a call's returned reference, which
+ * that register holds: a reference variable takes it over (under reference
+ * counting, a move: link.ts's storeReturned); after a field or slot store
+ * through the barrier, the register lets go of it.
  */
 export function assignTarget(
   c: Declarations,
@@ -104,6 +108,7 @@ export function assignTarget(
   assigned: Set<string>,
   kind: Kind,
   value: string,
+  returnRegister?: number,
 ): string {
   const m = TARGET.exec(target);
   if (!m) {
@@ -118,40 +123,14 @@ export function assignTarget(
       return "";
     }
     assigned.add(v.name);
-    return kind === "ref" ? refVarWrite(c.holes, v, value) : `${v.js} = ${value};`;
+    if (kind === "int") return `${v.js} = ${value};`;
+    return returnRegister === undefined ? refVarWrite(c.holes, v, value) : storeReturned(c.holes, returnRegister, v, value);
   }
   if (kind !== "ref") {
     c.error(path, `an int cannot be stored in reference field "${target}"; use write for payload`);
     return "";
   }
   const t = c.fresh("t");
-  return `{ const ${t} = ${value}; ${storeField(c, target, path, site, scope, assigned, t)} }`;
-}
-
-/**
- * Stores the reference a call returns (`invoke`, the call expression) into
- * `target`. A reference variable takes it over from the return register
- * (under reference counting, a move: link.ts's storeReturned); a field or
- * slot stores it through the store barrier, after which the register lets go.
- */
-export function assignReturnedRef(
-  c: Declarations,
-  target: string,
-  path: string,
-  site: number,
-  scope: Scope,
-  assigned: Set<string>,
-  invoke: string,
-  register: number,
-): string {
-  const m = TARGET.exec(target);
-  if (m && m[2] === undefined && m[3] === undefined) {
-    const v = c.variable(m[1], path, scope);
-    if (v && v.kind === "ref") {
-      assigned.add(v.name);
-      return storeReturned(c.holes, register, v, invoke);
-    }
-  }
-  // Errors (a bad target, an int variable) are reported here, as for any store.
-  return assignTarget(c, target, path, site, scope, assigned, "ref", invoke) + holdReturned(c.holes, register, "-1");
+  const letGo = returnRegister === undefined ? "" : holdReturned(c.holes, returnRegister, "-1");
+  return `{ const ${t} = ${value}; ${storeField(c, target, path, site, scope, assigned, t)} }${letGo}`;
 }

@@ -336,8 +336,9 @@ export class ScriptMutator {
     this.escapedDepth = this.depth;
     // As JSON's return: a variable of the returning frame moves into the register (when the
     // scope closes, before its handles are released); any other value is held there now.
-    const own = (h as HandleImpl).slot >= 0 && (h as HandleImpl).scope === this.scopeId;
-    this.escapedSlot = own ? (h as HandleImpl).slot : -1;
+    const { slot, scope } = h as unknown as HandleImpl;
+    const own = slot >= 0 && scope === this.scopeId;
+    this.escapedSlot = own ? slot : -1;
     if (!own) this.writeRoot(this.globals, this.register, v);
     return h;
   }
