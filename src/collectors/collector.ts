@@ -134,7 +134,7 @@ export abstract class BaseCollector implements Collector {
     const w = a >> 2;
     this.mem[w] = nslots;
     this.mem[w + 1] = payloadBytes;
-    this.recorder.allocated(bytes);
+    this.recorder.allocated(bytes, a);
     return a;
   }
 

@@ -27,6 +27,7 @@ import { WorkloadRuntimeError } from "../errors.js";
 import { IntMap } from "../heap/int-map.js";
 import { IntStack } from "../heap/int-stack.js";
 import { NSLOTS_MASK } from "../heap/object-model.js";
+import type { LiveStoreLog } from "../metrics/peak-live.js";
 import type { Rng } from "../util/rng.js";
 import type { ObjectGraph } from "./graph-file.js";
 
@@ -54,6 +55,8 @@ export class GraphRuntime {
     private readonly maxOps: number,
     /** Statement paths by site, to name the statement that hit the limit. */
     private readonly sites: readonly string[],
+    /** The live-size probe's store log, told of every reference store. */
+    private readonly liveStores?: LiveStoreLog,
   ) {
     this.mem = gc.heap.mem;
   }
@@ -64,6 +67,12 @@ export class GraphRuntime {
 
   private load(obj: number, slot: number): number {
     return this.mem[(obj >> 2) + 2 + 2 * slot];
+  }
+
+  /** A reference store, through the collector's write barrier, told to the probe's store log first. */
+  private store(obj: number, slot: number, value: number): void {
+    this.liveStores?.store(obj, this.load(obj, slot), value);
+    this.gc.writeRef(obj, slot, value);
   }
 
   private hold(slot: number, value: number): void {
@@ -88,7 +97,7 @@ export class GraphRuntime {
       const v = nodes.at(i);
       position.set(v + 1, i);
       const a = this.allocNode(v, site);
-      this.gc.writeRef(this.globals[table], i, a);
+      this.store(this.globals[table], i, a);
     }
     const t = this.globals[table];
     for (let i = 0; i < nodes.length; i++) {
@@ -96,7 +105,7 @@ export class GraphRuntime {
       const obj = this.load(t, i);
       for (let e = g.edgeStart[v], k = 0; e < g.edgeStart[v + 1]; e++, k++) {
         const to = position.get(g.edgeTarget[e] + 1);
-        if (to !== undefined) this.gc.writeRef(obj, k, this.load(t, to));
+        if (to !== undefined) this.store(obj, k, this.load(t, to));
       }
     }
     return t;
@@ -109,7 +118,7 @@ export class GraphRuntime {
     this.materialise(all, site);
     const roots = this.gc.alloc(g.roots.length, 0, site);
     const t = this.globals[this.slots.table];
-    for (let i = 0; i < g.roots.length; i++) this.gc.writeRef(roots, i, this.load(t, g.roots[i]));
+    for (let i = 0; i < g.roots.length; i++) this.store(roots, i, this.load(t, g.roots[i]));
     this.hold(this.slots.table, -1);
     return roots;
   }
@@ -144,7 +153,7 @@ export class GraphRuntime {
       const x = this.walk(roots);
       if (x <= 0 || this.slotCount(x) === 0) continue;
       const y = this.walk(roots);
-      if (y > 0) this.gc.writeRef(x, this.rng.below(this.slotCount(x)), y);
+      if (y > 0) this.store(x, this.rng.below(this.slotCount(x)), y);
     }
   }
 
@@ -178,7 +187,7 @@ export class GraphRuntime {
       this.charge(copy.length - 1, "rebuild", site);
       this.hold(this.slots.hold, x);
       const t = this.materialise(copy, site);
-      this.gc.writeRef(this.globals[this.slots.hold], slot, this.load(t, 0));
+      this.store(this.globals[this.slots.hold], slot, this.load(t, 0));
       this.hold(this.slots.table, -1);
       this.hold(this.slots.hold, -1);
     }

@@ -77,6 +77,8 @@ export class Recorder {
   peakFootprint = 0;
   /** Allocation count at which the live-size probe traces next (never, without a probe). */
   private liveProbeAt = Infinity;
+  /** The objects the probe's last trace found live, one bit per granule (one empty word without a probe). */
+  private readonly liveMarks: Int32Array;
   /** Worst fragmentation seen after a full collection. */
   peakFragmentation = 0;
   gcWallMs = 0;
@@ -108,16 +110,20 @@ export class Recorder {
     readonly liveProbe?: PeakLiveProbe,
   ) {
     if (liveProbe) this.liveProbeAt = liveProbe.nextAt();
+    this.liveMarks = liveProbe ? liveProbe.marks : new Int32Array(1);
   }
 
   /**
-   * Counts one allocation by the mutator. A collector calls it once the
-   * object is allocated and before the mutator can store it, outside any
-   * collection: the live-size probe may trace the heap from the roots here.
+   * Counts one allocation by the mutator, at `address` (0: not said). A
+   * collector calls it once the object is allocated and before the mutator
+   * can store it, outside any collection: the live-size probe may trace the
+   * heap from the roots here.
    */
-  allocated(bytes: number): void {
+  allocated(bytes: number, address = 0): void {
     this.allocatedObjects++;
     this.allocatedBytes += bytes;
+    // A new object where the probe's last trace found a live one: memory was reclaimed outside a pause.
+    if ((this.liveMarks[address >> 8] & (1 << ((address >> 3) & 31))) !== 0) this.liveProbe!.heapChanged();
     if (this.allocatedBytes > this.liveProbeAt) this.liveProbeAt = this.liveProbe!.probe(this.allocatedBytes, bytes);
   }
 
@@ -242,6 +248,8 @@ export class Recorder {
    */
   pause(collector: Collected, kind: string, reason: string, body: () => boolean, safepoint: boolean | "stop" = true): void {
     const index = this.log.length + 1;
+    // A pause may move or reclaim objects: the probe's marks no longer say what is live.
+    this.liveProbe?.heapChanged();
     this.observer?.beforeCollection(collector, this, index);
     const objectsBefore = this.heapObjects;
     const bytesBefore = this.heapUsedBytes;

@@ -20,8 +20,7 @@ import { checkHeapBytes, parseSize } from "../units.js";
 import { measureLeaks } from "../verify/leaks.js";
 import { WorkCounters } from "../metrics/collection-log.js";
 import { Recorder } from "../metrics/recorder.js";
-import { DEFAULT_PEAK_LIVE_PRECISION, PeakLiveProbe } from "../metrics/peak-live.js";
-import { ReachableBytes } from "../heap/reachable.js";
+import { DEFAULT_PEAK_LIVE_PRECISION, IncrementalLiveTracer, PeakLiveProbe } from "../metrics/peak-live.js";
 import { DemographicsTracker, type Reclamation } from "../metrics/demographics.js";
 import { DemographicsTap } from "./demographics-tap.js";
 import { HeapVerifier } from "../verify/verifier.js";
@@ -122,12 +121,14 @@ export function runWorkloadWithTimeline(
   // The heap's page tracker counts first touches into the recorder's work counters.
   const work = new WorkCounters();
   const heap = new Heap(heapBytes, costs.pageBytes, work);
+  const precision = options.peakLivePrecision === undefined ? DEFAULT_PEAK_LIVE_PRECISION : options.peakLivePrecision;
   const program = bindWorkload(workload, options.params, {
     storeBarrier: entry.constraints.storeBarrier,
     rootBarrier: entry.constraints.rootBarrier,
     maxOps: options.maxOps ?? DEFAULT_MAX_OPS,
     maxDepth,
     trackUses: options.demographics === true,
+    liveStores: precision !== null,
   });
   const roots = new Roots(program.stackSlots, program.globalRefCount);
   const verifier = options.verify ? new HeapVerifier(heap, roots, options.verifyEveryMarkingStep) : undefined;
@@ -139,15 +140,17 @@ export function runWorkloadWithTimeline(
     : undefined;
   // The verifier first: a collector that corrupts the heap is reported as such before the tracker walks it.
   const observer = combineObservers(verifier, tracker, options.onProgress && progressObserver(options.onProgress), stream);
-  const precision = options.peakLivePrecision === undefined ? DEFAULT_PEAK_LIVE_PRECISION : options.peakLivePrecision;
-  const liveProbe = precision === null ? undefined : new PeakLiveProbe(new ReachableBytes(heap, roots), precision);
+  // The probe's tracer doubles as the mutator's store log, which lets its traces be incremental.
+  const liveTracer = precision === null ? undefined : new IncrementalLiveTracer(heap, roots, options.verify === true);
+  const liveProbe = liveTracer && new PeakLiveProbe(liveTracer, precision!);
   const recorder = new Recorder(new SimClock(costs, (out) => readMutatorCounters(out)), observer, work, liveProbe);
   const collector = entry.create(
     { heap, roots, recorder, describeSite: program.describeSite },
     parsed.values as never,
   );
   // With demographics the mutator allocates through a tap that reports each birth, and reports its uses.
-  const { main, output, readCounters } = program.instantiate(tracker ? new DemographicsTap(collector, tracker) : collector, roots, new Rng(seed), tracker);
+  const { main, output, readCounters } = program.instantiate(tracker ? new DemographicsTap(collector, tracker) : collector, roots, new Rng(seed), tracker, liveTracer);
+  liveTracer?.reportsStores();
   readMutatorCounters = readCounters;
 
   let outcome: RunResult["outcome"] = "completed";

@@ -12,6 +12,7 @@ import { linkProgram, type LinkOptions } from "./compile.js";
 import { effectiveParams } from "./compiler/declarations.js";
 import { programFor, type LoadedWorkload } from "./load.js";
 import { instantiate, type Mutator, type UseTracker } from "./program.js";
+import type { LiveStoreLog } from "../metrics/peak-live.js";
 import { INITIAL_STACK_SLOTS, instantiateScript } from "./script/mutator.js";
 
 export interface BoundWorkload {
@@ -23,7 +24,8 @@ export interface BoundWorkload {
   /** An allocation site number as a message names it. */
   describeSite(site: number): string;
   /** The mutator, bound to the collector's heap and the run's roots and random source; `uses` hears of every use of an object (link.trackUses). */
-  instantiate(gc: Collector, roots: Roots, rng: Rng, uses?: UseTracker): Mutator;
+  /** With `liveStores`, every reference store is reported to it (link with `liveStores` for compiled workloads). */
+  instantiate(gc: Collector, roots: Roots, rng: Rng, uses?: UseTracker, liveStores?: LiveStoreLog): Mutator;
 }
 
 export function bindWorkload(workload: LoadedWorkload, params: Readonly<Record<string, number>> | undefined, link: LinkOptions): BoundWorkload {
@@ -37,7 +39,7 @@ export function bindWorkload(workload: LoadedWorkload, params: Readonly<Record<s
       // The declared globals, then the return register.
       globalRefCount: Object.keys(script.globals).length + 1,
       describeSite: (site) => (site < script.typeNames.length ? `alloc("${script.typeNames[site]}")` : "allocRaw"),
-      instantiate: (gc, roots, rng, uses) => instantiateScript(script, effective, gc, roots, rng, link, uses),
+      instantiate: (gc, roots, rng, uses, liveStores) => instantiateScript(script, effective, gc, roots, rng, link, uses, liveStores),
     };
   }
   const program = linkProgram(programFor(workload, params), link);
@@ -46,6 +48,6 @@ export function bindWorkload(workload: LoadedWorkload, params: Readonly<Record<s
     stackSlots: program.stackSlots,
     globalRefCount: program.globalRefCount,
     describeSite: (site) => program.sites[site] ?? `site ${site}`,
-    instantiate: (gc, roots, rng, uses) => instantiate(program, gc, roots, rng, workload.graph, uses),
+    instantiate: (gc, roots, rng, uses, liveStores) => instantiate(program, gc, roots, rng, workload.graph, uses, liveStores),
   };
 }

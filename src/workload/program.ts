@@ -10,6 +10,7 @@ import type { ObjectGraph } from "../graph/graph-file.js";
 import { GraphRuntime } from "../graph/graph-runtime.js";
 import { NSLOTS_MASK } from "../heap/object-model.js";
 import type { CompiledProgram } from "./compile.js";
+import type { LiveStoreLog } from "../metrics/peak-live.js";
 import type { Rng } from "../util/rng.js";
 
 /** What a workload may print in one run: enough for any report, far below what exhausts memory. */
@@ -68,6 +69,9 @@ export class WorkloadRuntime {
   /** Where code linked with trackUses reports uses of objects. */
   uses: UseTracker | undefined;
 
+  /** Where code linked with liveStores reports reference stores (the live-size probe's log). */
+  liveStores: LiveStoreLog | undefined;
+
   /** The graph statements' runtime, when the workload has a graph. */
   graph: GraphRuntime | undefined;
 
@@ -124,13 +128,23 @@ export interface Mutator {
  * Binds compiled workload code to a collector's heap and roots, wiring the
  * mutator's stack pointer into the roots (collectors read it to scan frames).
  */
-export function instantiate(program: CompiledProgram, gc: Collector, roots: Roots, rng: Rng, graph?: ObjectGraph, uses?: UseTracker): Mutator {
+export function instantiate(
+  program: CompiledProgram,
+  gc: Collector,
+  roots: Roots,
+  rng: Rng,
+  graph?: ObjectGraph,
+  uses?: UseTracker,
+  liveStores?: LiveStoreLog,
+): Mutator {
   const mem = gc.heap.mem;
   const rt = new WorkloadRuntime(program, rng, mem);
   // Code linked with trackUses reads it once, as `dm`.
   rt.uses = uses;
+  // Code linked with liveStores reads it once, as `LS`.
+  rt.liveStores = liveStores;
   if (graph && program.graphRoots) {
-    rt.graph = new GraphRuntime(graph, gc, roots.globals, program.graphRoots, rng, program.maxOps, program.sites);
+    rt.graph = new GraphRuntime(graph, gc, roots.globals, program.graphRoots, rng, program.maxOps, program.sites, liveStores);
   }
   const factory = new Function("gc", "mem", "R", "G", "rt", "rng", program.source) as (
     ...args: unknown[]

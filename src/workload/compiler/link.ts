@@ -36,6 +36,11 @@ export interface LinkOptions {
    * (drag, --demographics). Off, the generated code has no trace of it.
    */
   trackUses?: boolean;
+  /**
+   * Report reference stores to `rt.liveStores`, the live-size probe's store
+   * log (src/metrics/peak-live.ts), which makes its traces incremental.
+   */
+  liveStores?: boolean;
 }
 
 export interface CompiledProgram {
@@ -111,9 +116,23 @@ export function lit(n: number): string {
   return n < 0 ? `(${n})` : String(n);
 }
 
-/** The first line after "use strict": the limits, and the use tracker when the run tracks uses. */
+/**
+ * The first line after "use strict": the limits, the use tracker when the run
+ * tracks uses, and `lst`, the store that tells the probe's store log first,
+ * when the run has one (it is called only when there is something to log:
+ * the old value is a reference, or the holder is marked).
+ */
 export function limitsHeader(holes: Holes): string {
-  return holes.add((o) => `const MAX_OPS = ${lit(o.maxOps)}, MAX_DEPTH = ${lit(o.maxDepth)};${o.trackUses ? " const dm = rt.uses;" : ""}`);
+  return holes.add((o) => {
+    let header = `const MAX_OPS = ${lit(o.maxOps)}, MAX_DEPTH = ${lit(o.maxDepth)};${o.trackUses ? " const dm = rt.uses;" : ""}`;
+    if (o.liveStores) {
+      const store = o.storeBarrier ? "gc.writeRef(o, k, v);" : "mem[i] = v;";
+      header +=
+        "\nconst LS = rt.liveStores, LM = LS.marks;" +
+        `\nfunction lst(o, k, v) { const i = (o >> 2) + 2 + 2 * k; const old = mem[i]; if (old > 0 || (LM[o >> 8] & (1 << ((o >> 3) & 31))) !== 0) LS.store(o, old, v); ${store} }`;
+    }
+    return header;
+  });
 }
 
 /** A use of the object at `obj` (JS expression), reported when the run tracks uses; nothing otherwise. */
@@ -121,9 +140,11 @@ export function useCode(holes: Holes, obj: string): string {
   return holes.add((o) => (o.trackUses ? ` dm.use(${obj});` : ""));
 }
 
-/** A reference store through the collector's write barrier, or straight into memory when it has none. */
+/** A reference store through the collector's write barrier, or straight into memory when it has none; through `lst` when the probe logs stores. */
 export function storeCode(holes: Holes, obj: string, slot: string, value: string): string {
-  return holes.add((o) => (o.storeBarrier ? `gc.writeRef(${obj}, ${slot}, ${value});` : `mem[(${obj} >> 2) + 2 + 2 * ${slot}] = ${value};`));
+  return holes.add((o) =>
+    o.liveStores ? `lst(${obj}, ${slot}, ${value});` : o.storeBarrier ? `gc.writeRef(${obj}, ${slot}, ${value});` : `mem[(${obj} >> 2) + 2 + 2 * ${slot}] = ${value};`,
+  );
 }
 
 /** Code that writes a reference variable held at `array[index]` (JS expression `js`). */

@@ -37,6 +37,7 @@ import { GcsimError, OutOfMemoryError, WorkloadRuntimeError } from "../../errors
 import type { Roots } from "../../heap/heap.js";
 import { MAX_PAYLOAD_BYTES, MAX_SLOTS, NSLOTS_MASK } from "../../heap/object-model.js";
 import { MutatorCounter } from "../../metrics/clock.js";
+import type { LiveStoreLog } from "../../metrics/peak-live.js";
 import type { Rng } from "../../util/rng.js";
 import type { LinkOptions } from "../compiler/link.js";
 import { MAX_OUTPUT_CHARS, MAX_OUTPUT_LINES, type Mutator as RunnableMutator, type UseTracker } from "../program.js";
@@ -149,6 +150,8 @@ export class ScriptMutator {
     private readonly roots: Roots,
     private readonly rng: Rng,
     link: LinkOptions,
+    /** The live-size probe's store log, told of every reference store. */
+    private readonly liveStores?: LiveStoreLog,
   ) {
     this.mem = gc.heap.mem;
     // Plain objects for the lookups on every operation: V8 keeps them in fast mode, which a prototype-less
@@ -417,6 +420,7 @@ export class ScriptMutator {
   }
 
   private storeRef(obj: number, slot: number, value: number): void {
+    this.liveStores?.store(obj, this.mem[(obj >> 2) + 2 + 2 * slot], value);
     if (this.storeBarrier) {
       this.inCollector = true;
       this.gc.writeRef(obj, slot, value);
@@ -597,8 +601,9 @@ class UseTrackingScriptMutator extends ScriptMutator {
     rng: Rng,
     link: LinkOptions,
     private readonly uses: UseTracker,
+    liveStores?: LiveStoreLog,
   ) {
-    super(script, params, gc, roots, rng, link);
+    super(script, params, gc, roots, rng, link, liveStores);
   }
 
   protected override deref(h: Handle): number {
@@ -617,7 +622,11 @@ export function instantiateScript(
   rng: Rng,
   link: LinkOptions,
   uses?: UseTracker,
+  liveStores?: LiveStoreLog,
 ): RunnableMutator {
-  const m = link.trackUses && uses ? new UseTrackingScriptMutator(script, params, gc, roots, rng, link, uses) : new ScriptMutator(script, params, gc, roots, rng, link);
+  const m =
+    link.trackUses && uses
+      ? new UseTrackingScriptMutator(script, params, gc, roots, rng, link, uses, liveStores)
+      : new ScriptMutator(script, params, gc, roots, rng, link, liveStores);
   return { main: () => m.main(), output: m.output, readCounters: (out) => m.readCounters(out) };
 }
