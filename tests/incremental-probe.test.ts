@@ -139,4 +139,104 @@ describe("the live-size probe's incremental trace", () => {
     expect(h.tracer.measure()).toBe(4 * OBJECT_BYTES);
     expect(h.tracer.incrementalTraces).toBe(1);
   });
+
+  describe("proving dead what left the live set", () => {
+    // A proof visits the dead objects; the tracer tries one only while they are at most half the live bytes.
+    /** global 1 -> 10 -> 11 -> 12 -> 13 -> 14: five live objects that outlive each test. */
+    function withBallast() {
+      const h = handHeap(16);
+      for (let i = 10; i < 14; i++) h.store(i, 0, i + 1);
+      h.global(1, 10);
+      return h;
+    }
+
+    it("proves a dropped tree dead without tracing the rest", () => {
+      const h = withBallast();
+      // global 0 -> 0 -> {1, 2}. Dropping global 0 kills 0, 1 and 2.
+      h.store(0, 0, 1);
+      h.store(0, 1, 2);
+      h.global(0, 0);
+      expect(h.tracer.measure()).toBe(8 * OBJECT_BYTES);
+      h.global(0, null);
+      expect(h.tracer.measure()).toBe(5 * OBJECT_BYTES);
+      expect(h.tracer.deathsProved).toBe(1);
+      expect(h.tracer.fullTraces).toBe(1);
+    });
+
+    it("traces in full when the dead objects are more than half the live bytes", () => {
+      const h = handHeap(8);
+      // The same tree, with one live object beside it: 3 dead against 4 live.
+      h.store(0, 0, 1);
+      h.store(0, 1, 2);
+      h.global(0, 0);
+      h.global(1, 3);
+      expect(h.tracer.measure()).toBe(4 * OBJECT_BYTES);
+      h.global(0, null);
+      expect(h.tracer.measure()).toBe(1 * OBJECT_BYTES);
+      expect(h.tracer.deathsProved).toBe(0);
+      expect(h.tracer.fullTraces).toBe(2);
+    });
+
+    it("traces in full when an object of the dropped tree is also referenced from a live one", () => {
+      const h = withBallast();
+      // global 0 -> 0 -> 2 and the ballast's 14 -> 1 -> 2: dropping global 0 leaves 2 live.
+      h.store(0, 0, 2);
+      h.store(1, 0, 2);
+      h.store(14, 0, 1);
+      h.global(0, 0);
+      expect(h.tracer.measure()).toBe(8 * OBJECT_BYTES);
+      h.global(0, null);
+      expect(h.tracer.measure()).toBe(7 * OBJECT_BYTES);
+      expect(h.tracer.deathsProved).toBe(0);
+      expect(h.tracer.fullTraces).toBe(2);
+    });
+
+    it("traces in full when a store since gave the dropped object a reference from a live object", () => {
+      const h = withBallast();
+      // global 0 -> 0; then the ballast's 14 -> 0 is stored and global 0 dropped: 0 stays live.
+      h.global(0, 0);
+      expect(h.tracer.measure()).toBe(6 * OBJECT_BYTES);
+      h.store(14, 1, 0);
+      h.global(0, null);
+      expect(h.tracer.measure()).toBe(6 * OBJECT_BYTES);
+      expect(h.tracer.deathsProved).toBe(0);
+    });
+
+    it("traces in full when the dropped tree reaches, through a slot written since, an object a live one referred to", () => {
+      const h = withBallast();
+      // global 0 -> 0, and the ballast's 14 -> 1; then 0 -> 1 is stored and global 0 dropped: 1 stays live through 14.
+      h.global(0, 0);
+      h.store(14, 0, 1);
+      expect(h.tracer.measure()).toBe(7 * OBJECT_BYTES);
+      h.store(0, 0, 1);
+      h.global(0, null);
+      expect(h.tracer.measure()).toBe(6 * OBJECT_BYTES);
+      expect(h.tracer.deathsProved).toBe(0);
+    });
+
+    it("proves the tree dead when the object a store gave a reference into it died too", () => {
+      const h = withBallast();
+      // global 0 -> 0 -> 1; a new object 4 gets 4 -> 0 but is never rooted; then global 0 is dropped.
+      h.store(0, 0, 1);
+      h.global(0, 0);
+      expect(h.tracer.measure()).toBe(7 * OBJECT_BYTES);
+      h.store(4, 0, 0);
+      h.global(0, null);
+      expect(h.tracer.measure()).toBe(5 * OBJECT_BYTES);
+      expect(h.tracer.deathsProved).toBe(1);
+    });
+
+    it("traces in full when a root still refers into the dropped tree", () => {
+      const h = withBallast();
+      // global 0 -> 0 -> 1 and the stack holds 1: dropping global 0 leaves 1 live through the stack.
+      h.store(0, 0, 1);
+      h.global(0, 0);
+      h.frames(1);
+      expect(h.tracer.measure()).toBe(7 * OBJECT_BYTES);
+      h.global(0, null);
+      expect(h.tracer.measure()).toBe(6 * OBJECT_BYTES);
+      expect(h.tracer.deathsProved).toBe(0);
+      expect(h.tracer.fullTraces).toBe(2);
+    });
+  });
 });
