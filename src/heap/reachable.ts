@@ -12,26 +12,17 @@
  * Marks stay between traces until `forget`: the probe's incremental traces
  * (`markUnmarked`) descend only into objects the last trace did not mark,
  * and prove the marked objects it asked about (`requireProof`) live when
- * they meet them. Every trace also notes which objects it met through a
- * reference slot, once or more than once (`referenced`, `shared`): an upper
- * bound of each object's references from the live heap, which the probe
- * uses to prove objects dead. Leak accounting (src/verify/leaks.ts) uses
- * one full trace, keeping the bits (`markReachable`, `isReached`).
+ * they meet them. Leak accounting (src/verify/leaks.ts) uses one full trace,
+ * keeping the bits (`markReachable`, `isReached`).
  */
 import type { Heap, Roots } from "./heap.js";
-import { IntStack } from "./int-stack.js";
 import { NSLOTS_MASK } from "./object-model.js";
 
 export class ReachableBytes {
   /** Bit g: the object starting at granule g is marked. Word of address a: a >> 8; bit: (a >> 3) & 31. */
   readonly marks: Int32Array;
   /** Bit g: a marked object the next `markUnmarked` must meet to prove it live. */
-  readonly pending: Int32Array;
-  /** Bit g: a trace since `forget` met the object at g through a reference slot; `shared`: more than once. */
-  readonly referenced: Int32Array;
-  readonly shared: Int32Array;
-  /** The objects marked since the list was last cleared (by `forget` or its user). */
-  readonly newlyMarked = new IntStack();
+  private readonly pending: Int32Array;
   /** Objects in `pending` not met yet. */
   unproven = 0;
   /** Depth-first work list of objects marked but not yet scanned. */
@@ -48,8 +39,6 @@ export class ReachableBytes {
   ) {
     this.marks = new Int32Array((heap.end >> 8) + 1);
     this.pending = new Int32Array(this.marks.length);
-    this.referenced = new Int32Array(this.marks.length);
-    this.shared = new Int32Array(this.marks.length);
   }
 
   /** Bytes of the objects reachable from the roots now (headers, slots and payloads as laid out); keeps no marks. */
@@ -71,36 +60,12 @@ export class ReachableBytes {
     return this.markUnmarked();
   }
 
-  /** Clears every mark, and what the traces noted of references. */
+  /** Clears every mark. */
   forget(): void {
+    const marks = this.marks;
     const dirty = this.dirty;
-    for (let i = 0, n = this.dirtyWords; i < n; i++) {
-      const word = dirty[i];
-      this.marks[word] = 0;
-      this.referenced[word] = 0;
-      this.shared[word] = 0;
-    }
+    for (let i = 0, n = this.dirtyWords; i < n; i++) marks[dirty[i]] = 0;
     this.dirtyWords = 0;
-    this.newlyMarked.clear();
-  }
-
-  /** Unmarks the objects `refs` (found dead), and forgets their references. */
-  unmark(refs: Int32Array, n: number): void {
-    for (let i = 0; i < n; i++) {
-      const a = refs[i];
-      const keep = ~(1 << ((a >> 3) & 31));
-      this.marks[a >> 8] &= keep;
-      this.referenced[a >> 8] &= keep;
-      this.shared[a >> 8] &= keep;
-    }
-  }
-
-  /** Notes one more reference to the marked object at `a` (a store the trace did not see). */
-  noteReference(a: number): void {
-    const word = a >> 8;
-    const bit = 1 << ((a >> 3) & 31);
-    if ((this.referenced[word] & bit) === 0) this.referenced[word] |= bit;
-    else this.shared[word] |= bit;
   }
 
   /**
@@ -145,21 +110,14 @@ export class ReachableBytes {
 
   /**
    * Marks what the slots of the objects `holders` (marked, known live) reach
-   * through unmarked objects, and returns its bytes. Holders whose bit is
-   * set in `skip` are passed over.
+   * through unmarked objects, and returns its bytes.
    */
-  markFromHolders(holders: Int32Array, n: number, skip: Int32Array | null): number {
+  markFromHolders(holders: Int32Array, n: number): number {
     const mem = this.heap.mem;
     let top = 0;
     for (let i = 0; i < n; i++) {
-      const h = holders[i];
-      if (skip !== null && (skip[h >> 8] & (1 << ((h >> 3) & 31))) !== 0) continue;
-      const w = h >> 2;
-      for (let s = w + 2, end = w + 2 + 2 * (mem[w] & NSLOTS_MASK); s < end; s += 2) {
-        if (mem[s] <= 0) continue;
-        this.noteReference(mem[s]);
-        top = this.visit(mem[s], top);
-      }
+      const w = holders[i] >> 2;
+      for (let s = w + 2, end = w + 2 + 2 * (mem[w] & NSLOTS_MASK); s < end; s += 2) if (mem[s] > 0) top = this.visit(mem[s], top);
     }
     return this.drain(top);
   }
@@ -182,7 +140,6 @@ export class ReachableBytes {
       if (this.dirtyWords === this.dirty.length) this.dirty = grow(this.dirty);
       this.dirty[this.dirtyWords++] = g >> 5;
     }
-    this.newlyMarked.push(ref);
     if (top === this.stack.length) this.stack = grow(this.stack);
     this.stack[top] = ref;
     return top + 1;
@@ -192,8 +149,6 @@ export class ReachableBytes {
   private drain(top: number): number {
     const mem = this.heap.mem;
     const marks = this.marks;
-    const referenced = this.referenced;
-    const newlyMarked = this.newlyMarked;
     let bytes = 0;
     while (top > 0) {
       const w = this.stack[--top] >> 2;
@@ -206,13 +161,9 @@ export class ReachableBytes {
         // The common case inline (an unmarked object on a word already dirty); the rest in visit.
         const g = ref >> 3;
         const bit = 1 << (g & 31);
-        const seen = referenced[g >> 5];
-        if ((seen & bit) === 0) referenced[g >> 5] = seen | bit;
-        else this.shared[g >> 5] |= bit;
         const word = marks[g >> 5];
         if ((word & bit) === 0 && word !== 0 && top < this.stack.length) {
           marks[g >> 5] = word | bit;
-          newlyMarked.push(ref);
           this.stack[top++] = ref;
         } else {
           top = this.visit(ref, top);

@@ -63,7 +63,6 @@
 
 import type { Heap, Roots } from "../heap/heap.js";
 import { IntStack } from "../heap/int-stack.js";
-import { NSLOTS_MASK, objectBytes } from "../heap/object-model.js";
 import { ReachableBytes } from "../heap/reachable.js";
 
 /** Default relative precision of peakLive: the upper bound is at most 1% above it. */
@@ -168,8 +167,8 @@ export interface LiveStoreLog {
   readonly marks: Int32Array;
   /**
    * Called before a reference store into `holder` replaces `old` by `value`.
-   * A mutator may skip the call when `old` is null and neither `holder` nor
-   * `value` is marked (there is nothing to log); the generated code does.
+   * A mutator may skip the call when `old` is null and `holder` unmarked
+   * (there is nothing to log); the generated code does.
    */
   store(holder: number, old: number, value: number): void;
 }
@@ -177,9 +176,8 @@ export interface LiveStoreLog {
 /** The probe's tracer: full traces, or incremental ones while the mutator reports its stores. */
 export class IncrementalLiveTracer implements LiveTracer, LiveStoreLog {
   readonly marks: Int32Array;
-  /** Traces that proved the last live set still live, that proved what left it dead, and that traced in full. */
+  /** Incremental traces that proved the last live set still live, and those that had to trace in full. */
   incrementalTraces = 0;
-  deathsProved = 0;
   fullTraces = 0;
   /** Root slots the last trace read. */
   get rootSlots(): number {
@@ -196,15 +194,8 @@ export class IncrementalLiveTracer implements LiveTracer, LiveStoreLog {
   private readonly rootTargets = new IntStack();
   private readonly lost = new IntStack();
   private readonly holders = new IntStack();
-  /** (holder, value) pairs of the stores that gave a marked object a reference. */
-  private readonly gained = new IntStack();
   private logLimit = 0;
   private readonly tracer: ReachableBytes;
-  private readonly mem: Int32Array;
-  /** The objects a trace proves dead (`doomed` their bits), and scratch bits for the proof; made on first use. */
-  private readonly dead = new IntStack();
-  private doomed: Int32Array | null = null;
-  private scratch: Int32Array | null = null;
   /** With --verify: an independent full trace to check each incremental one against. */
   private readonly check: ReachableBytes | null;
 
@@ -215,7 +206,6 @@ export class IncrementalLiveTracer implements LiveTracer, LiveStoreLog {
   ) {
     this.tracer = new ReachableBytes(heap, roots);
     this.marks = this.tracer.marks;
-    this.mem = heap.mem;
     this.check = verify ? new ReachableBytes(heap, roots) : null;
   }
 
@@ -229,23 +219,17 @@ export class IncrementalLiveTracer implements LiveTracer, LiveStoreLog {
     this.current = false;
     this.lost.clear();
     this.holders.clear();
-    this.gained.clear();
   }
 
   store(holder: number, old: number, value: number): void {
     if (!this.current) return;
     const marks = this.marks;
     if (old > 0 && (marks[old >> 8] & (1 << ((old >> 3) & 31))) !== 0) this.lost.push(old);
-    if (value > 0) {
-      if ((marks[value >> 8] & (1 << ((value >> 3) & 31))) !== 0) {
-        this.gained.push(holder);
-        this.gained.push(value);
-      } else if ((marks[holder >> 8] & (1 << ((holder >> 3) & 31))) !== 0) {
-        this.holders.push(holder);
-      }
+    if (value > 0 && (marks[holder >> 8] & (1 << ((holder >> 3) & 31))) !== 0 && (marks[value >> 8] & (1 << ((value >> 3) & 31))) === 0) {
+      this.holders.push(holder);
     }
     // Past this, reading the log would cost more than tracing everything again.
-    if (this.lost.length + this.holders.length + this.gained.length > this.logLimit) this.invalidate();
+    if (this.lost.length + this.holders.length > this.logLimit) this.invalidate();
   }
 
   measure(): number {
@@ -263,146 +247,29 @@ export class IncrementalLiveTracer implements LiveTracer, LiveStoreLog {
     for (let i = 0, sp = this.roots.stackTop(); i < sp; i++) if (stack[i] > 0) this.rootTargets.push(stack[i]);
     this.lost.clear();
     this.holders.clear();
-    this.gained.clear();
     this.logLimit = Math.max(4096, bytes >> 4);
     this.current = this.storesReported;
     return bytes;
   }
 
-  /** The live bytes now if the trace can tell them from the marks and the log, else -1. */
+  /** The live bytes now if the last live set is proved still live, else -1. */
   private traceIncrementally(): number {
     const t = this.tracer;
-    t.newlyMarked.clear();
     t.requireProof(this.rootTargets.view(), this.rootTargets.length);
     t.requireProof(this.lost.view(), this.lost.length);
     let added = t.markUnmarked();
-    let deadBytes = 0;
-    if (t.unproven > 0) deadBytes = this.proveDead();
-    t.dropProofs(this.rootTargets.view(), this.rootTargets.length);
-    t.dropProofs(this.lost.view(), this.lost.length);
-    if (deadBytes < 0) return -1;
-    const doomed = this.dead.length > 0 ? this.doomed : null;
-    added += t.markFromHolders(this.holders.view(), this.holders.length, doomed);
-    if (doomed !== null) {
-      const holdersLive = this.gainedByDoomedFromLive();
-      t.unmark(this.dead.view(), this.dead.length);
-      for (let i = 0; i < this.dead.length; i++) this.setBit(doomed, this.dead.at(i), false);
-      this.dead.clear();
-      if (holdersLive) return -1;
-      this.deathsProved++;
-    } else {
-      this.incrementalTraces++;
+    if (t.unproven > 0) {
+      t.dropProofs(this.rootTargets.view(), this.rootTargets.length);
+      t.dropProofs(this.lost.view(), this.lost.length);
+      return -1;
     }
-    // The references stores gave marked objects, which no trace met: counted for the next proof of death.
-    for (let i = 1; i < this.gained.length; i += 2) if (this.hasBit(this.marks, this.gained.at(i))) t.noteReference(this.gained.at(i));
-    const live = this.markedBytes - deadBytes + added;
+    added += t.markFromHolders(this.holders.view(), this.holders.length);
+    this.incrementalTraces++;
+    const live = this.markedBytes + added;
     if (this.check !== null) {
       const full = this.check.measure();
       if (full !== live) throw new Error(`internal: the live-size probe's incremental trace counted ${live} live bytes, a full trace ${full}`);
     }
     return live;
-  }
-
-  /**
-   * After a trace left some objects of L unproven (U): proves dead the
-   * marked objects reachable from them (D), and returns their bytes, or -1
-   * if it cannot. Every object of D is unreachable if
-   *   - no root refers to one;
-   *   - each one's references from the heap at the last trace (`referenced`,
-   *     `shared`: an upper bound) came from D: it had at most one, and was
-   *     reached from D through a slot no store has written since (then that
-   *     slot is the one), or none (an object of U not reached from D);
-   *   - every store since that gave one a reference was into an object of D
-   *     or one no trace found live (checked after the holders are scanned,
-   *     `gainedByDoomedFromLive`).
-   * Then a path from the roots to an object of D would enter D from a root,
-   * a live object's old slot (counted as a second reference) or a new store
-   * from a live object: none exists. The other marked objects are live (the
-   * module comment's argument: the last object of L on a path to one is
-   * proved live, or the rest of the path runs through D). D is visited only
-   * up to half the live bytes: past that a full trace is cheaper.
-   */
-  private proveDead(): number {
-    const t = this.tracer;
-    const mem = this.mem;
-    const marks = this.marks;
-    if (this.doomed === null) {
-      this.doomed = new Int32Array(marks.length);
-      this.scratch = new Int32Array(marks.length);
-    }
-    const doomed = this.doomed;
-    const scratch = this.scratch!; // objects marked by this trace, then objects given references by stores
-    const dead = this.dead;
-    const newly = t.newlyMarked;
-    for (let i = 0; i < newly.length; i++) this.setBit(scratch, newly.at(i), true);
-    // U, first in `dead`: their pending bits stay set until an edge from D reaches them.
-    for (const list of [this.rootTargets, this.lost]) {
-      for (let i = 0; i < list.length; i++) {
-        const a = list.at(i);
-        if (this.hasBit(t.pending, a) && !this.hasBit(doomed, a)) {
-          this.setBit(doomed, a, true);
-          dead.push(a);
-        }
-      }
-    }
-    const unproven = dead.length;
-    let bytes = 0;
-    let ok = true;
-    for (let i = 0; i < dead.length && ok; i++) {
-      const w = dead.at(i) >> 2;
-      const n = mem[w] & NSLOTS_MASK;
-      bytes += objectBytes(n, mem[w + 1]);
-      if (bytes > this.markedBytes / 2) ok = false;
-      for (let s = w + 2, end = w + 2 + 2 * n; s < end; s += 2) {
-        const c = mem[s];
-        // Only objects the last trace marked: one marked since is live.
-        if (c <= 0 || !this.hasBit(marks, c) || this.hasBit(scratch, c)) continue;
-        this.setBit(t.pending, c, false); // reached from D
-        if (!this.hasBit(doomed, c)) {
-          this.setBit(doomed, c, true);
-          dead.push(c);
-        }
-      }
-    }
-    for (let i = 0; i < newly.length; i++) this.setBit(scratch, newly.at(i), false);
-    if (ok) {
-      for (let i = 1; i < this.gained.length; i += 2) this.setBit(scratch, this.gained.at(i), true);
-      for (let i = 0; i < dead.length && ok; i++) {
-        const a = dead.at(i);
-        const reachedFromD = i >= unproven || !this.hasBit(t.pending, a);
-        if (this.hasBit(t.shared, a) || (this.hasBit(t.referenced, a) && (!reachedFromD || this.hasBit(scratch, a)))) ok = false;
-      }
-      for (let i = 1; i < this.gained.length; i += 2) this.setBit(scratch, this.gained.at(i), false);
-    }
-    if (ok) {
-      const { globals, stack } = this.roots;
-      for (let i = 0; i < globals.length && ok; i++) if (globals[i] > 0 && this.hasBit(doomed, globals[i])) ok = false;
-      for (let i = 0, sp = this.roots.stackTop(); i < sp && ok; i++) if (stack[i] > 0 && this.hasBit(doomed, stack[i])) ok = false;
-    }
-    if (!ok) {
-      for (let i = 0; i < dead.length; i++) this.setBit(doomed, dead.at(i), false);
-      dead.clear();
-      return -1;
-    }
-    return bytes;
-  }
-
-  /** Whether a store since the last trace gave an object proved dead a reference from an object found live. */
-  private gainedByDoomedFromLive(): boolean {
-    const doomed = this.doomed!;
-    for (let i = 0; i < this.gained.length; i += 2) {
-      const holder = this.gained.at(i);
-      if (this.hasBit(doomed, this.gained.at(i + 1)) && this.hasBit(this.marks, holder) && !this.hasBit(doomed, holder)) return true;
-    }
-    return false;
-  }
-
-  private hasBit(bits: Int32Array, a: number): boolean {
-    return (bits[a >> 8] & (1 << ((a >> 3) & 31))) !== 0;
-  }
-
-  private setBit(bits: Int32Array, a: number, on: boolean): void {
-    if (on) bits[a >> 8] |= 1 << ((a >> 3) & 31);
-    else bits[a >> 8] &= ~(1 << ((a >> 3) & 31));
   }
 }

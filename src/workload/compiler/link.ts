@@ -120,7 +120,7 @@ export function lit(n: number): string {
  * The first line after "use strict": the limits, the use tracker when the run
  * tracks uses, and `lst`, the store that tells the probe's store log first,
  * when the run has one (it is called only when there is something to log:
- * the old value is a reference, or the holder or the value is marked).
+ * the old value is a reference, or the holder is marked).
  */
 export function limitsHeader(holes: Holes): string {
   return holes.add((o) => {
@@ -129,7 +129,7 @@ export function limitsHeader(holes: Holes): string {
       const store = o.storeBarrier ? "gc.writeRef(o, k, v);" : "mem[i] = v;";
       header +=
         "\nconst LS = rt.liveStores, LM = LS.marks;" +
-        `\nfunction lst(o, k, v) { const i = (o >> 2) + 2 + 2 * k; const old = mem[i]; if (old > 0 || ((LM[o >> 8] >> ((o >> 3) & 31)) | (LM[v >> 8] >> ((v >> 3) & 31))) & 1) LS.store(o, old, v); ${store} }`;
+        `\nfunction lst(o, k, v) { const i = (o >> 2) + 2 + 2 * k; const old = mem[i]; if (old > 0 || (LM[o >> 8] & (1 << ((o >> 3) & 31))) !== 0) LS.store(o, old, v); ${store} }`;
     }
     return header;
   });
