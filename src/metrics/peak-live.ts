@@ -179,6 +179,8 @@ export class IncrementalLiveTracer implements LiveTracer, LiveStoreLog {
   /** Incremental traces that proved the last live set still live, and those that had to trace in full. */
   incrementalTraces = 0;
   fullTraces = 0;
+  /** Bytes of the objects all traces scanned: what the probe really traced (bench/probe-traces.mjs prints it). */
+  scannedBytes = 0;
   /** Root slots the last trace read. */
   get rootSlots(): number {
     return this.tracer.rootSlots;
@@ -239,6 +241,7 @@ export class IncrementalLiveTracer implements LiveTracer, LiveStoreLog {
       this.fullTraces++;
       t.forget();
       bytes = t.markUnmarked();
+      this.scannedBytes += bytes;
     }
     this.markedBytes = bytes;
     this.rootTargets.clear();
@@ -258,12 +261,15 @@ export class IncrementalLiveTracer implements LiveTracer, LiveStoreLog {
     t.requireProof(this.rootTargets.view(), this.rootTargets.length);
     t.requireProof(this.lost.view(), this.lost.length);
     let added = t.markUnmarked();
+    this.scannedBytes += added;
     if (t.unproven > 0) {
       t.dropProofs(this.rootTargets.view(), this.rootTargets.length);
       t.dropProofs(this.lost.view(), this.lost.length);
       return -1;
     }
-    added += t.markFromHolders(this.holders.view(), this.holders.length);
+    const fromHolders = t.markFromHolders(this.holders.view(), this.holders.length);
+    this.scannedBytes += fromHolders;
+    added += fromHolders;
     this.incrementalTraces++;
     const live = this.markedBytes + added;
     if (this.check !== null) {
