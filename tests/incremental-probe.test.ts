@@ -9,11 +9,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { Heap, Roots } from "../src/heap/heap.js";
-import { IncrementalLiveTracer } from "../src/metrics/peak-live.js";
+import { SimClock } from "../src/metrics/clock.js";
+import { DEFAULT_COSTS } from "../src/metrics/cost-model.js";
+import { IncrementalLiveTracer, PeakLiveProbe } from "../src/metrics/peak-live.js";
+import { Recorder } from "../src/metrics/recorder.js";
 
 const OBJECT_BYTES = 24;
 
-function handHeap(objects: number) {
+function handHeap(objects: number, collectorMoves = true) {
   const heap = new Heap(1 << 16, 4096);
   const mem = heap.mem;
   const at = (i: number) => heap.start + OBJECT_BYTES * i;
@@ -24,10 +27,12 @@ function handHeap(objects: number) {
   const roots = new Roots(8, 2);
   let sp = 0;
   roots.stackTop = () => sp;
-  const tracer = new IncrementalLiveTracer(heap, roots);
+  const tracer = new IncrementalLiveTracer(heap, roots, collectorMoves);
   tracer.reportsStores();
   return {
     tracer,
+    at,
+    mem,
     /** Object i's slot `slot` := object j (null: none), reported as the mutator reports a store. */
     store(i: number, slot: number, j: number | null) {
       const index = (at(i) >> 2) + 2 + 2 * slot;
@@ -110,14 +115,34 @@ describe("the live-size probe's incremental trace", () => {
     expect(h.tracer.incrementalTraces).toBe(0);
   });
 
-  it("traces in full after the collector may have moved or reclaimed objects", () => {
-    const h = handHeap(8);
+  it("traces in full after a pause of a collector that moves objects, and stays incremental after one that does not", () => {
+    for (const moves of [true, false]) {
+      const h = handHeap(8, moves);
+      h.frames(0);
+      expect(h.tracer.measure()).toBe(OBJECT_BYTES);
+      h.tracer.collectorPaused();
+      h.frames(0, 1);
+      expect(h.tracer.measure()).toBe(2 * OBJECT_BYTES);
+      expect(h.tracer.incrementalTraces).toBe(moves ? 0 : 1);
+    }
+  });
+
+  it("traces in full once an object is allocated where the last trace found a live one", () => {
+    // A collector that reclaims outside a pause: 0 dies, is freed, and its address is handed out again,
+    // to an object of two slots and 8 payload bytes (32 bytes), which the stack then holds.
+    const h = handHeap(8, false);
+    // Precision 1: after the first allocation's trace, the next is due only past twice the peak.
+    const probe = new PeakLiveProbe(h.tracer, 1);
+    const recorder = new Recorder(new SimClock(DEFAULT_COSTS), undefined, undefined, probe);
     h.frames(0);
-    expect(h.tracer.measure()).toBe(OBJECT_BYTES);
-    h.tracer.invalidate();
-    h.frames(0, 1);
-    expect(h.tracer.measure()).toBe(2 * OBJECT_BYTES);
-    expect(h.tracer.incrementalTraces).toBe(0);
+    recorder.allocated(OBJECT_BYTES, h.at(5));
+    expect(probe.probes).toBe(1);
+    h.frames();
+    h.mem[(h.at(0) >> 2) + 1] = 8;
+    recorder.allocated(32, h.at(0));
+    h.frames(0);
+    expect(probe.probes).toBe(1);
+    expect(h.tracer.measure()).toBe(32);
     expect(h.tracer.fullTraces).toBe(2);
   });
 

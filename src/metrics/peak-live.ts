@@ -77,8 +77,10 @@ export interface LiveTracer {
   readonly rootSlots: number;
   /** One bit per granule, set for the objects the last measure found live (IncrementalLiveTracer). */
   readonly marks?: Int32Array;
-  /** The collector may have moved or reclaimed objects since the last measure. */
+  /** A marked object's memory was reused: the marks no longer say what was live. */
   invalidate?(): void;
+  /** A collector's pause began (it may move objects, or reclaim dead ones). */
+  collectorPaused?(): void;
 }
 
 export class PeakLiveProbe {
@@ -142,8 +144,13 @@ export class PeakLiveProbe {
     return this.nextAt();
   }
 
-  /** The collector may have moved or reclaimed objects: the tracer's next trace is a full one. */
-  heapChanged(): void {
+  /** A collector's pause began. */
+  collectorPaused(): void {
+    this.tracer.collectorPaused?.();
+  }
+
+  /** A new object was allocated where the last trace found a live one: the next trace is a full one. */
+  markedAddressReused(): void {
     this.tracer.invalidate?.();
   }
 
@@ -204,6 +211,8 @@ export class IncrementalLiveTracer implements LiveTracer, LiveStoreLog {
   constructor(
     heap: Heap,
     private readonly roots: Roots,
+    /** The collector moves objects (CollectorConstraints.moving): its pauses drop the marks. */
+    private readonly collectorMoves: boolean,
     verify = false,
   ) {
     this.tracer = new ReachableBytes(heap, roots);
@@ -216,11 +225,21 @@ export class IncrementalLiveTracer implements LiveTracer, LiveStoreLog {
     this.storesReported = true;
   }
 
-  /** A collector may have moved or reclaimed objects (a pause): the marks no longer say what was live. */
+  /** The marks no longer say what was live: the next trace is a full one. */
   invalidate(): void {
     this.current = false;
     this.lost.clear();
     this.holders.clear();
+  }
+
+  /**
+   * A pause of a moving collector invalidates the marks. One that does not
+   * move objects only reclaims dead ones: a marked one among them fails the
+   * next trace's proof, and a new object in its place invalidates the marks
+   * as it is allocated (Recorder.allocated).
+   */
+  collectorPaused(): void {
+    if (this.collectorMoves) this.invalidate();
   }
 
   store(holder: number, old: number, value: number): void {

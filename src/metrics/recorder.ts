@@ -123,7 +123,7 @@ export class Recorder {
     this.allocatedObjects++;
     this.allocatedBytes += bytes;
     // A new object where the probe's last trace found a live one: memory was reclaimed outside a pause.
-    if ((this.liveMarks[address >> 8] & (1 << ((address >> 3) & 31))) !== 0) this.liveProbe!.heapChanged();
+    if ((this.liveMarks[address >> 8] & (1 << ((address >> 3) & 31))) !== 0) this.liveProbe!.markedAddressReused();
     if (this.allocatedBytes > this.liveProbeAt) this.liveProbeAt = this.liveProbe!.probe(this.allocatedBytes, bytes);
   }
 
@@ -248,8 +248,8 @@ export class Recorder {
    */
   pause(collector: Collected, kind: string, reason: string, body: () => boolean, safepoint: boolean | "stop" = true): void {
     const index = this.log.length + 1;
-    // A pause may move or reclaim objects: the probe's marks no longer say what is live.
-    this.liveProbe?.heapChanged();
+    // A pause may move objects or reclaim dead ones: the probe's marks may no longer say what is live.
+    this.liveProbe?.collectorPaused();
     this.observer?.beforeCollection(collector, this, index);
     const objectsBefore = this.heapObjects;
     const bytesBefore = this.heapUsedBytes;
