@@ -63,6 +63,7 @@
 
 import type { Heap, Roots } from "../heap/heap.js";
 import { IntStack } from "../heap/int-stack.js";
+import { NSLOTS_MASK } from "../heap/object-model.js";
 import { ReachableBytes } from "../heap/reachable.js";
 
 /** Default relative precision of peakLive: the upper bound is at most 1% above it. */
@@ -203,6 +204,10 @@ export class IncrementalLiveTracer implements LiveTracer, LiveStoreLog {
   private readonly rootTargets = new IntStack();
   private readonly lost = new IntStack();
   private readonly holders = new IntStack();
+  /** One bit per granule: the objects in `holders`, each listed once however often it is stored into; their slots. */
+  private readonly isHolder: Int32Array;
+  private holderSlots = 0;
+  private readonly mem: Int32Array;
   private logLimit = 0;
   private readonly tracer: ReachableBytes;
   /** With --verify: an independent full trace to check each incremental one against. */
@@ -217,6 +222,8 @@ export class IncrementalLiveTracer implements LiveTracer, LiveStoreLog {
   ) {
     this.tracer = new ReachableBytes(heap, roots);
     this.marks = this.tracer.marks;
+    this.isHolder = new Int32Array(this.marks.length);
+    this.mem = heap.mem;
     this.check = verify ? new ReachableBytes(heap, roots) : null;
   }
 
@@ -229,7 +236,13 @@ export class IncrementalLiveTracer implements LiveTracer, LiveStoreLog {
   invalidate(): void {
     this.current = false;
     this.lost.clear();
+    this.clearHolders();
+  }
+
+  private clearHolders(): void {
+    for (let i = 0; i < this.holders.length; i++) this.isHolder[this.holders.at(i) >> 8] = 0;
     this.holders.clear();
+    this.holderSlots = 0;
   }
 
   /**
@@ -247,10 +260,15 @@ export class IncrementalLiveTracer implements LiveTracer, LiveStoreLog {
     const marks = this.marks;
     if (old > 0 && (marks[old >> 8] & (1 << ((old >> 3) & 31))) !== 0) this.lost.push(old);
     if (value > 0 && (marks[holder >> 8] & (1 << ((holder >> 3) & 31))) !== 0 && (marks[value >> 8] & (1 << ((value >> 3) & 31))) === 0) {
-      this.holders.push(holder);
+      const bit = 1 << ((holder >> 3) & 31);
+      if ((this.isHolder[holder >> 8] & bit) === 0) {
+        this.isHolder[holder >> 8] |= bit;
+        this.holders.push(holder);
+        this.holderSlots += this.mem[holder >> 2] & NSLOTS_MASK;
+      }
     }
     // Past this, reading the log would cost more than tracing everything again.
-    if (this.lost.length + this.holders.length > this.logLimit) this.invalidate();
+    if (this.lost.length + this.holders.length + this.holderSlots > this.logLimit) this.invalidate();
   }
 
   measure(): number {
@@ -268,7 +286,7 @@ export class IncrementalLiveTracer implements LiveTracer, LiveStoreLog {
     for (let i = 0; i < globals.length; i++) if (globals[i] > 0) this.rootTargets.push(globals[i]);
     for (let i = 0, sp = this.roots.stackTop(); i < sp; i++) if (stack[i] > 0) this.rootTargets.push(stack[i]);
     this.lost.clear();
-    this.holders.clear();
+    this.clearHolders();
     this.logLimit = Math.max(4096, bytes >> 4);
     this.current = this.storesReported;
     return bytes;
