@@ -50,10 +50,11 @@
  *     holders' slots (an edge from an O object to an N object was stored
  *     after the last trace, into a holder). The trace marks exactly those.
  *   - if not, it traces again from nothing.
- * Marks are only valid while no collector has moved or reclaimed anything:
- * every pause (Recorder.pause) drops them, as does a new object at a marked
- * address (a collector reclaiming outside a pause), and so does a log grown
- * past what a full trace would cost. The next trace is then a full one. A
+ * The marks are dropped, and the next trace is a full one, by a pause of a
+ * collector that moves objects (Recorder.pause), by a new object at a marked
+ * address (Recorder.allocated: memory reused), and by a log grown past what
+ * a full trace would cost. A pause that only reclaims dead objects keeps
+ * them: a marked object among the dead is not met by the next trace. A
  * bottom-up climb (GCBench's MakeTree) meets its dropped root targets as the
  * children of the new parents it marks, so each of its traces costs what
  * was allocated since the last; a top-down one (Populate) does not, and is
@@ -99,15 +100,15 @@ export class PeakLiveProbe {
   private lastLive = 0;
   private allocatedAtProbe = 0;
 
-  /** The tracer's marks (the objects its last trace found live), or one empty word. */
-  readonly marks: Int32Array;
+  /** The tracer's marks (the objects its last trace found live), if it keeps them. */
+  readonly marks: Int32Array | null;
 
   constructor(
     private readonly tracer: LiveTracer,
     private readonly precision = DEFAULT_PEAK_LIVE_PRECISION,
     private readonly budget = DEFAULT_PEAK_LIVE_BUDGET,
   ) {
-    this.marks = tracer.marks ?? new Int32Array(1);
+    this.marks = tracer.marks ?? null;
     if (!(precision > 0 && precision <= 1)) throw new RangeError(`peak-live precision must be in (0, 1], got ${precision}`);
     if (!(budget > 0)) throw new RangeError(`peak-live budget must be positive, got ${budget}`);
   }

@@ -77,8 +77,8 @@ export class Recorder {
   peakFootprint = 0;
   /** Allocation count at which the live-size probe traces next (never, without a probe). */
   private liveProbeAt = Infinity;
-  /** The objects the probe's last trace found live, one bit per granule (one empty word without a probe). */
-  private readonly liveMarks: Int32Array;
+  /** The objects the probe's last trace found live, one bit per granule; null without a probe that keeps marks. */
+  private readonly liveMarks: Int32Array | null;
   /** Worst fragmentation seen after a full collection. */
   peakFragmentation = 0;
   gcWallMs = 0;
@@ -110,7 +110,7 @@ export class Recorder {
     readonly liveProbe?: PeakLiveProbe,
   ) {
     if (liveProbe) this.liveProbeAt = liveProbe.nextAt();
-    this.liveMarks = liveProbe ? liveProbe.marks : new Int32Array(1);
+    this.liveMarks = liveProbe?.marks ?? null;
   }
 
   /**
@@ -123,7 +123,7 @@ export class Recorder {
     this.allocatedObjects++;
     this.allocatedBytes += bytes;
     // A new object where the probe's last trace found a live one: memory was reclaimed outside a pause.
-    if ((this.liveMarks[address >> 8] & (1 << ((address >> 3) & 31))) !== 0) this.liveProbe!.markedAddressReused();
+    if (this.liveMarks !== null && (this.liveMarks[address >> 8] & (1 << ((address >> 3) & 31))) !== 0) this.liveProbe!.markedAddressReused();
     if (this.allocatedBytes > this.liveProbeAt) this.liveProbeAt = this.liveProbe!.probe(this.allocatedBytes, bytes);
   }
 

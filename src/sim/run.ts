@@ -141,8 +141,12 @@ export function runWorkloadWithTimeline(
   // The verifier first: a collector that corrupts the heap is reported as such before the tracker walks it.
   const observer = combineObservers(verifier, tracker, options.onProgress && progressObserver(options.onProgress), stream);
   // The probe's tracer doubles as the mutator's store log, which lets its traces be incremental.
-  const liveTracer = precision === null ? undefined : new IncrementalLiveTracer(heap, roots, entry.constraints.moving, options.verify === true);
-  const liveProbe = liveTracer && new PeakLiveProbe(liveTracer, precision!);
+  let liveTracer: IncrementalLiveTracer | undefined;
+  let liveProbe: PeakLiveProbe | undefined;
+  if (precision !== null) {
+    liveTracer = new IncrementalLiveTracer(heap, roots, entry.constraints.moving, options.verify === true);
+    liveProbe = new PeakLiveProbe(liveTracer, precision);
+  }
   const recorder = new Recorder(new SimClock(costs, (out) => readMutatorCounters(out)), observer, work, liveProbe);
   const collector = entry.create(
     { heap, roots, recorder, describeSite: program.describeSite },
