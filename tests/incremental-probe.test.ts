@@ -13,6 +13,8 @@ import { SimClock } from "../src/metrics/clock.js";
 import { DEFAULT_COSTS } from "../src/metrics/cost-model.js";
 import { IncrementalLiveTracer, PeakLiveProbe } from "../src/metrics/peak-live.js";
 import { Recorder } from "../src/metrics/recorder.js";
+import { compileWorkload } from "../src/workload/compile.js";
+import { loadWorkload } from "../src/workload/load.js";
 
 const OBJECT_BYTES = 24;
 
@@ -163,5 +165,14 @@ describe("the live-size probe's incremental trace", () => {
     h.frames(3);
     expect(h.tracer.measure()).toBe(4 * OBJECT_BYTES);
     expect(h.tracer.incrementalTraces).toBe(1);
+  });
+});
+
+describe("the store log with the probe off", () => {
+  it("leaves no trace in the compiled code", () => {
+    const doc = loadWorkload("workloads/gcbench.json").doc;
+    const link = { storeBarrier: false, maxOps: 1e9, maxDepth: 100 };
+    expect(compileWorkload(doc, link).source).not.toMatch(/\blst\(|\bLS\b/);
+    expect(compileWorkload(doc, { ...link, liveStores: true }).source).toMatch(/\blst\(/);
   });
 });
